@@ -1,0 +1,402 @@
+package io.dmactl.vfio;
+
+import io.dmactl.vfio.ffi.Native;
+import io.dmactl.vfio.ffi.vfio_device_info;
+import io.dmactl.vfio.ffi.vfio_irq_info;
+import io.dmactl.vfio.ffi.vfio_irq_set;
+import io.dmactl.vfio.ffi.vfio_region_info;
+import io.dmactl.vfio.ffi.vfio_region_info_cap_sparse_mmap;
+import io.dmactl.vfio.ffi.vfio_region_info_cap_type;
+import io.dmactl.vfio.ffi.vfio_region_sparse_mmap_area;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A device opened through VFIO (vfio-pci): its info, regions (BARs mapped as {@link MemorySegment}s),
+ * PCI config space, reset and interrupts. Made by {@link VfioGroup#openDevice}.
+ *
+ * <p>Mapped BARs belong to this device's arena: {@link #close()} unmaps them, and any later
+ * access through their segments fails instead of touching unmapped memory.
+ */
+public final class VfioDevice implements AutoCloseable {
+    /** IRQ index of legacy INTx. */
+    public static final int INTX = Native.VFIO_PCI_INTX_IRQ_INDEX();
+    /** IRQ index of MSI. */
+    public static final int MSI = Native.VFIO_PCI_MSI_IRQ_INDEX();
+    /** IRQ index of MSI-X. */
+    public static final int MSIX = Native.VFIO_PCI_MSIX_IRQ_INDEX();
+    /** IRQ index of PCIe AER error notification (count 0 on a conventional PCI device). */
+    public static final int ERR = Native.VFIO_PCI_ERR_IRQ_INDEX();
+    /** IRQ index of the kernel's request to release the device (e.g. for unbinding). */
+    public static final int REQ = Native.VFIO_PCI_REQ_IRQ_INDEX();
+    /** Region index of BAR0; BAR n is region {@code BAR0_REGION + n}, up to BAR5. */
+    public static final int BAR0_REGION = Native.VFIO_PCI_BAR0_REGION_INDEX();
+    /** Region index of BAR5, the last BAR. */
+    public static final int BAR5_REGION = Native.VFIO_PCI_BAR5_REGION_INDEX();
+    /** Region index of the expansion ROM. */
+    public static final int ROM_REGION = Native.VFIO_PCI_ROM_REGION_INDEX();
+    /** Region index of PCI config space. */
+    public static final int CONFIG_REGION = Native.VFIO_PCI_CONFIG_REGION_INDEX();
+    /** Region index of the legacy VGA ranges (size 0 unless the device is a VGA controller). */
+    public static final int VGA_REGION = Native.VFIO_PCI_VGA_REGION_INDEX();
+
+    // PCI Local Bus Spec 3.0, section 6.2.2: Command register at 0x04, Bus Master Enable is bit 2.
+    private static final int PCI_COMMAND = 0x04;
+    private static final int PCI_COMMAND_BUS_MASTER = 1 << 2;
+
+    private final VfioGroup group;
+    private final String pciAddress;
+    private final int fd;
+    private final String subject;
+    private final Arena arena;
+    private final DeviceInfo info;
+    private final ConfigSpace config;
+    private final Map<Integer, MemorySegment> mappedRegions = new HashMap<>();
+    private boolean closed;
+
+    private VfioDevice(VfioGroup group, String pciAddress, int fd, Arena arena) {
+        this.group = group;
+        this.pciAddress = pciAddress;
+        this.fd = fd;
+        this.subject = "device " + pciAddress;
+        this.arena = arena;
+        this.info = queryInfo();
+        RegionInfo configRegion = regionInfo(CONFIG_REGION);
+        this.config = new ConfigSpace(fd, configRegion.fileOffset(), configRegion.sizeBytes(), subject, arena);
+    }
+
+    /** Wraps a fresh device fd; on any failure closes what was opened and rethrows. */
+    static VfioDevice open(VfioGroup group, String pciAddress, int fd) {
+        Arena arena = Arena.ofShared();
+        try {
+            return new VfioDevice(group, pciAddress, fd, arena);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            VfioContainer.closeQuietly(fd, "device " + pciAddress, e);
+            throw e;
+        }
+    }
+
+    /** The PCI address the device was opened with, e.g. {@code 0000:00:03.0}. */
+    public String pciAddress() {
+        return pciAddress;
+    }
+
+    /** Flags, region and IRQ counts, read when the device was opened. */
+    public DeviceInfo info() {
+        return info;
+    }
+
+    private DeviceInfo queryInfo() {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment deviceInfo = vfio_device_info.allocate(call);
+            vfio_device_info.argsz(deviceInfo, (int) vfio_device_info.sizeof());
+            LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_GET_INFO, subject, deviceInfo);
+            return new DeviceInfo(vfio_device_info.flags(deviceInfo), vfio_device_info.num_regions(deviceInfo),
+                    vfio_device_info.num_irqs(deviceInfo));
+        }
+    }
+
+    /**
+     * Size, file offset, flags and capabilities of region {@code index}. An unimplemented region
+     * (an unused BAR, the VGA region of a non-VGA device) has size 0 and no flags.
+     *
+     * @throws IllegalArgumentException if {@code index} is not below {@code info().numRegions()}
+     */
+    public RegionInfo regionInfo(int index) {
+        checkRegionIndex(index);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment region;
+            try {
+                region = queryRegionInfo(call, index, vfio_region_info.sizeof());
+            } catch (NativeCallException e) {
+                // vfio-pci counts the VGA region in every device's numRegions but refuses it with
+                // EINVAL unless the device does VGA; report it like any other unimplemented region.
+                if (index == VGA_REGION && e.errno() == Native.EINVAL()) {
+                    return new RegionInfo(index, 0, 0, 0, List.of());
+                }
+                throw e;
+            }
+            long neededBytes = Integer.toUnsignedLong(vfio_region_info.argsz(region));
+            if (neededBytes > region.byteSize()) {
+                // The capability chain did not fit: ask again with the room the kernel asked for.
+                region = queryRegionInfo(call, index, neededBytes);
+            }
+            int flags = vfio_region_info.flags(region);
+            List<RegionCapability> capabilities = (flags & Native.VFIO_REGION_INFO_FLAG_CAPS()) != 0
+                    ? parseRegionCapabilities(region, index, call)
+                    : List.of();
+            return new RegionInfo(index, vfio_region_info.size(region), vfio_region_info.offset(region), flags,
+                    capabilities);
+        }
+    }
+
+    private MemorySegment queryRegionInfo(Arena call, int index, long sizeBytes) {
+        MemorySegment region = call.allocate(sizeBytes, Long.BYTES);
+        vfio_region_info.argsz(region, (int) sizeBytes);
+        vfio_region_info.index(region, index);
+        LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_GET_REGION_INFO, subject + " region " + index, region);
+        return region;
+    }
+
+    private List<RegionCapability> parseRegionCapabilities(MemorySegment region, int index, Arena call) {
+        List<RegionCapability> capabilities = new ArrayList<>();
+        String what = subject + " region " + index;
+        for (int offset : CapabilityChain.offsets(region, vfio_region_info.cap_offset(region), what)) {
+            int id = CapabilityChain.id(region, offset);
+            MemorySegment cap = CapabilityChain.alignedCopy(region, offset, call);
+            if (id == Native.VFIO_REGION_INFO_CAP_SPARSE_MMAP()) {
+                capabilities.add(new RegionCapability.SparseMmap(parseSparseAreas(cap, what)));
+            } else if (id == Native.VFIO_REGION_INFO_CAP_TYPE()) {
+                capabilities.add(new RegionCapability.Type(vfio_region_info_cap_type.type(cap),
+                        vfio_region_info_cap_type.subtype(cap)));
+            } else if (id == Native.VFIO_REGION_INFO_CAP_MSIX_MAPPABLE()) {
+                capabilities.add(new RegionCapability.MsixMappable());
+            } else {
+                capabilities.add(new RegionCapability.Other(id, CapabilityChain.version(region, offset)));
+            }
+        }
+        return capabilities;
+    }
+
+    private static List<SparseMmapArea> parseSparseAreas(MemorySegment cap, String what) {
+        int count = vfio_region_info_cap_sparse_mmap.nr_areas(cap);
+        long first = vfio_region_info_cap_sparse_mmap.areas$offset();
+        long areaBytes = vfio_region_sparse_mmap_area.sizeof();
+        if (count < 0 || first + count * areaBytes > cap.byteSize()) {
+            throw new VfioException("corrupt sparse-mmap capability for " + what + ": " + count + " areas");
+        }
+        List<SparseMmapArea> areas = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            MemorySegment area = cap.asSlice(first + i * areaBytes, areaBytes);
+            areas.add(new SparseMmapArea(vfio_region_sparse_mmap_area.offset(area),
+                    vfio_region_sparse_mmap_area.size(area)));
+        }
+        return areas;
+    }
+
+    /**
+     * Maps all of region {@code index} (a BAR) into this process, readable and/or writable as the
+     * region allows. Mapping the same region again returns the same segment. The segment is valid
+     * until the device is closed; closing unmaps it. Access it with explicit ordering (VarHandle
+     * fences / acquire-release), as for any device memory.
+     *
+     * @throws IllegalArgumentException if {@code index} is out of range
+     * @throws VfioException            if the region is empty or not mappable (e.g. an I/O-port BAR)
+     */
+    public synchronized MemorySegment mapRegion(int index) {
+        checkOpen();
+        MemorySegment existing = mappedRegions.get(index);
+        if (existing != null) {
+            return existing;
+        }
+        RegionInfo region = regionInfo(index);
+        if (region.sizeBytes() == 0 || !region.mappable()) {
+            throw new VfioException("region " + index + " of " + subject + " cannot be mmapped (size "
+                    + region.sizeBytes() + " bytes, flags 0x" + Integer.toHexString(region.flags())
+                    + "); use a memory BAR that VFIO reports as mappable");
+        }
+        int prot = (region.readable() ? Native.PROT_READ() : 0) | (region.writable() ? Native.PROT_WRITE() : 0);
+        String what = subject + " region " + index;
+        long sizeBytes = region.sizeBytes();
+        long address = LibC.mmap(sizeBytes, prot, Native.MAP_SHARED(), fd, region.fileOffset(), what, null);
+        MemorySegment segment = MemorySegment.ofAddress(address)
+                .reinterpret(sizeBytes, arena, unused -> LibC.munmap(address, sizeBytes, what));
+        mappedRegions.put(index, segment);
+        return segment;
+    }
+
+    /** Reads the config byte at {@code offset}, as an unsigned value 0..0xff. */
+    public int configRead8(int offset) {
+        checkOpen();
+        return config.read8(offset);
+    }
+
+    /** Reads the little-endian config word at {@code offset} (2-byte aligned), unsigned 0..0xffff. */
+    public int configRead16(int offset) {
+        checkOpen();
+        return config.read16(offset);
+    }
+
+    /** Reads the little-endian config dword at {@code offset} (4-byte aligned). */
+    public int configRead32(int offset) {
+        checkOpen();
+        return config.read32(offset);
+    }
+
+    /** Writes the config byte at {@code offset}; {@code value} must be 0..0xff. */
+    public void configWrite8(int offset, int value) {
+        checkOpen();
+        config.write8(offset, value);
+    }
+
+    /** Writes the little-endian config word at {@code offset} (2-byte aligned); {@code value} must be 0..0xffff. */
+    public void configWrite16(int offset, int value) {
+        checkOpen();
+        config.write16(offset, value);
+    }
+
+    /** Writes the little-endian config dword at {@code offset} (4-byte aligned). */
+    public void configWrite32(int offset, int value) {
+        checkOpen();
+        config.write32(offset, value);
+    }
+
+    /** The size of config space in bytes (256 for PCI, 4096 for PCIe). */
+    public long configSizeBytes() {
+        return config.sizeBytes();
+    }
+
+    /** Sets Bus Master Enable in the PCI command register, so the device may issue DMA. */
+    public synchronized void enableBusMaster() {
+        checkOpen();
+        int command = config.read16(PCI_COMMAND);
+        config.write16(PCI_COMMAND, command | PCI_COMMAND_BUS_MASTER);
+    }
+
+    /**
+     * Resets the device ({@code VFIO_DEVICE_RESET}); vfio-pci saves and restores config space around it.
+     *
+     * @throws NativeCallException if the device has no reset method ({@link DeviceInfo#canReset()} false)
+     */
+    public synchronized void reset() {
+        checkOpen();
+        LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_RESET, subject, 0L);
+    }
+
+    /**
+     * What the device offers at IRQ {@code index} ({@link #INTX}, {@link #MSI}, {@link #MSIX}, ...).
+     * An index the device lacks has count 0.
+     *
+     * @throws IllegalArgumentException if {@code index} is not below {@code info().numIrqs()}
+     */
+    public IrqInfo irqInfo(int index) {
+        checkOpen();
+        checkIrqIndex(index);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment irq = vfio_irq_info.allocate(call);
+            vfio_irq_info.argsz(irq, (int) vfio_irq_info.sizeof());
+            vfio_irq_info.index(irq, index);
+            try {
+                LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_GET_IRQ_INFO, subject + " IRQ index " + index, irq);
+            } catch (NativeCallException e) {
+                // vfio-pci counts the ERR index on every device but refuses it with EINVAL unless the
+                // device is PCIe; report it as an index without vectors.
+                if (index == ERR && e.errno() == Native.EINVAL()) {
+                    return new IrqInfo(index, 0, 0);
+                }
+                throw e;
+            }
+            return new IrqInfo(index, vfio_irq_info.count(irq), vfio_irq_info.flags(irq));
+        }
+    }
+
+    /**
+     * Routes vectors {@code start .. start + fds.length - 1} of IRQ {@code index} to the eventfds
+     * ({@code VFIO_DEVICE_SET_IRQS} with {@code DATA_EVENTFD | ACTION_TRIGGER}); this also enables
+     * the index. A null entry detaches that vector. For MSI and MSI-X, whose vectors are enabled
+     * as a set ({@link IrqInfo#noResize()}), pass all vectors in one call.
+     *
+     * @throws IllegalArgumentException if the index or vector range is not offered by the device
+     */
+    public synchronized void setIrqEventFds(int index, int start, EventFd... fds) {
+        checkOpen();
+        IrqInfo irq = irqInfo(index);
+        if (fds.length == 0) {
+            throw new IllegalArgumentException("no eventfds given for IRQ index " + index
+                    + "; use disableIrqs(" + index + ") to turn the index off");
+        }
+        if (start < 0 || start > irq.count() - fds.length) {
+            throw new IllegalArgumentException("vectors " + start + ".." + (start + fds.length - 1) + " of IRQ index "
+                    + index + " do not exist: " + subject + " has " + irq.count() + " vectors there");
+        }
+        if (!irq.eventFdCapable()) {
+            throw new IllegalArgumentException("IRQ index " + index + " of " + subject + " cannot signal eventfds");
+        }
+        try (Arena call = Arena.ofConfined()) {
+            long dataOffset = vfio_irq_set.data$offset();
+            long sizeBytes = dataOffset + (long) fds.length * Integer.BYTES;
+            MemorySegment set = call.allocate(sizeBytes, Integer.BYTES);
+            vfio_irq_set.argsz(set, (int) sizeBytes);
+            vfio_irq_set.flags(set, Native.VFIO_IRQ_SET_DATA_EVENTFD() | Native.VFIO_IRQ_SET_ACTION_TRIGGER());
+            vfio_irq_set.index(set, index);
+            vfio_irq_set.start(set, start);
+            vfio_irq_set.count(set, fds.length);
+            for (int i = 0; i < fds.length; i++) {
+                int eventFd = fds[i] == null ? -1 : fds[i].fd();
+                set.set(ValueLayout.JAVA_INT, dataOffset + (long) i * Integer.BYTES, eventFd);
+            }
+            LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_SET_IRQS, subject + " IRQ index " + index, set);
+        }
+    }
+
+    /** Turns IRQ {@code index} off and detaches its eventfds ({@code DATA_NONE | ACTION_TRIGGER}, count 0). */
+    public synchronized void disableIrqs(int index) {
+        checkOpen();
+        checkIrqIndex(index);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment set = vfio_irq_set.allocate(call);
+            vfio_irq_set.argsz(set, (int) vfio_irq_set.sizeof());
+            vfio_irq_set.flags(set, Native.VFIO_IRQ_SET_DATA_NONE() | Native.VFIO_IRQ_SET_ACTION_TRIGGER());
+            vfio_irq_set.index(set, index);
+            vfio_irq_set.start(set, 0);
+            vfio_irq_set.count(set, 0);
+            LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_SET_IRQS, subject + " IRQ index " + index, set);
+        }
+    }
+
+    /**
+     * Unmaps the device's BARs and closes its fd; vfio-pci then disables the device and tears
+     * down its interrupts. A second call does nothing.
+     */
+    @Override
+    public void close() {
+        RuntimeException failure;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            // The arena's cleanup actions munmap each mapped region; then the fd can go.
+            failure = VfioContainer.collect(null, arena::close);
+            failure = VfioContainer.collect(failure, () -> LibC.close(fd, subject));
+            mappedRegions.clear();
+        }
+        // Outside this device's lock: the group takes the container's lock.
+        group.deviceClosed(this);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void checkRegionIndex(int index) {
+        if (index < 0 || index >= info.numRegions()) {
+            throw new IllegalArgumentException("region index " + index + " does not exist: " + subject + " has regions 0.."
+                    + (info.numRegions() - 1));
+        }
+    }
+
+    private void checkIrqIndex(int index) {
+        if (index < 0 || index >= info.numIrqs()) {
+            throw new IllegalArgumentException("IRQ index " + index + " does not exist: " + subject + " has IRQ indexes 0.."
+                    + (info.numIrqs() - 1));
+        }
+    }
+
+    private synchronized void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(subject + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VfioDevice[" + pciAddress + ", group " + group.number() + "]";
+    }
+}

@@ -1,0 +1,28 @@
+package io.dmactl.vfio.pci;
+
+import java.nio.file.Path;
+
+/** No PCI function at the given address: its sysfs directory does not exist. */
+public final class NoSuchPciDeviceException extends PciException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient PciAddress address;
+    private final transient Path lookedAt;
+
+    public NoSuchPciDeviceException(PciAddress address, Path lookedAt) {
+        super("no PCI device " + address + ": " + lookedAt
+                + " does not exist (dmactl list --all shows the devices present)");
+        this.address = address;
+        this.lookedAt = lookedAt;
+    }
+
+    public PciAddress address() {
+        return address;
+    }
+
+    /** The sysfs directory that was expected to exist. */
+    public Path lookedAt() {
+        return lookedAt;
+    }
+}

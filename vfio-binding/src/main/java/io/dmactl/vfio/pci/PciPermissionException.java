@@ -1,0 +1,25 @@
+package io.dmactl.vfio.pci;
+
+import java.nio.file.Path;
+
+/**
+ * The kernel refused access to a sysfs file (EACCES/EPERM). Binding and unbinding drivers
+ * write root-only files, so the message says root is needed and which file it was.
+ */
+public final class PciPermissionException extends PciException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
+
+    public PciPermissionException(Path file, String action, Throwable cause) {
+        super("permission denied " + action + " " + file
+                + ": this needs root (run as root or with sudo)", cause);
+        this.file = file;
+    }
+
+    /** The sysfs file that could not be accessed. */
+    public Path file() {
+        return file;
+    }
+}
