@@ -1,0 +1,74 @@
+package io.dmactl.core;
+
+import io.dmactl.core.dispatch.TransferShape;
+import io.dmactl.core.location.DmaLocation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ops submitted together: all go to one engine channel, are written into its ring in order and
+ * made visible with one doorbell (one per ring-full when the batch is longer than the ring). {@link #fence()} makes the next op start only after every
+ * earlier op of the batch has completed. Each add is checked at once (misuse throws there); the
+ * engine is chosen at {@link #submit()}. Not thread-safe: build it on one thread.
+ */
+public final class Batch {
+    private final RuntimeTransfers transfers;
+    private final List<TransferShape> shapes = new ArrayList<>();
+    private final List<Boolean> fences = new ArrayList<>();
+    private boolean fenceNext;
+    private boolean submitted;
+
+    Batch(RuntimeTransfers transfers) {
+        this.transfers = transfers;
+    }
+
+    public Batch copy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes) {
+        return add(transfers.copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes));
+    }
+
+    public Batch fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern) {
+        return add(transfers.fillShape(destination, destinationOffset, lengthBytes, pattern));
+    }
+
+    /** The next op starts only after every op added before it has completed. */
+    public Batch fence() {
+        checkNotSubmitted();
+        fenceNext = true;
+        return this;
+    }
+
+    public int size() {
+        return shapes.size();
+    }
+
+    /**
+     * Hands the batch to one engine.
+     *
+     * @throws IllegalStateException if it is empty or was already submitted
+     * @throws io.dmactl.core.dispatch.NoEngineAvailableException if no single engine can serve every op
+     */
+    public BatchResult submit() {
+        checkNotSubmitted();
+        if (shapes.isEmpty()) {
+            throw new IllegalStateException("cannot submit an empty batch");
+        }
+        BatchResult result = transfers.submitBatch(shapes, fences); // throws before touching anything: retry is fine
+        submitted = true;
+        return result;
+    }
+
+    private Batch add(TransferShape shape) {
+        checkNotSubmitted();
+        shapes.add(shape);
+        fences.add(fenceNext);
+        fenceNext = false;
+        return this;
+    }
+
+    private void checkNotSubmitted() {
+        if (submitted) {
+            throw new IllegalStateException("batch was already submitted");
+        }
+    }
+}

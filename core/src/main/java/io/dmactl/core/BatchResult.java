@@ -1,0 +1,17 @@
+package io.dmactl.core;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The futures of a submitted batch.
+ *
+ * @param results one future per op, in the order the ops were added
+ * @param all     completes when every op has completed, with their results in order
+ */
+public record BatchResult(List<CompletableFuture<TransferResult>> results, CompletableFuture<List<TransferResult>> all) {
+
+    public BatchResult {
+        results = List.copyOf(results);
+    }
+}

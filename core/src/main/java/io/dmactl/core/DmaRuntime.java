@@ -1,0 +1,757 @@
+package io.dmactl.core;
+
+import io.dmactl.core.completion.PendingTransfer;
+import io.dmactl.core.completion.Watchdog;
+import io.dmactl.core.completion.ChannelWorker;
+import io.dmactl.core.dispatch.DispatchPolicy;
+import io.dmactl.core.dispatch.Dispatcher;
+import io.dmactl.core.dispatch.TransferShape;
+import io.dmactl.core.device.DeviceSource;
+import io.dmactl.core.device.VfioDeviceSource;
+import io.dmactl.core.engine.EngineHandle;
+import io.dmactl.core.engine.EngineOpener;
+import io.dmactl.core.engine.ResolvedAddress;
+import io.dmactl.core.location.DeviceWindow;
+import io.dmactl.core.location.DevicePrivateSpace;
+import io.dmactl.core.location.DmaBuffer;
+import io.dmactl.core.location.DmaLocation;
+import io.dmactl.core.location.InFlightGate;
+import io.dmactl.core.memory.DmaMemoryPool;
+import io.dmactl.core.memory.HostPagesSource;
+import io.dmactl.core.memory.IommuDomain;
+import io.dmactl.core.memory.IovaMappings;
+import io.dmactl.core.memory.PageSource;
+import io.dmactl.core.spi.DmaProvider;
+import io.dmactl.vfio.VfioDevice;
+import io.dmactl.vfio.pci.PciAddress;
+import io.dmactl.vfio.pci.PciDevice;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The entry point: owns the DMA memory pool, the IOMMU domains and their mappings, the engines
+ * the providers opened, their channel workers and the watchdog, and moves bytes between
+ * locations without the client ever seeing a bus address.
+ *
+ * <pre>{@code
+ * try (DmaRuntime dma = DmaRuntime.builder().build();
+ *      DmaBuffer src = dma.allocate(1 << 20);
+ *      DmaBuffer dst = dma.allocate(1 << 20)) {
+ *     TransferResult r = dma.copy(src, 0, dst, 0, 1 << 20).join();
+ * }
+ * }</pre>
+ *
+ * Thread-safe. {@link #close()} quiesces every engine (queued work ends ABORTED, work with an
+ * engine gets a grace period, then the engine is reset), unmaps every IOVA, frees the memory and
+ * closes the devices; it is idempotent.
+ */
+public final class DmaRuntime implements DmaTransfers, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DmaRuntime.class.getName());
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+
+    private final DmaMemoryPool pool;
+    private final LocationRegistry locations;
+    private final Dispatcher dispatcher;
+    private final List<EngineHandle> engines = new CopyOnWriteArrayList<>();
+    private final List<String> diagnostics = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> ownedDomains = new ArrayList<>();
+    private final Watchdog watchdog;
+    private final LongSupplier clock;
+    private final long closeGraceNanos;
+    private final RuntimeTransfers transfers;
+    private final AtomicInteger activeSubmitters = new AtomicInteger();
+    private final Map<String, DeviceWindow> deviceWindows = new LinkedHashMap<>();
+    private final List<VfioDevice> windowDevices = new ArrayList<>();
+    private DeviceSource devices;
+    private final Object closeLock = new Object();
+    private volatile int state = OPEN;
+
+    private DmaRuntime(Builder b) {
+        this.clock = b.clock;
+        this.closeGraceNanos = b.closeGrace.toNanos();
+        PageSource source = b.pageSource != null ? b.pageSource : HostPagesSource.preferHugePages();
+        this.pool = new DmaMemoryPool(source, b.pageBytes, b.poolChunkBytes, b.poolLimitBytes);
+        this.locations = new LocationRegistry(pool);
+        this.dispatcher = new Dispatcher(new DispatchPolicy(b.preferred, b.cpuThresholdBytes));
+        this.transfers = new RuntimeTransfers(this, locations, null);
+        this.watchdog = new Watchdog(b.opTimeout.toNanos());
+        IovaMappings emulated = null;
+        if (b.emulatedIommu != null) {
+            emulated = new IovaMappings(b.emulatedIommu);
+            locations.addDomain(emulated);
+            ownedDomains.add(b.emulatedIommu);
+        }
+        EngineOpener opener = new EngineOpener(pool, clock, b.options,
+            (name, mapped) -> locations.attachWindow(name, name, mapped), b.opTimeout.toNanos(), b.completionExecutor);
+        List<DmaProvider> providers = ProviderSelection.select(b.providers, b.discoverProviders, b.onlyProviders, diagnostics);
+        List<DmaProvider> deviceProviders = new ArrayList<>();
+        try {
+            for (DmaProvider provider : providers) {
+                if (provider.devices().needsDevice()) {
+                    deviceProviders.add(provider);
+                } else {
+                    openEngine(opener, provider, provider.name(), Optional.empty(), Optional.empty(), emulated);
+                }
+            }
+            if (!deviceProviders.isEmpty() || !b.windows.isEmpty()) {
+                this.devices = b.deviceSource != null ? b.deviceSource : VfioDeviceSource.system();
+                openDevices(opener, deviceProviders, b.windows);
+            }
+            watchdog.start();
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+        for (String note : diagnostics) {
+            LOG.log(System.Logger.Level.DEBUG, note);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- memory and locations
+
+    /** A zeroed, page-aligned DMA buffer from the pool. */
+    public DmaBuffer allocate(long lengthBytes) {
+        checkOpen();
+        return pool.allocate(lengthBytes);
+    }
+
+    /** A zeroed DMA buffer whose address is a multiple of {@code alignmentBytes}. */
+    public DmaBuffer allocate(long lengthBytes, long alignmentBytes) {
+        checkOpen();
+        return pool.allocate(lengthBytes, alignmentBytes);
+    }
+
+    /** Registers client-owned native memory (page-aligned address and length) as a DMA buffer. */
+    public DmaBuffer register(MemorySegment clientSegment) {
+        checkOpen();
+        return pool.register(clientSegment);
+    }
+
+    /**
+     * Attaches an already mapped device window (e.g. a BAR mmapped through vfio-binding) so that
+     * transfers can name it; engines behind an IOMMU reach it through a peer-to-peer mapping.
+     * Address and length must be page-aligned.
+     */
+    public DeviceWindow attachWindow(String name, MemorySegment mapped) {
+        checkOpen();
+        Objects.requireNonNull(name, "name");
+        return locations.attachWindow(name, name, mapped);
+    }
+
+    /**
+     * A BAR requested with {@link Builder#deviceWindow}, mapped through VFIO and reachable by the
+     * engines of this runtime's IOMMU domain (peer to peer) and the CPU.
+     *
+     * @throws IllegalArgumentException if it was not requested or could not be mapped (see {@link #diagnostics()})
+     */
+    public DeviceWindow window(String pciAddress, int barIndex) {
+        String key = new WindowRequest(PciAddress.parse(pciAddress), barIndex).toString();
+        DeviceWindow window = deviceWindows.get(key);
+        if (window == null) {
+            throw new IllegalArgumentException("no device window " + key + "; windows: " + deviceWindows.keySet()
+                + " (request it with DmaRuntime.Builder.deviceWindow; see diagnostics() for windows that failed)");
+        }
+        return window;
+    }
+
+    /** The pool, for its statistics and limits. */
+    public DmaMemoryPool memoryPool() {
+        return pool;
+    }
+
+    // ---------------------------------------------------------------- engines
+
+    public List<EngineInfo> engines() {
+        List<EngineInfo> infos = new ArrayList<>();
+        for (EngineHandle e : engines) {
+            infos.add(new EngineInfo(e.engineName(), e.providerName(), e.device(), e.capabilities(), e.privateSpaces(),
+                e.supervisor().resetCount(), Optional.ofNullable(e.unavailableReason())));
+        }
+        return infos;
+    }
+
+    /** What happened while opening: providers skipped, engines that failed to open, and why. */
+    public List<String> diagnostics() {
+        return Collections.unmodifiableList(diagnostics);
+    }
+
+    /**
+     * A device-private location declared by an engine.
+     *
+     * @throws IllegalArgumentException naming the engines and spaces that do exist
+     */
+    public DevicePrivateSpace privateSpace(String engineName, String spaceName) {
+        EngineHandle engine = engine(engineName);
+        for (DevicePrivateSpace space : engine.privateSpaces()) {
+            if (space.name().equals(engineName + " " + spaceName)) {
+                return space;
+            }
+        }
+        throw new IllegalArgumentException("engine " + engineName + " has no private space '" + spaceName + "'; it has "
+            + engine.privateSpaces().stream().map(DevicePrivateSpace::name).toList());
+    }
+
+    /** Transfers through one engine (by engine or provider name) only; misuse still throws. */
+    public DmaTransfers via(String engineOrProvider) {
+        Objects.requireNonNull(engineOrProvider, "engineOrProvider");
+        for (EngineHandle e : engines) {
+            if (e.engineName().equals(engineOrProvider) || e.providerName().equals(engineOrProvider)) {
+                return new RuntimeTransfers(this, locations, engineOrProvider);
+            }
+        }
+        throw new IllegalArgumentException("no engine or provider named '" + engineOrProvider + "'; engines: " + engineNames());
+    }
+
+    /** The IOVA at which {@code location} is mapped in the domain of {@code engineName}, if it is mapped there. */
+    public OptionalLong iovaOf(DmaLocation location, String engineName) {
+        return engine(engineName).iovaOf(location);
+    }
+
+    /**
+     * Resets an engine now: every op it holds ends ABORTED; queued ops run afterwards.
+     *
+     * @return false if the engine is retired or closing
+     */
+    public boolean resetEngine(String engineName) {
+        checkOpen();
+        EngineHandle engine = engine(engineName);
+        if (engine.supervisor().isWorkerThread()) {
+            throw new IllegalStateException("cannot reset " + engineName + " from a completion callback on its own channel"
+                + " worker; reset it from another thread");
+        }
+        return engine.supervisor().reset(ChannelWorker.RULE_ABORT_ALL, false);
+    }
+
+    /** How the dispatcher sees a copy: each engine and why it can or cannot serve it, and the pick. */
+    public String explainCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
+                              long lengthBytes) {
+        TransferShape shape = transfers.copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes);
+        StringBuilder text = new StringBuilder(shape.describe()).append(':');
+        for (EngineHandle e : engines) {
+            String rejection = dispatcher.rejection(shape, e);
+            text.append("\n  - ").append(e.engineName()).append(": ").append(rejection == null ? "can serve" : rejection);
+        }
+        try {
+            text.append("\n  chosen: ").append(dispatcher.choose(shape, engines).engineName());
+        } catch (RuntimeException e) {
+            text.append("\n  chosen: none");
+        }
+        return text.toString();
+    }
+
+    // ---------------------------------------------------------------- transfers
+
+    @Override
+    public CompletableFuture<TransferResult> copy(DmaLocation source, long sourceOffset, DmaLocation destination,
+                                                  long destinationOffset, long lengthBytes) {
+        return transfers.copy(source, sourceOffset, destination, destinationOffset, lengthBytes);
+    }
+
+    @Override
+    public void copy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
+                     long lengthBytes, TransferCallback callback) {
+        transfers.copy(source, sourceOffset, destination, destinationOffset, lengthBytes, callback);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern) {
+        return transfers.fill(destination, destinationOffset, lengthBytes, pattern);
+    }
+
+    @Override
+    public void fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, TransferCallback callback) {
+        transfers.fill(destination, destinationOffset, lengthBytes, pattern, callback);
+    }
+
+    @Override
+    public Batch batch() {
+        return transfers.batch();
+    }
+
+    void submitOne(TransferShape shape, TransferCallback callback) {
+        enter();
+        try {
+            EngineHandle engine = dispatcher.choose(shape, engines);
+            PendingTransfer transfer = prepare(shape, engine, false, callback, clock.getAsLong());
+            engine.supervisor().leastLoadedWorker().submit(transfer, 1);
+        } finally {
+            activeSubmitters.decrementAndGet();
+        }
+    }
+
+    BatchResult submitBatch(List<TransferShape> shapes, List<Boolean> fences) {
+        enter();
+        try {
+            EngineHandle engine = dispatcher.chooseForAll(shapes, engines);
+            long now = clock.getAsLong();
+            List<CompletableFuture<TransferResult>> futures = new ArrayList<>(shapes.size());
+            List<PendingTransfer> prepared = new ArrayList<>(shapes.size());
+            try {
+                for (int i = 0; i < shapes.size(); i++) {
+                    CompletableFuture<TransferResult> future = new CompletableFuture<>();
+                    PendingTransfer transfer = prepare(shapes.get(i), engine, fences.get(i), future::complete, now);
+                    if (!prepared.isEmpty()) {
+                        prepared.get(prepared.size() - 1).chain(transfer);
+                    }
+                    prepared.add(transfer);
+                    futures.add(future);
+                }
+            } catch (RuntimeException e) {
+                for (PendingTransfer transfer : prepared) {
+                    transfer.releaseResources();
+                }
+                throw e;
+            }
+            engine.supervisor().leastLoadedWorker().submit(prepared.get(0), prepared.size());
+            CompletableFuture<List<TransferResult>> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
+            return new BatchResult(futures, all);
+        } finally {
+            activeSubmitters.decrementAndGet();
+        }
+    }
+
+    /** Pins both ends and resolves them into the engine's spaces; undoes everything if any step fails. */
+    private static PendingTransfer prepare(TransferShape shape, EngineHandle engine, boolean fence, TransferCallback callback,
+                                           long now) {
+        DmaLocation source = shape.source();
+        DmaLocation destination = shape.destination();
+        InFlightGate sourceGate = source == null ? null : LocationRegistry.gateOf(source);
+        InFlightGate destinationGate = LocationRegistry.gateOf(destination);
+        pin(sourceGate, source, "source");
+        try {
+            pin(destinationGate, destination, "destination");
+        } catch (RuntimeException e) {
+            if (sourceGate != null) {
+                sourceGate.unpin();
+            }
+            throw e;
+        }
+        ResolvedAddress src = null;
+        try {
+            src = source == null ? null : engine.resolve(source, shape.sourceOffset());
+            ResolvedAddress dst = engine.resolve(destination, shape.destinationOffset());
+            long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
+            return new PendingTransfer(shape.op(),
+                src == null ? 0 : src.space(), src == null ? 0 : src.address(),
+                dst.space(), dst.address(), shape.lengthBytes(), shape.pattern(), fence, chunkBytes, now,
+                sourceGate, src == null ? null : src.mapping(), destinationGate, dst.mapping(), callback);
+        } catch (RuntimeException e) {
+            if (src != null && src.mapping() != null) {
+                src.mapping().release();
+            }
+            if (sourceGate != null) {
+                sourceGate.unpin();
+            }
+            if (destinationGate != null) {
+                destinationGate.unpin();
+            }
+            throw e;
+        }
+    }
+
+    private static void pin(InFlightGate gate, DmaLocation location, String role) {
+        if (gate != null && !gate.tryPin()) {
+            throw new IllegalStateException(role + " " + location.describe() + " is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Quiesces and closes everything, in order: refuse new work; each engine fails its queued
+     * work ABORTED, gets the close grace period for work it holds, is reset if work remains
+     * (ABORTED) and closed; windows detach; buffers are unmapped from every IOMMU domain and
+     * freed; domains and devices close. Idempotent.
+     *
+     * @throws IllegalStateException if called from a completion callback running on a channel worker
+     */
+    @Override
+    public void close() {
+        for (EngineHandle e : engines) {
+            if (e.supervisor().isWorkerThread()) {
+                throw new IllegalStateException("cannot close the runtime from a completion callback on "
+                    + e.engineName() + "'s channel worker; close it from another thread");
+            }
+        }
+        synchronized (closeLock) {
+            if (state == CLOSED) {
+                return;
+            }
+            state = CLOSING;
+            while (activeSubmitters.get() != 0) {
+                Thread.onSpinWait(); // submitters that passed the open check finish queueing first
+            }
+            RuntimeException failure = null;
+            watchdog.close();
+            List<EngineHandle> reversed = new ArrayList<>(engines);
+            Collections.reverse(reversed);
+            for (EngineHandle e : reversed) {
+                try {
+                    e.close(closeGraceNanos);
+                } catch (RuntimeException ex) {
+                    failure = first(failure, ex);
+                }
+            }
+            try {
+                locations.closeWindows();
+            } catch (RuntimeException ex) {
+                failure = first(failure, ex);
+            }
+            try {
+                pool.close();
+            } catch (RuntimeException ex) {
+                failure = first(failure, ex);
+            }
+            for (IovaMappings mappings : locations.domains()) {
+                try {
+                    mappings.close();
+                } catch (RuntimeException ex) {
+                    failure = first(failure, ex);
+                }
+            }
+            for (VfioDevice device : windowDevices) {
+                try {
+                    device.close();
+                } catch (RuntimeException ex) {
+                    failure = first(failure, ex);
+                }
+            }
+            for (AutoCloseable domain : ownedDomains) {
+                try {
+                    domain.close();
+                } catch (Exception ex) {
+                    failure = first(failure, ex instanceof RuntimeException r ? r : new IllegalStateException(ex));
+                }
+            }
+            if (devices != null) {
+                try {
+                    devices.close();
+                } catch (RuntimeException ex) {
+                    failure = first(failure, ex);
+                }
+            }
+            state = CLOSED;
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    public boolean isOpen() {
+        return state == OPEN;
+    }
+
+    private void openEngine(EngineOpener opener, DmaProvider provider, String engineName, Optional<PciDevice> device,
+                            Optional<VfioDevice> vfioDevice, IovaMappings mappings) {
+        try {
+            EngineHandle handle = opener.open(provider, engineName, device, vfioDevice, mappings);
+            engines.add(handle);
+            locations.addEngine(handle);
+            watchdog.watch(handle.supervisor());
+        } catch (RuntimeException e) {
+            diagnostics.add("engine " + engineName + " (provider '" + provider.name() + "') failed to open: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "engine " + engineName + " failed to open: " + e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "engine " + engineName + " failed to open", e);
+        }
+    }
+
+    /**
+     * Device engines and windows: each function bound to vfio-pci goes to the first provider that
+     * matches it; all of them (and the devices of requested windows) share one IOMMU domain.
+     */
+    private void openDevices(EngineOpener opener, List<DmaProvider> deviceProviders, List<WindowRequest> windows) {
+        List<PciDevice> available = devices.devices();
+        Map<PciDevice, DmaProvider> claims = new LinkedHashMap<>();
+        for (DmaProvider provider : deviceProviders) {
+            int matched = 0;
+            for (PciDevice d : available) {
+                if (!provider.devices().matches(d.vendorId(), d.deviceId(), d.classCode())) {
+                    continue;
+                }
+                DmaProvider owner = claims.putIfAbsent(d, provider);
+                if (owner == null) {
+                    matched++;
+                } else {
+                    diagnostics.add(d.address() + " (" + d.ids() + ") also matches provider '" + provider.name()
+                        + "'; it is driven by '" + owner.name() + "'");
+                }
+            }
+            if (matched == 0) {
+                diagnostics.add("provider '" + provider.name() + "': no function bound to vfio-pci matches "
+                    + provider.devices().matches());
+            }
+        }
+        List<PciDevice> windowDevices = new ArrayList<>();
+        for (WindowRequest w : windows) {
+            PciDevice d = devices.device(w.address()).orElseThrow(() -> new IllegalArgumentException(
+                "device window " + w + ": there is no PCI function " + w.address()));
+            if (claims.containsKey(d)) {
+                throw new IllegalArgumentException("device window " + w + ": " + w.address() + " is driven by provider '"
+                    + claims.get(d).name() + "'; use the windows its engine declares");
+            }
+            if (!windowDevices.contains(d)) {
+                windowDevices.add(d);
+            }
+        }
+        List<PciDevice> toAttach = new ArrayList<>(claims.keySet());
+        toAttach.addAll(windowDevices);
+        if (toAttach.isEmpty()) {
+            return;
+        }
+        Optional<IommuDomain> domain = devices.attach(toAttach, diagnostics);
+        if (domain.isEmpty()) {
+            diagnostics.add("no IOMMU domain for " + toAttach.stream().map(d -> d.address().toString()).toList()
+                + "; their engines and windows are not available");
+            return;
+        }
+        IovaMappings mappings = new IovaMappings(domain.get());
+        locations.addDomain(mappings);
+        ownedDomains.add(domain.get());
+        for (Map.Entry<PciDevice, DmaProvider> claim : claims.entrySet()) {
+            PciDevice d = claim.getKey();
+            String engineName = claim.getValue().name() + "@" + d.address();
+            Optional<VfioDevice> vfio;
+            try {
+                vfio = devices.open(d);
+            } catch (RuntimeException e) {
+                diagnostics.add("engine " + engineName + ": cannot open the device: " + e.getMessage());
+                continue;
+            }
+            openEngine(opener, claim.getValue(), engineName, Optional.of(d), vfio, mappings);
+        }
+        for (WindowRequest w : windows) {
+            PciDevice d = devices.device(w.address()).orElseThrow();
+            try {
+                VfioDevice vfio = openWindowDevice(d);
+                MemorySegment bar = vfio.mapRegion(VfioDevice.BAR0_REGION + w.barIndex());
+                deviceWindows.put(w.toString(), locations.attachWindow(w.toString(), w.address().toString(), bar));
+            } catch (RuntimeException e) {
+                diagnostics.add("device window " + w + " is not available: " + e.getMessage());
+            }
+        }
+    }
+
+    private VfioDevice openWindowDevice(PciDevice d) {
+        for (VfioDevice open : windowDevices) {
+            if (open.pciAddress().equals(d.address().toString())) {
+                return open;
+            }
+        }
+        VfioDevice vfio = devices.open(d).orElseThrow(() -> new IllegalStateException(
+            d.address() + " has no VFIO device to map a BAR from"));
+        windowDevices.add(vfio);
+        return vfio;
+    }
+
+    private EngineHandle engine(String engineName) {
+        for (EngineHandle e : engines) {
+            if (e.engineName().equals(engineName)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("no engine named '" + engineName + "'; engines: " + engineNames());
+    }
+
+    private List<String> engineNames() {
+        return engines.stream().map(EngineHandle::engineName).toList();
+    }
+
+    private void enter() {
+        activeSubmitters.incrementAndGet(); // then read the state: close() sets it, then waits for the count
+        if (state != OPEN) {
+            activeSubmitters.decrementAndGet();
+            throw new IllegalStateException("the DMA runtime is closed");
+        }
+    }
+
+    private void checkOpen() {
+        if (state != OPEN) {
+            throw new IllegalStateException("the DMA runtime is closed");
+        }
+    }
+
+    private static RuntimeException first(RuntimeException existing, RuntimeException next) {
+        if (existing == null) {
+            return next;
+        }
+        existing.addSuppressed(next);
+        return existing;
+    }
+
+    /** A BAR to map as a device window. */
+    private record WindowRequest(PciAddress address, int barIndex) {
+        @Override
+        public String toString() {
+            return address + " BAR" + barIndex;
+        }
+    }
+
+    /** Configuration of a {@link DmaRuntime}. */
+    public static final class Builder {
+        private final List<DmaProvider> providers = new ArrayList<>();
+        private boolean discoverProviders = true;
+        private final Set<String> onlyProviders = new LinkedHashSet<>();
+        private final List<String> preferred = new ArrayList<>();
+        private long cpuThresholdBytes = DispatchPolicy.DEFAULT_CPU_THRESHOLD_BYTES;
+        private Duration opTimeout = Duration.ofSeconds(5);
+        private Duration closeGrace = Duration.ofSeconds(1);
+        private long pageBytes = 4096;
+        private long poolChunkBytes = 2L << 20;
+        private long poolLimitBytes = 1L << 30;
+        private PageSource pageSource;
+        private IommuDomain emulatedIommu;
+        private final Map<String, String> options = new LinkedHashMap<>();
+        private Executor completionExecutor;
+        private LongSupplier clock = System::nanoTime;
+        private DeviceSource deviceSource;
+        private final List<WindowRequest> windows = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Where PCI devices come from (default: functions bound to vfio-pci, one VFIO container).
+         * Consulted only when a provider drives devices or a device window is requested.
+         */
+        public Builder deviceSource(DeviceSource source) {
+            deviceSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Maps BAR {@code barIndex} of the vfio-pci function at {@code pciAddress} (a device no provider
+         * drives, e.g. ivshmem) as a device window, in the same IOMMU domain as the device engines.
+         * Fetch it with {@link DmaRuntime#window}.
+         */
+        public Builder deviceWindow(String pciAddress, int barIndex) {
+            if (barIndex < 0 || barIndex > 5) {
+                throw new IllegalArgumentException("BAR index " + barIndex + " must be 0..5");
+            }
+            windows.add(new WindowRequest(PciAddress.parse(pciAddress), barIndex));
+            return this;
+        }
+
+        /** Adds a provider instance (in addition to those found by ServiceLoader); it wins over a discovered one of the same name. */
+        public Builder provider(DmaProvider provider) {
+            providers.add(Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /** Whether to find providers with ServiceLoader (default true). */
+        public Builder discoverProviders(boolean discover) {
+            discoverProviders = discover;
+            return this;
+        }
+
+        /** Opens only these providers (by name); unknown names fail the build. */
+        public Builder onlyProviders(String... names) {
+            onlyProviders.addAll(List.of(names));
+            return this;
+        }
+
+        /** Among engines that can serve a transfer equally, prefer these (engine or provider names, best first). */
+        public Builder prefer(String... engineOrProviderNames) {
+            preferred.addAll(List.of(engineOrProviderNames));
+            return this;
+        }
+
+        /** Transfers shorter than this go to a software engine when one can serve them (default 4096). */
+        public Builder cpuThresholdBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("cpuThresholdBytes " + bytes + " must not be negative");
+            }
+            cpuThresholdBytes = bytes;
+            return this;
+        }
+
+        /** How long an op may stay with an engine before the watchdog resets it (default 5 s). */
+        public Builder opTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("opTimeout " + timeout + " must be positive");
+            }
+            opTimeout = timeout;
+            return this;
+        }
+
+        /** How long close() lets engines finish the work they hold before resetting them (default 1 s). */
+        public Builder closeGrace(Duration grace) {
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("closeGrace " + grace + " must not be negative");
+            }
+            closeGrace = grace;
+            return this;
+        }
+
+        /** Most memory the pool may take (default 1 GiB; taken lazily, 2 MiB at a time). */
+        public Builder poolLimitBytes(long bytes) {
+            poolLimitBytes = bytes;
+            return this;
+        }
+
+        /** Memory the pool takes at a time (default 2 MiB, one hugepage). */
+        public Builder poolChunkBytes(long bytes) {
+            poolChunkBytes = bytes;
+            return this;
+        }
+
+        /** Where the pool's memory comes from (default: locked HostPages, hugepages when free). */
+        public Builder pageSource(PageSource source) {
+            pageSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * An IOMMU domain for device-less providers whose engines address memory by IOVA
+         * (in-process device models); the runtime closes it.
+         */
+        public Builder emulatedIommu(IommuDomain domain) {
+            emulatedIommu = Objects.requireNonNull(domain, "domain");
+            return this;
+        }
+
+        /** A provider option, e.g. {@code option("cpu.channels", "4")}. */
+        public Builder option(String key, String value) {
+            options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Where completion callbacks and futures complete (default: on the channel worker threads). */
+        public Builder completionExecutor(Executor executor) {
+            completionExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** The monotonic clock (default System::nanoTime); tests may drive time themselves. */
+        public Builder clock(LongSupplier nanoClock) {
+            clock = Objects.requireNonNull(nanoClock, "nanoClock");
+            return this;
+        }
+
+        public DmaRuntime build() {
+            return new DmaRuntime(this);
+        }
+    }
+}

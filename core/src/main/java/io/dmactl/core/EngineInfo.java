@@ -1,0 +1,26 @@
+package io.dmactl.core;
+
+import io.dmactl.core.location.DevicePrivateSpace;
+import io.dmactl.core.spi.EngineCapabilities;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An open engine, as the runtime reports it.
+ *
+ * @param name          unique in the runtime: "cpu", "edu@0000:00:04.0"
+ * @param provider      the provider that opened it
+ * @param device        the PCI address it drives, empty for software engines
+ * @param capabilities  what it declared
+ * @param privateSpaces the device-private locations it declared
+ * @param resets        how often the runtime reset it (watchdog or explicit)
+ * @param unavailable   why it takes no work, empty when it does
+ */
+public record EngineInfo(String name, String provider, Optional<String> device, EngineCapabilities capabilities,
+                         List<DevicePrivateSpace> privateSpaces, long resets, Optional<String> unavailable) {
+
+    public EngineInfo {
+        privateSpaces = List.copyOf(privateSpaces);
+    }
+}

@@ -1,0 +1,57 @@
+package io.dmactl.core.completion;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One daemon thread per runtime that looks at every engine a few times per op timeout: an engine
+ * whose oldest op has been outstanding longer than the timeout is reset (that op fails with
+ * TIMEOUT, the others it dropped with ABORTED); an engine whose channel worker died is retired.
+ */
+public final class Watchdog implements AutoCloseable {
+    private final List<EngineSupervisor> engines = new CopyOnWriteArrayList<>();
+    private final long periodNanos;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public Watchdog(long opTimeoutNanos) {
+        this.periodNanos = Math.clamp(opTimeoutNanos / 4, 1_000_000L, 100_000_000L);
+        this.thread = new Thread(this::run, "dmactl-watchdog");
+        thread.setDaemon(true);
+    }
+
+    public void watch(EngineSupervisor engine) {
+        engines.add(engine);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            LockSupport.parkNanos(this, periodNanos);
+            for (EngineSupervisor engine : engines) {
+                if (!running) {
+                    return;
+                }
+                engine.checkHealth();
+            }
+        }
+    }
+
+    /** Stops the thread and waits for it (it may be in the middle of a reset). Idempotent. */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        if (thread.isAlive() && Thread.currentThread() != thread) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

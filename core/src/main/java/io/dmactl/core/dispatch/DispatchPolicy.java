@@ -1,0 +1,27 @@
+package io.dmactl.core.dispatch;
+
+import java.util.List;
+
+/**
+ * How the dispatcher ranks engines that can all serve a transfer.
+ *
+ * @param preferredEngines  engine or provider names, most preferred first
+ * @param cpuThresholdBytes transfers shorter than this go to a software engine when one can serve
+ *                          them (a doorbell and a completion cost more than a small memcpy);
+ *                          at or above it hardware engines are preferred
+ */
+public record DispatchPolicy(List<String> preferredEngines, long cpuThresholdBytes) {
+    /** Below this a ring round trip costs more than copying on the calling core. */
+    public static final long DEFAULT_CPU_THRESHOLD_BYTES = 4096;
+
+    public DispatchPolicy {
+        preferredEngines = List.copyOf(preferredEngines);
+        if (cpuThresholdBytes < 0) {
+            throw new IllegalArgumentException("cpuThresholdBytes " + cpuThresholdBytes + " must not be negative");
+        }
+    }
+
+    public static DispatchPolicy defaults() {
+        return new DispatchPolicy(List.of(), DEFAULT_CPU_THRESHOLD_BYTES);
+    }
+}

@@ -1,0 +1,10 @@
+package io.dmactl.core.dispatch;
+
+/** No open engine can serve a transfer; the message lists every engine and why it was rejected. */
+public final class NoEngineAvailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public NoEngineAvailableException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,150 @@
+package io.dmactl.core.engine;
+
+import io.dmactl.core.completion.EngineSupervisor;
+import io.dmactl.core.dispatch.DispatchCandidate;
+import io.dmactl.core.location.DeviceWindow;
+import io.dmactl.core.location.DevicePrivateSpace;
+import io.dmactl.core.location.DmaBuffer;
+import io.dmactl.core.location.DmaLocation;
+import io.dmactl.core.memory.IovaMapping;
+import io.dmactl.core.memory.IovaMappings;
+import io.dmactl.core.spi.AddressingMode;
+import io.dmactl.core.spi.DmaChannel;
+import io.dmactl.core.spi.DmaEngine;
+import io.dmactl.core.spi.EngineCapabilities;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * An opened engine as the runtime holds it: identity, capabilities, the IOMMU mappings of its
+ * domain, its private spaces, and the supervisor that runs its channel workers. Resolves
+ * locations into the engine's address spaces.
+ */
+public final class EngineHandle implements DispatchCandidate {
+    private final String engineName;
+    private final String providerName;
+    private final Optional<String> device;
+    private final DmaEngine engine;
+    private final EngineCapabilities caps;
+    private final IovaMappings mappings;
+    private final RuntimeEngineContext context;
+    private final EngineSupervisor supervisor;
+
+    EngineHandle(String engineName, String providerName, Optional<String> device, DmaEngine engine,
+                 IovaMappings mappings, RuntimeEngineContext context, EngineSupervisor supervisor) {
+        this.engineName = engineName;
+        this.providerName = providerName;
+        this.device = device;
+        this.engine = engine;
+        this.caps = engine.capabilities();
+        this.mappings = mappings;
+        this.context = context;
+        this.supervisor = supervisor;
+    }
+
+    @Override
+    public String engineName() {
+        return engineName;
+    }
+
+    @Override
+    public String providerName() {
+        return providerName;
+    }
+
+    /** The device the engine drives (PCI address), empty for software engines. */
+    public Optional<String> device() {
+        return device;
+    }
+
+    @Override
+    public EngineCapabilities capabilities() {
+        return caps;
+    }
+
+    @Override
+    public boolean owns(DevicePrivateSpace space) {
+        for (DevicePrivateSpace own : context.privateSpaces()) {
+            if (own == space) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean domainMapsDeviceMemory() {
+        return mappings != null && mappings.domain().mapsDeviceMemory();
+    }
+
+    @Override
+    public long outstandingOps() {
+        return supervisor.outstanding();
+    }
+
+    @Override
+    public String unavailableReason() {
+        return supervisor.unavailableReason();
+    }
+
+    public List<DevicePrivateSpace> privateSpaces() {
+        return context.privateSpaces();
+    }
+
+    public EngineSupervisor supervisor() {
+        return supervisor;
+    }
+
+    /** The raw engine, for tests and benchmarks that drive a channel directly; the runtime owns it. */
+    public DmaEngine engine() {
+        return engine;
+    }
+
+    /** The mappings of the engine's IOMMU domain, or null for a CPU_VIRTUAL engine. */
+    public IovaMappings mappings() {
+        return mappings;
+    }
+
+    /**
+     * Resolves one end of a transfer: takes an IOMMU mapping reference when the engine addresses
+     * memory by IOVA (mapping the location now if this domain has not seen it). The caller pinned
+     * the location; the mapping reference is released with the transfer.
+     */
+    public ResolvedAddress resolve(DmaLocation location, long offset) {
+        return switch (location) {
+            case DevicePrivateSpace space -> new ResolvedAddress(space.spaceId(), offset, null);
+            case DmaBuffer buffer -> bus(location, buffer.pages(), offset);
+            case DeviceWindow window -> bus(location, window.segment(), offset);
+        };
+    }
+
+    /** The IOVA of {@code location} in this engine's domain, if mapped there. */
+    public OptionalLong iovaOf(DmaLocation location) {
+        return mappings == null ? OptionalLong.empty() : mappings.iovaOf(location);
+    }
+
+    /** Closes the engine through its supervisor, then drops the mappings the engine took for itself. */
+    public void close(long graceNanos) {
+        try {
+            supervisor.close(graceNanos);
+        } finally {
+            context.releaseResources();
+        }
+    }
+
+    private ResolvedAddress bus(DmaLocation location, MemorySegment pages, long offset) {
+        if (caps.addressing() == AddressingMode.CPU_VIRTUAL) {
+            return new ResolvedAddress(DmaChannel.SPACE_BUS, pages.address() + offset, null);
+        }
+        IovaMapping mapping = mappings.acquire(location, pages, caps.dmaLimit());
+        return new ResolvedAddress(DmaChannel.SPACE_BUS, mapping.iova() + offset, mapping);
+    }
+
+    @Override
+    public String toString() {
+        return engineName;
+    }
+}

@@ -1,0 +1,82 @@
+package io.dmactl.core.engine;
+
+import io.dmactl.core.completion.ChannelWorker;
+import io.dmactl.core.completion.EngineSupervisor;
+import io.dmactl.core.location.DeviceWindow;
+import io.dmactl.core.memory.DmaMemoryPool;
+import io.dmactl.core.memory.IovaMappings;
+import io.dmactl.core.spi.DmaEngine;
+import io.dmactl.core.spi.DmaProvider;
+import io.dmactl.core.spi.EngineCapabilities;
+import io.dmactl.vfio.VfioDevice;
+import io.dmactl.vfio.pci.PciDevice;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
+
+/**
+ * Opens one engine for the runtime: builds its context, lets the provider open it, checks it
+ * against its capabilities once, and starts one channel worker per channel.
+ *
+ * @param opTimeoutNanos   how long an op may stay with the engine before the watchdog resets it
+ * @param deliveryExecutor where completion callbacks run (null: on the channel workers)
+ */
+public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, String> options,
+                           BiFunction<String, MemorySegment, DeviceWindow> windowFactory,
+                           long opTimeoutNanos, Executor deliveryExecutor) {
+
+    /**
+     * @param vfioDevice the device opened in the runtime's container (closed with the engine), or empty
+     * @param mappings the mappings of the engine's IOMMU domain, or null for none
+     * @throws RuntimeException if the provider fails or the engine contradicts its capabilities
+     *                          (the engine is closed again)
+     */
+    public EngineHandle open(DmaProvider provider, String engineName, Optional<PciDevice> device,
+                             Optional<VfioDevice> vfioDevice, IovaMappings mappings) {
+        RuntimeEngineContext context = new RuntimeEngineContext(engineName, device, vfioDevice, mappings, pool, clock, options,
+            windowFactory);
+        DmaEngine engine;
+        try {
+            engine = provider.open(context);
+        } catch (RuntimeException e) {
+            try {
+                context.releaseResources();
+            } catch (RuntimeException releaseFailure) {
+                e.addSuppressed(releaseFailure);
+            }
+            throw e;
+        }
+        if (engine == null) {
+            context.releaseResources();
+            throw new IllegalStateException(engineName + ": provider " + provider.name() + " returned no engine");
+        }
+        try {
+            CapabilityCheck.verify(engineName, engine, mappings != null, context.privateSpaces());
+            EngineCapabilities caps = engine.capabilities();
+            List<ChannelWorker> workers = new ArrayList<>();
+            for (int i = 0; i < caps.channelCount(); i++) {
+                workers.add(new ChannelWorker(engineName, engine.channel(i), caps.interrupts(), clock, opTimeoutNanos,
+                    deliveryExecutor));
+            }
+            EngineSupervisor supervisor = new EngineSupervisor(engineName, engine, workers, clock);
+            EngineHandle handle = new EngineHandle(engineName, provider.name(),
+                device.map(d -> d.address().toString()), engine, mappings, context, supervisor);
+            supervisor.start();
+            return handle;
+        } catch (RuntimeException e) {
+            try {
+                engine.close();
+            } catch (RuntimeException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            context.releaseResources();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.dmactl.core.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * One IOMMU address space: a VFIO container with the groups of the devices in it. Every engine in
+ * the domain sees the same IOVA→memory mappings. The core allocates IOVAs ({@link IovaAllocator})
+ * and keeps mappings reference-counted ({@link IovaMappings}); implementations only perform the
+ * map/unmap operations. Control path; implementations must be thread-safe.
+ */
+public interface IommuDomain extends AutoCloseable {
+
+    /** For messages: "vfio container /dev/vfio/vfio (groups 7, 9)". */
+    String name();
+
+    /** The IOVA ranges the kernel accepts (e.g. without the MSI window 0xfee00000..0xfeefffff). */
+    List<IovaRange> validIovaRanges();
+
+    /** The IOMMU page size: mappings start and end on multiples of it. */
+    long pageSizeBytes();
+
+    /**
+     * Whether memory of another device (an mmapped BAR) can be mapped, for peer-to-peer DMA.
+     * VFIO type1 can.
+     */
+    boolean mapsDeviceMemory();
+
+    /**
+     * Maps {@code segment} (page-aligned address and length) at {@code iova}.
+     *
+     * @throws RuntimeException with the kernel's reason if the mapping is refused
+     */
+    void map(MemorySegment segment, long iova, DmaAccess access);
+
+    /** Removes the mapping that starts at {@code iova}; after return no device can reach it. */
+    void unmap(long iova, long lengthBytes);
+
+    /** Releases the domain. Domains the runtime created are closed by it after every unmap. */
+    @Override
+    void close();
+}

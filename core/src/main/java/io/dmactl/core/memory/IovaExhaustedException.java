@@ -1,0 +1,10 @@
+package io.dmactl.core.memory;
+
+/** No free IOVA range satisfies a request (length, alignment, DMA mask). */
+public final class IovaExhaustedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public IovaExhaustedException(String message) {
+        super(message);
+    }
+}

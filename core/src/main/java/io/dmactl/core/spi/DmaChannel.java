@@ -1,0 +1,87 @@
+package io.dmactl.core.spi;
+
+/**
+ * One queue of an engine: the fast path, modelled on DPDK dmadev.
+ *
+ * <pre>
+ *   owner thread                                  engine ("hardware")
+ *   ------------                                  -------------------
+ *   t0 = enqueueCopy(...)   writes descriptor t0
+ *   t1 = enqueueFill(...)   writes descriptor t1
+ *   submit()                release-store of the producer index  ---->  fetches t0, t1 (acquire)
+ *                                                                        executes, writes statuses
+ *   n = poll(batch)         acquire-load of completions          <----  publishes completion (release)
+ *   batch.ticket(i), batch.status(i), batch.deviceCode(i)
+ * </pre>
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ * <li>One owner thread: every method here is called by a single thread at a time (the core's
+ *     channel worker). No locks inside, and <b>no allocation</b>: rings and trackers are sized at
+ *     open.</li>
+ * <li>Tickets are consecutive: each accepted enqueue returns the previous ticket + 1 (the first
+ *     after open is 0; {@link DmaEngine#reset()} does not rewind them). At most {@link #capacity()}
+ *     ops are outstanding (enqueued and not yet reported by poll); beyond that enqueue returns
+ *     {@link #NO_SPACE} and changes nothing.</li>
+ * <li>Addresses are already resolved by the core: space {@link #SPACE_BUS} is the engine's bus
+ *     address space (IOVA, physical address, or CPU pointer for a software engine), spaces 1..n
+ *     are the device-private spaces the engine declared, addressed by byte offset.</li>
+ * <li>Descriptors are not executed before {@link #submit()} (or an enqueue with
+ *     {@link #FLAG_SUBMIT}); one submit rings the doorbell once for everything enqueued since
+ *     the last one.</li>
+ * <li>A descriptor the engine cannot execute (unknown space, length out of range, misaligned)
+ *     is not refused at enqueue: it completes with {@link OpStatus#INVALID} and moves nothing.</li>
+ * <li>Every accepted ticket is reported by poll exactly once, unless {@link DmaEngine#reset()}
+ *     dropped it (then never). Ops without {@link #FLAG_FENCE} may execute and complete in any
+ *     order unless the engine declares in-order completion; an out-of-order engine may accept a
+ *     new op whenever fewer than {@link #capacity()} are outstanding (the core tracks tickets in a
+ *     table, not by ring slot).</li>
+ * </ul>
+ */
+public interface DmaChannel {
+    /** Returned by enqueue when the ring is full; nothing was written. */
+    long NO_SPACE = -1L;
+    /** This op starts only after every op enqueued before it on this channel has completed. */
+    int FLAG_FENCE = 1;
+    /** Ring the doorbell right after this op (same as calling {@link #submit()}). */
+    int FLAG_SUBMIT = 1 << 1;
+    /** Space 0: the engine's bus address space. */
+    int SPACE_BUS = 0;
+
+    /**
+     * Writes a copy descriptor.
+     *
+     * @return the op's ticket, or {@link #NO_SPACE}
+     */
+    long enqueueCopy(int srcSpace, long srcAddress, int dstSpace, long dstAddress, int lengthBytes, int flags);
+
+    /**
+     * Writes a fill descriptor: the 8 bytes of {@code pattern} (little-endian) repeated from the
+     * first destination byte; byte i of the destination receives byte (i mod 8) of the pattern.
+     *
+     * @return the op's ticket, or {@link #NO_SPACE}
+     */
+    long enqueueFill(long pattern, int dstSpace, long dstAddress, int lengthBytes, int flags);
+
+    /** Makes every descriptor enqueued so far visible to the engine (one doorbell). */
+    void submit();
+
+    /**
+     * Drains completions into {@code out} (cleared first), at most {@code out.capacity()}.
+     *
+     * @return the number of completions now in {@code out}
+     */
+    int poll(CompletionBatch out);
+
+    /** The ring size: the most ops that can be outstanding at once. */
+    int capacity();
+
+    /** This channel's index in its engine, 0..channelCount-1. */
+    int index();
+
+    /**
+     * The completion interrupt of this channel when the engine declares interrupts, else null.
+     * Control path: called once at setup.
+     */
+    CompletionInterrupt interrupt();
+}

@@ -1,0 +1,204 @@
+package io.dmactl.core.spi;
+
+import io.dmactl.core.location.LocationKind;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an engine can do, as data. Engines only describe themselves; the core checks the
+ * description once (this constructor) and the dispatcher filters requests against it.
+ *
+ * @param ops               operations offered
+ * @param directions        directions offered
+ * @param reaches           kinds of location the engine can address (a device-private space
+ *                          additionally only by its owner)
+ * @param addressing        what bus space 0 means
+ * @param execution         software (host CPU) or hardware; drives the cost model
+ * @param maxTransferBytes  the longest single op; the core splits longer transfers
+ * @param alignmentBytes    bus addresses and lengths must be multiples of it (power of two)
+ * @param dmaMaskBits       the highest bus address the engine can emit is 2^bits - 1
+ * @param maxSgEntries      scatter-gather entries per descriptor (1 = contiguous only)
+ * @param ringSize          descriptors per channel ring (power of two): max ops outstanding
+ * @param channelCount      independent channels (each gets its own owner thread in the core)
+ * @param interrupts        channels offer a {@link CompletionInterrupt}
+ * @param inOrderCompletion ops of a channel complete in ticket order
+ */
+public record EngineCapabilities(
+    Set<DmaOpKind> ops,
+    Set<Direction> directions,
+    Set<LocationKind> reaches,
+    AddressingMode addressing,
+    ExecutionKind execution,
+    int maxTransferBytes,
+    int alignmentBytes,
+    int dmaMaskBits,
+    int maxSgEntries,
+    int ringSize,
+    int channelCount,
+    boolean interrupts,
+    boolean inOrderCompletion) {
+
+    public static final int MAX_RING_SIZE = 1 << 20;
+    public static final int MAX_CHANNELS = 256;
+    public static final int MAX_ALIGNMENT_BYTES = 1 << 16;
+
+    public EngineCapabilities {
+        ops = frozen(ops, DmaOpKind.class, "ops");
+        directions = frozen(directions, Direction.class, "directions");
+        reaches = frozen(reaches, LocationKind.class, "reaches");
+        Objects.requireNonNull(addressing, "addressing");
+        Objects.requireNonNull(execution, "execution");
+        if (alignmentBytes <= 0 || Integer.bitCount(alignmentBytes) != 1 || alignmentBytes > MAX_ALIGNMENT_BYTES) {
+            throw new IllegalArgumentException("alignmentBytes " + alignmentBytes + " must be a power of two in 1.." + MAX_ALIGNMENT_BYTES);
+        }
+        if (maxTransferBytes < alignmentBytes) {
+            throw new IllegalArgumentException("maxTransferBytes " + maxTransferBytes + " must be at least alignmentBytes " + alignmentBytes);
+        }
+        if (dmaMaskBits < 12 || dmaMaskBits > 64) {
+            throw new IllegalArgumentException("dmaMaskBits " + dmaMaskBits + " must be in 12..64");
+        }
+        if (maxSgEntries < 1) {
+            throw new IllegalArgumentException("maxSgEntries " + maxSgEntries + " must be at least 1");
+        }
+        if (ringSize < 2 || ringSize > MAX_RING_SIZE || Integer.bitCount(ringSize) != 1) {
+            throw new IllegalArgumentException("ringSize " + ringSize + " must be a power of two in 2.." + MAX_RING_SIZE);
+        }
+        if (channelCount < 1 || channelCount > MAX_CHANNELS) {
+            throw new IllegalArgumentException("channelCount " + channelCount + " must be in 1.." + MAX_CHANNELS);
+        }
+        if (addressing == AddressingMode.CPU_VIRTUAL && execution != ExecutionKind.SOFTWARE) {
+            throw new IllegalArgumentException("addressing CPU_VIRTUAL is only for SOFTWARE engines; a device needs IOVA or PHYSICAL");
+        }
+        boolean reachesMemory = reaches.contains(LocationKind.HOST_MEMORY);
+        boolean reachesDevice = reaches.contains(LocationKind.DEVICE_WINDOW) || reaches.contains(LocationKind.DEVICE_PRIVATE);
+        for (Direction d : directions) {
+            boolean needMemory = d != Direction.DEV_TO_DEV;
+            boolean needDevice = d != Direction.MEM_TO_MEM;
+            if ((needMemory && !reachesMemory) || (needDevice && !reachesDevice)) {
+                throw new IllegalArgumentException("direction " + d + " is inconsistent with reaches " + reaches);
+            }
+        }
+    }
+
+    /** The highest bus address the engine can emit: 2^dmaMaskBits - 1, capped at Long.MAX_VALUE. */
+    public long dmaLimit() {
+        return dmaMaskBits >= 63 ? Long.MAX_VALUE : (1L << dmaMaskBits) - 1;
+    }
+
+    public boolean supports(DmaOpKind op) {
+        return ops.contains(op);
+    }
+
+    public boolean supports(Direction direction) {
+        return directions.contains(direction);
+    }
+
+    public boolean reaches(LocationKind kind) {
+        return reaches.contains(kind);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static <E extends Enum<E>> Set<E> frozen(Set<E> values, Class<E> type, String what) {
+        Objects.requireNonNull(values, what);
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+        return Collections.unmodifiableSet(EnumSet.copyOf(values));
+    }
+
+    /** Readable construction for providers; defaults: 1-byte alignment, 64-bit mask, no SG, 1 channel. */
+    public static final class Builder {
+        private final Set<DmaOpKind> ops = EnumSet.noneOf(DmaOpKind.class);
+        private final Set<Direction> directions = EnumSet.noneOf(Direction.class);
+        private final Set<LocationKind> reaches = EnumSet.noneOf(LocationKind.class);
+        private AddressingMode addressing = AddressingMode.IOVA;
+        private ExecutionKind execution = ExecutionKind.HARDWARE;
+        private int maxTransferBytes = Integer.MAX_VALUE;
+        private int alignmentBytes = 1;
+        private int dmaMaskBits = 64;
+        private int maxSgEntries = 1;
+        private int ringSize = 64;
+        private int channelCount = 1;
+        private boolean interrupts;
+        private boolean inOrderCompletion;
+
+        private Builder() {
+        }
+
+        public Builder ops(DmaOpKind... values) {
+            ops.addAll(java.util.List.of(values));
+            return this;
+        }
+
+        public Builder directions(Direction... values) {
+            directions.addAll(java.util.List.of(values));
+            return this;
+        }
+
+        public Builder reaches(LocationKind... values) {
+            reaches.addAll(java.util.List.of(values));
+            return this;
+        }
+
+        public Builder addressing(AddressingMode value) {
+            addressing = value;
+            return this;
+        }
+
+        public Builder execution(ExecutionKind value) {
+            execution = value;
+            return this;
+        }
+
+        public Builder maxTransferBytes(int value) {
+            maxTransferBytes = value;
+            return this;
+        }
+
+        public Builder alignmentBytes(int value) {
+            alignmentBytes = value;
+            return this;
+        }
+
+        public Builder dmaMaskBits(int value) {
+            dmaMaskBits = value;
+            return this;
+        }
+
+        public Builder maxSgEntries(int value) {
+            maxSgEntries = value;
+            return this;
+        }
+
+        public Builder ringSize(int value) {
+            ringSize = value;
+            return this;
+        }
+
+        public Builder channelCount(int value) {
+            channelCount = value;
+            return this;
+        }
+
+        public Builder interrupts(boolean value) {
+            interrupts = value;
+            return this;
+        }
+
+        public Builder inOrderCompletion(boolean value) {
+            inOrderCompletion = value;
+            return this;
+        }
+
+        public EngineCapabilities build() {
+            return new EngineCapabilities(ops, directions, reaches, addressing, execution, maxTransferBytes,
+                alignmentBytes, dmaMaskBits, maxSgEntries, ringSize, channelCount, interrupts, inOrderCompletion);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.dmactl.core.spi;
+
+import io.dmactl.core.location.DeviceWindow;
+import io.dmactl.core.location.DevicePrivateSpace;
+import io.dmactl.core.location.DmaBuffer;
+import io.dmactl.core.memory.DmaMemoryPool;
+import io.dmactl.core.memory.IommuDomain;
+import io.dmactl.vfio.VfioDevice;
+import io.dmactl.vfio.pci.PciDevice;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * What the runtime hands a provider when it opens an engine: the things the runtime owns and the
+ * engine may use, and the ways to declare the engine's own locations. Valid until the engine
+ * closes; used on the control path only.
+ */
+public interface EngineContext {
+
+    /** The name the runtime gave the engine, e.g. "cpu" or "edu@0000:00:04.0"; unique in the runtime. */
+    String engineName();
+
+    /** The PCI function this engine drives (sysfs snapshot); empty for software engines. */
+    Optional<PciDevice> pciDevice();
+
+    /**
+     * The device, opened in the runtime's VFIO container (the same IOMMU domain as
+     * {@link #iommuDomain()}); empty for software engines. The runtime closes it after the engine.
+     * The provider maps BARs, enables bus mastering and wires interrupts through it.
+     */
+    Optional<VfioDevice> vfioDevice();
+
+    /**
+     * The IOMMU domain the engine's device sits in (the runtime's VFIO container); empty for
+     * software engines unless the runtime was given an emulated IOMMU for device models.
+     */
+    Optional<IommuDomain> iommuDomain();
+
+    /** The runtime's DMA memory, for the engine's rings, PRP lists, completion records. */
+    DmaMemoryPool memoryPool();
+
+    /**
+     * The address under which this engine reaches {@code buffer} in its bus space (space 0): an
+     * IOVA mapped in the engine's domain below 2^dmaMaskBits, or the CPU address for a
+     * CPU_VIRTUAL engine. The mapping stays until the engine closes. Use it for memory the engine
+     * itself owns (rings); client transfers are resolved by the core.
+     */
+    long deviceAddress(DmaBuffer buffer, int dmaMaskBits);
+
+    /**
+     * Declares memory only this engine reaches (space ids are assigned 1, 2, ... in call order).
+     *
+     * @param granularityBytes offsets and lengths must be multiples of it (power of two)
+     */
+    DevicePrivateSpace declarePrivateSpace(String name, long lengthBytes, int granularityBytes);
+
+    /**
+     * Exposes part of the engine's own device memory (e.g. a controller memory buffer BAR, already
+     * mapped) as a location other engines and the CPU can use. Page-aligned address and length.
+     */
+    DeviceWindow declareWindow(String name, MemorySegment mapped);
+
+    /** The runtime's monotonic clock in nanoseconds (tests may substitute it). */
+    LongSupplier nanoClock();
+
+    /**
+     * A provider option given to the runtime builder, e.g. "cpu.channels".
+     *
+     * @return the value, or {@code defaultValue} when it was not set
+     */
+    String option(String key, String defaultValue);
+
+    /** An int option; a value that is not an int is refused with the key and the value in the message. */
+    default int intOption(String key, int defaultValue) {
+        String text = option(key, null);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + key + "=" + text + " is not an integer", e);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.dmactl.core.dispatch;
+
+import io.dmactl.core.location.DeviceWindow;
+import io.dmactl.core.location.DevicePrivateSpace;
+import io.dmactl.core.location.DmaBuffer;
+import io.dmactl.core.location.LocationKind;
+import io.dmactl.core.spi.AddressingMode;
+import io.dmactl.core.spi.Direction;
+import io.dmactl.core.spi.DmaOpKind;
+import io.dmactl.core.spi.EngineCapabilities;
+import io.dmactl.core.spi.ExecutionKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DispatcherTest {
+    private final Arena arena = Arena.ofConfined();
+    private final DmaBuffer host = new DmaBuffer(1, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
+    private final DmaBuffer host2 = new DmaBuffer(2, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
+    private final DeviceWindow window = new DeviceWindow("ivshmem BAR2", "0000:00:05.0", arena.allocate(1 << 16, 4096), 4096, w -> { });
+    private final DevicePrivateSpace eduBuffer = new DevicePrivateSpace("buffer", "edu", 1, 4096, 1);
+    private final DevicePrivateSpace namespace = new DevicePrivateSpace("ns1", "nvme", 1, 1 << 30, 512);
+
+    private final Candidate cpu = new Candidate("cpu", caps(ExecutionKind.SOFTWARE, AddressingMode.CPU_VIRTUAL, 1, Integer.MAX_VALUE,
+        List.of(DmaOpKind.COPY, DmaOpKind.FILL), LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW), null, false, 0);
+    private final Candidate edu = new Candidate("edu", caps(ExecutionKind.HARDWARE, AddressingMode.IOVA, 1, 4095,
+        List.of(DmaOpKind.COPY), LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE), eduBuffer, true, 0);
+    private final Candidate nvme = new Candidate("nvme", caps(ExecutionKind.HARDWARE, AddressingMode.IOVA, 4, 128 * 1024,
+        List.of(DmaOpKind.COPY), LocationKind.HOST_MEMORY, LocationKind.DEVICE_PRIVATE), namespace, false, 0);
+
+    @AfterEach
+    void close() {
+        arena.close();
+    }
+
+    @Test
+    void smallHostCopiesGoToTheCpuAndLargeOnesToHardware() {
+        Dispatcher d = new Dispatcher(new DispatchPolicy(List.of(), 4096));
+        assertEquals("cpu", d.choose(copy(host, 0, host2, 0, 4095), List.of(edu, cpu)).engineName());
+        assertEquals("edu", d.choose(copy(host, 0, host2, 0, 4096), List.of(cpu, edu)).engineName());
+        Candidate onlyCpu = cpu;
+        assertEquals("cpu", d.choose(copy(host, 0, host2, 0, 1 << 20), List.of(onlyCpu)).engineName(), "fallback for host<->host");
+    }
+
+    @Test
+    void thresholdIsConfigurable() {
+        Dispatcher d = new Dispatcher(new DispatchPolicy(List.of(), 1 << 20));
+        assertEquals("cpu", d.choose(copy(host, 0, host2, 0, 65536), List.of(edu, cpu)).engineName());
+    }
+
+    @Test
+    void privateSpacesGoOnlyToTheirOwner() {
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        assertEquals("edu", d.choose(copy(host, 0, eduBuffer, 0, 64), List.of(cpu, nvme, edu)).engineName(),
+            "even below the cpu threshold: only edu reaches its buffer");
+        assertEquals("nvme", d.choose(copy(namespace, 512, host, 0, 4096), List.of(cpu, edu, nvme)).engineName());
+    }
+
+    @Test
+    void preferenceThenLoadBreakTies() {
+        Candidate busyEdu = new Candidate("edu", edu.caps, eduBuffer, true, 10);
+        Candidate idleNvme = new Candidate("nvme", nvme.caps, namespace, false, 0);
+        Dispatcher byLoad = new Dispatcher(DispatchPolicy.defaults());
+        assertEquals("nvme", byLoad.choose(copy(host, 0, host2, 0, 65536), List.of(busyEdu, idleNvme)).engineName());
+        Dispatcher preferEdu = new Dispatcher(new DispatchPolicy(List.of("edu"), 4096));
+        assertEquals("edu", preferEdu.choose(copy(host, 0, host2, 0, 65536), List.of(idleNvme, busyEdu)).engineName());
+    }
+
+    @Test
+    void anExplicitChoiceIsHonouredOrExplained() {
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        TransferShape small = new TransferShape(DmaOpKind.COPY, host, 0, host2, 0, 64, 0, "edu");
+        assertEquals("edu", d.choose(small, List.of(cpu, edu)).engineName(), "explicit beats the cost model");
+        TransferShape impossible = new TransferShape(DmaOpKind.COPY, host, 0, namespace, 0, 512, 0, "edu");
+        NoEngineAvailableException e = assertThrows(NoEngineAvailableException.class, () -> d.choose(impossible, List.of(edu, nvme)));
+        assertTrue(e.getMessage().contains("nvme: not the requested engine 'edu'"), e.getMessage());
+        assertTrue(e.getMessage().contains("edu: cannot reach destination nvme ns1: it is private to engine nvme"), e.getMessage());
+    }
+
+    @Test
+    void nothingCanServeListsEveryEngineAndWhy() {
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        NoEngineAvailableException e = assertThrows(NoEngineAvailableException.class,
+            () -> d.choose(copy(eduBuffer, 0, namespace, 0, 512), List.of(cpu, edu, nvme)));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("no engine can copy 512 bytes from edu buffer (device-private, 4096 bytes) +0 to nvme ns1"), m);
+        assertTrue(m.contains("- cpu: does not support direction DEV_TO_DEV") || m.contains("- cpu: cannot reach"), m);
+        assertTrue(m.contains("- edu: cannot reach destination nvme ns1: it is private to engine nvme"), m);
+        assertTrue(m.contains("- nvme: does not support direction DEV_TO_DEV"), m);
+        NoEngineAvailableException none = assertThrows(NoEngineAvailableException.class,
+            () -> d.choose(copy(host, 0, host2, 0, 64), List.of()));
+        assertTrue(none.getMessage().endsWith("no DMA engine is open"), none.getMessage());
+    }
+
+    @Test
+    void fillNeedsAnEngineWithFill() {
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        TransferShape fill = new TransferShape(DmaOpKind.FILL, null, 0, host, 0, 1 << 16, 7, null);
+        assertEquals("cpu", d.choose(fill, List.of(edu, cpu)).engineName());
+        assertEquals("does not support FILL (offers [COPY])", d.rejection(fill, edu));
+    }
+
+    @Test
+    void windowsNeedAnIommuThatMapsDeviceMemoryOrTheCpu() {
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        Candidate eduNoP2p = new Candidate("edu", edu.caps, eduBuffer, false, 0);
+        assertEquals("its IOMMU domain cannot map device windows for peer-to-peer (source ivshmem BAR2)",
+            d.rejection(copy(window, 0, eduBuffer, 0, 64), eduNoP2p));
+        assertNull(d.rejection(copy(window, 0, eduBuffer, 0, 64), edu));
+        assertEquals("cannot reach device windows (destination ivshmem BAR2)", d.rejection(copy(host, 0, window, 0, 4096), nvme));
+    }
+
+    @Test
+    void alignmentAndGranularityAreChecked() {
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        assertEquals("destination offset 100 is not a multiple of 512 bytes (required alignment)",
+            d.rejection(copy(host, 0, namespace, 100, 512), nvme));
+        assertEquals("source offset 2 is not a multiple of 4 bytes (required alignment)",
+            d.rejection(copy(host, 2, namespace, 0, 512), nvme));
+        assertEquals("length 1000 is not a multiple of 512 bytes (its alignment)", d.rejection(copy(host, 0, namespace, 0, 1000), nvme));
+    }
+
+    @Test
+    void longTransfersAreSplitInAlignedChunks() {
+        assertEquals(4095, Dispatcher.chunkBytes(copy(host, 0, eduBuffer, 0, 4096), edu.caps));
+        assertEquals(128 * 1024, Dispatcher.chunkBytes(copy(host, 0, namespace, 0, 1 << 20), nvme.caps));
+        TransferShape fill = new TransferShape(DmaOpKind.FILL, null, 0, host, 0, 1 << 20, 1, null);
+        Candidate oddMax = new Candidate("odd", caps(ExecutionKind.HARDWARE, AddressingMode.IOVA, 1, 1001,
+            List.of(DmaOpKind.FILL), LocationKind.HOST_MEMORY), null, false, 0);
+        assertEquals(1000, Dispatcher.chunkBytes(fill, oddMax.caps), "fill pieces keep the pattern phase: multiples of 8");
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        assertNull(d.rejection(copy(host, 0, host2, 0, 1 << 20), edu), "longer than max transfer is split, not refused");
+    }
+
+    @Test
+    void aBatchGoesToOneEngineThatServesEveryOp() {
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        List<TransferShape> ops = List.of(copy(host, 0, eduBuffer, 0, 64), copy(eduBuffer, 0, host2, 0, 64));
+        assertEquals("edu", d.chooseForAll(ops, List.of(cpu, nvme, edu)).engineName());
+        List<TransferShape> mixed = List.of(copy(host, 0, eduBuffer, 0, 64), copy(host, 0, namespace, 0, 512));
+        NoEngineAvailableException e = assertThrows(NoEngineAvailableException.class, () -> d.chooseForAll(mixed, List.of(edu, nvme)));
+        assertTrue(e.getMessage().contains("edu: op #1"), e.getMessage());
+        assertTrue(e.getMessage().contains("nvme: op #0"), e.getMessage());
+    }
+
+    @Test
+    void unavailableEnginesAreSkippedWithTheirReason() {
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        Candidate retired = new Candidate("edu", edu.caps, eduBuffer, true, 0, "reset failed: device gone");
+        NoEngineAvailableException e = assertThrows(NoEngineAvailableException.class,
+            () -> d.choose(copy(host, 0, eduBuffer, 0, 64), List.of(retired)));
+        assertTrue(e.getMessage().contains("edu: reset failed: device gone"), e.getMessage());
+    }
+
+    private static TransferShape copy(io.dmactl.core.location.DmaLocation src, long so, io.dmactl.core.location.DmaLocation dst,
+                                      long dOff, long length) {
+        return new TransferShape(DmaOpKind.COPY, src, so, dst, dOff, length, 0, null);
+    }
+
+    private static EngineCapabilities caps(ExecutionKind execution, AddressingMode addressing, int alignment, int maxTransfer,
+                                           List<DmaOpKind> ops, LocationKind... reaches) {
+        EngineCapabilities.Builder b = EngineCapabilities.builder()
+            .ops(ops.toArray(DmaOpKind[]::new))
+            .reaches(reaches)
+            .addressing(addressing)
+            .execution(execution)
+            .alignmentBytes(alignment)
+            .maxTransferBytes(maxTransfer)
+            .directions(Direction.MEM_TO_MEM);
+        if (List.of(reaches).contains(LocationKind.DEVICE_PRIVATE) || List.of(reaches).contains(LocationKind.DEVICE_WINDOW)) {
+            b.directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM);
+        }
+        if (List.of(reaches).contains(LocationKind.DEVICE_WINDOW)) {
+            b.directions(Direction.DEV_TO_DEV); // window <-> device: the peer-to-peer case
+        }
+        return b.build();
+    }
+
+    private record Candidate(String engineName, EngineCapabilities caps, DevicePrivateSpace own, boolean p2p, long load,
+                             String unavailableReason) implements DispatchCandidate {
+        Candidate(String engineName, EngineCapabilities caps, DevicePrivateSpace own, boolean p2p, long load) {
+            this(engineName, caps, own, p2p, load, null);
+        }
+
+        @Override
+        public String providerName() {
+            return engineName;
+        }
+
+        @Override
+        public EngineCapabilities capabilities() {
+            return caps;
+        }
+
+        @Override
+        public boolean owns(DevicePrivateSpace space) {
+            return space == own;
+        }
+
+        @Override
+        public boolean domainMapsDeviceMemory() {
+            return p2p;
+        }
+
+        @Override
+        public long outstandingOps() {
+            return load;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.dmactl.core.sim;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The knobs and counters of a simulated ring device, shared by all its channels: what a test
+ * uses to inject device errors, faults, hangs and slowdowns, and to wait for the device to reach
+ * a state without sleeping for a guessed time.
+ */
+public final class SimControl {
+    /** While true the device fetches nothing (descriptors stay in the ring). */
+    public volatile boolean hold;
+    /** Nanoseconds every op takes (a slow device). */
+    public volatile long delayNanosPerOp;
+    /** Execute ops of one fetch in reverse order unless a fence separates them (out-of-order completion). */
+    public volatile boolean reorder = true;
+    /** The next engine reset fails (the device cannot be brought back). */
+    public volatile boolean failReset;
+    /** Device code reported with injected DEVICE_ERRORs. */
+    public volatile int errorCode = 0x42;
+
+    final AtomicInteger failNext = new AtomicInteger();
+    final AtomicInteger faultNext = new AtomicInteger();
+    final AtomicInteger hangNext = new AtomicInteger();
+    final AtomicLong fetched = new AtomicLong();
+    final AtomicLong executed = new AtomicLong();
+    final AtomicLong doorbells = new AtomicLong();
+    final AtomicLong visible = new AtomicLong();
+    final AtomicLong resets = new AtomicLong();
+    volatile boolean hung;
+
+    /** The next {@code count} ops complete with DEVICE_ERROR and {@link #errorCode}, touching no memory. */
+    public void failNext(int count) {
+        failNext.addAndGet(count);
+    }
+
+    /** The next {@code count} ops complete with TRANSFER_FAULT, touching no memory. */
+    public void faultNext(int count) {
+        faultNext.addAndGet(count);
+    }
+
+    /** The next op fetched never completes, and the device stops, until the engine is reset. */
+    public void hangNext() {
+        hangNext.incrementAndGet();
+    }
+
+    /** Ops fetched from the rings so far. */
+    public long fetched() {
+        return fetched.get();
+    }
+
+    /** Ops executed (completed by the device) so far. */
+    public long executed() {
+        return executed.get();
+    }
+
+    /** Doorbell writes that published new descriptors. */
+    public long doorbells() {
+        return doorbells.get();
+    }
+
+    /** Descriptors published to the device by doorbells since the last reset (fetched or not). */
+    public long visible() {
+        return visible.get();
+    }
+
+    public long resets() {
+        return resets.get();
+    }
+
+    public boolean isHung() {
+        return hung;
+    }
+
+    /** Waits (bounded) until {@code condition} holds; fails the test's expectation by returning false. */
+    public static boolean await(BooleanSupplier condition, long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,245 @@
+package io.dmactl.core.sim;
+
+import io.dmactl.core.spi.OpStatus;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.dmactl.core.sim.SimRing.*;
+
+/**
+ * The "hardware" of one simulated channel: a thread that fetches every descriptor the doorbell
+ * published, executes them (in reverse order inside each fence-free group when reordering is
+ * on, so only FENCE guarantees order), reads and writes memory through the fake IOMMU (a miss is
+ * a TRANSFER_FAULT), and posts completion entries. Faults, hangs and delays come from
+ * {@link SimControl}.
+ */
+final class SimDevice implements Runnable {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final SimConfig config;
+    private final SimControl control;
+    private final FakeIommuDomain domain;
+    private final MemorySegment sram;
+    private final MemorySegment sq;
+    private final MemorySegment cq;
+    private final MemorySegment registers;
+    private final SimInterrupt interrupt;
+    private final long mask;
+    private final long[] src;
+    private final long[] dst;
+    private final int[] length;
+    private final int[] ctrl;
+    private final long[] ticket;
+    private final int[] order;
+    private final Thread thread;
+    private volatile boolean stop;
+    private volatile boolean haltRequested;
+    private volatile boolean halted;
+    private volatile long resumeAt;
+
+    SimDevice(String name, SimConfig config, SimControl control, FakeIommuDomain domain, MemorySegment sram,
+              MemorySegment sq, MemorySegment cq, MemorySegment registers, SimInterrupt interrupt) {
+        this.config = config;
+        this.control = control;
+        this.domain = domain;
+        this.sram = sram;
+        this.sq = sq;
+        this.cq = cq;
+        this.registers = registers;
+        this.interrupt = interrupt;
+        int capacity = config.ringSize();
+        this.mask = capacity - 1;
+        src = new long[capacity];
+        dst = new long[capacity];
+        length = new int[capacity];
+        ctrl = new int[capacity];
+        ticket = new long[capacity];
+        order = new int[capacity];
+        thread = new Thread(this, name);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        long head = 0;
+        long cqTail = 0;
+        while (!stop) {
+            if (haltRequested) {
+                halted = true;
+                while (haltRequested && !stop) {
+                    LockSupport.parkNanos(this, 1_000_000L);
+                }
+                head = resumeAt;
+                cqTail = 0;
+                halted = false;
+                continue;
+            }
+            if (control.hold || control.hung) {
+                LockSupport.parkNanos(this, 100_000L);
+                continue;
+            }
+            long doorbell = (long) LONG.getAcquire(registers, REG_DOORBELL);
+            if (doorbell == head) {
+                INT.setVolatile(registers, REG_SLEEPING, 1);
+                if ((long) LONG.getVolatile(registers, REG_DOORBELL) == head && !haltRequested && !stop) {
+                    LockSupport.parkNanos(this, 2_000_000L);
+                }
+                INT.setVolatile(registers, REG_SLEEPING, 0);
+                continue;
+            }
+            int n = (int) (doorbell - head);
+            for (int i = 0; i < n; i++) {
+                long at = ((head + i) & mask) * SQE_BYTES;
+                src[i] = sq.get(ValueLayout.JAVA_LONG, at + SQE_SRC);
+                dst[i] = sq.get(ValueLayout.JAVA_LONG, at + SQE_DST);
+                length[i] = sq.get(ValueLayout.JAVA_INT, at + SQE_LENGTH);
+                ctrl[i] = sq.get(ValueLayout.JAVA_INT, at + SQE_CONTROL);
+                ticket[i] = sq.get(ValueLayout.JAVA_LONG, at + SQE_TICKET);
+            }
+            head = doorbell;
+            control.fetched.addAndGet(n);
+            planOrder(n);
+            for (int k = 0; k < n; k++) {
+                if (decrementIfPositive(control.hangNext)) {
+                    control.hung = true;
+                    while (!haltRequested && !stop) {
+                        LockSupport.parkNanos(this, 1_000_000L); // hung: only a reset gets us out
+                    }
+                    break;
+                }
+                if (haltRequested) {
+                    break;
+                }
+                long delay = control.delayNanosPerOp;
+                if (delay > 0) {
+                    LockSupport.parkNanos(delay);
+                }
+                int i = order[k];
+                int status = execute(i);
+                long at = (cqTail & mask) * CQE_BYTES;
+                cq.set(ValueLayout.JAVA_LONG, at + CQE_TICKET, ticket[i]);
+                cq.set(ValueLayout.JAVA_INT, at + CQE_STATUS, status);
+                cq.set(ValueLayout.JAVA_INT, at + CQE_CODE, status == OpStatus.DEVICE_ERROR ? control.errorCode : 0);
+                cqTail++;
+                LONG.setRelease(registers, REG_CQ_TAIL, cqTail); // entry before the tail
+                control.executed.incrementAndGet();
+                interrupt.raiseIfWaiting();
+            }
+            interrupt.raise();
+        }
+    }
+
+    /** Groups split before each fenced op; inside a group, reverse order when reordering. */
+    private void planOrder(int n) {
+        boolean reverse = control.reorder;
+        int groupStart = 0;
+        for (int i = 0; i <= n; i++) {
+            boolean boundary = i == n || (i > groupStart && (ctrl[i] & FENCE) != 0);
+            if (boundary) {
+                for (int j = groupStart; j < i; j++) {
+                    order[j] = reverse ? i - 1 - (j - groupStart) : j;
+                }
+                groupStart = i;
+            }
+        }
+    }
+
+    private int execute(int i) {
+        int c = ctrl[i];
+        int opcode = c & 0xff;
+        int srcSpace = (c >>> 16) & 0xff;
+        int dstSpace = c >>> 24;
+        int len = length[i];
+        if (opcode == OP_INVALID || len <= 0 || len > config.maxTransferBytes() || len % config.alignmentBytes() != 0
+            || (opcode == OP_COPY && src[i] % config.alignmentBytes() != 0) || dst[i] % config.alignmentBytes() != 0
+            || srcSpace > 1 || dstSpace > 1) {
+            return OpStatus.INVALID;
+        }
+        if (decrementIfPositive(control.failNext)) {
+            return OpStatus.DEVICE_ERROR;
+        }
+        if (decrementIfPositive(control.faultNext)) {
+            return OpStatus.TRANSFER_FAULT;
+        }
+        MemorySegment to = resolve(dstSpace, dst[i], len, true);
+        if (to == null) {
+            return dstSpace == 0 ? OpStatus.TRANSFER_FAULT : OpStatus.INVALID;
+        }
+        if (opcode == OP_COPY) {
+            MemorySegment from = resolve(srcSpace, src[i], len, false);
+            if (from == null) {
+                return srcSpace == 0 ? OpStatus.TRANSFER_FAULT : OpStatus.INVALID;
+            }
+            MemorySegment.copy(from, 0, to, 0, len);
+        } else {
+            long pattern = src[i];
+            for (int b = 0; b < len; b++) {
+                to.set(ValueLayout.JAVA_BYTE, b, (byte) (pattern >>> (8 * (b & 7))));
+            }
+        }
+        return OpStatus.SUCCESS;
+    }
+
+    private MemorySegment resolve(int space, long address, int len, boolean write) {
+        if (space == 0) {
+            return domain.translate(address, len, write);
+        }
+        if (sram == null || address < 0 || address + len > sram.byteSize()) {
+            return null;
+        }
+        return sram.asSlice(address, len);
+    }
+
+    private static boolean decrementIfPositive(AtomicInteger counter) {
+        while (true) {
+            int v = counter.get();
+            if (v <= 0) {
+                return false;
+            }
+            if (counter.compareAndSet(v, v - 1)) {
+                return true;
+            }
+        }
+    }
+
+    void wake() {
+        LockSupport.unpark(thread);
+    }
+
+    void halt() {
+        haltRequested = true;
+        LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!halted && thread.isAlive()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(thread.getName() + " did not halt");
+            }
+            LockSupport.parkNanos(50_000L);
+        }
+    }
+
+    void resume(long head) {
+        resumeAt = head;
+        haltRequested = false;
+        LockSupport.unpark(thread);
+    }
+
+    void stop() {
+        stop = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
