@@ -1,0 +1,214 @@
+package io.dmactl.provider.edu;
+
+import io.dmactl.core.location.DevicePrivateSpace;
+import io.dmactl.core.location.LocationKind;
+import io.dmactl.core.spi.AddressingMode;
+import io.dmactl.core.spi.Direction;
+import io.dmactl.core.spi.DmaChannel;
+import io.dmactl.core.spi.DmaEngine;
+import io.dmactl.core.spi.DmaOpKind;
+import io.dmactl.core.spi.EngineCapabilities;
+import io.dmactl.core.spi.EngineContext;
+import io.dmactl.core.spi.EventFdInterrupt;
+import io.dmactl.core.spi.ExecutionKind;
+import io.dmactl.vfio.EventFd;
+import io.dmactl.vfio.IrqInfo;
+import io.dmactl.vfio.VfioDevice;
+
+import java.lang.foreign.MemorySegment;
+
+import static io.dmactl.provider.edu.EduRegisters.BAR_BYTES;
+import static io.dmactl.provider.edu.EduRegisters.DMA_MASK_BITS;
+import static io.dmactl.provider.edu.EduRegisters.IDENTIFICATION;
+import static io.dmactl.provider.edu.EduRegisters.USABLE_BUFFER_BYTES;
+
+/**
+ * One opened edu device: the control path. Opening follows the device's needs step by step:
+ * map BAR0, check IDENTIFICATION, reset if VFIO can (it cannot for edu) and quiesce
+ * ({@link EduQuiesce}), enable bus mastering (vfio-pci leaves it off), route MSI 0 to an eventfd
+ * (MSI mode), declare the device buffer as the private space {@value #BUFFER_SPACE_NAME}.
+ *
+ * <p>The device buffer is declared {@value EduRegisters#USABLE_BUFFER_BYTES} bytes long, not
+ * 4096: QEMU 7.2 stops the VM on a DMA that touches the buffer's last byte, so that byte is not
+ * offered. Every edu DMA has the buffer at one end, so no transfer is ever longer than the
+ * engine's max transfer: a longer one does not fit the location and the core refuses it, with the
+ * range and the location in the message, before any register is written.
+ */
+final class EduEngine implements DmaEngine {
+    /** Name of the device buffer's private space (the runtime prefixes the engine name). */
+    static final String BUFFER_SPACE_NAME = "buffer";
+
+    // PCI Local Bus Specification 3.0, section 6.2.2: Command register at 0x04, Bus Master Enable bit 2.
+    private static final int PCI_COMMAND = 0x04;
+    private static final int PCI_COMMAND_BUS_MASTER = 1 << 2;
+
+    private final String name;
+    private final VfioDevice device;
+    private final Mmio registers;
+    private final EventFd msiEventFd;
+    private final EduChannel channel;
+    private final EngineCapabilities capabilities;
+    private final long quiesceTimeoutNanos;
+    private boolean closed;
+
+    private EduEngine(String name, VfioDevice device, Mmio registers, EventFd msiEventFd, EduChannel channel,
+                      EngineCapabilities capabilities, long quiesceTimeoutNanos) {
+        this.name = name;
+        this.device = device;
+        this.registers = registers;
+        this.msiEventFd = msiEventFd;
+        this.channel = channel;
+        this.capabilities = capabilities;
+        this.quiesceTimeoutNanos = quiesceTimeoutNanos;
+    }
+
+    /**
+     * Brings the device up and declares its buffer through {@code context}. On failure, undoes
+     * what it did to the device (interrupts, bus mastering) and rethrows; the device itself stays
+     * open (its owner closes it).
+     */
+    static EduEngine open(EngineContext context, VfioDevice device, EduSettings settings) {
+        String name = context.engineName();
+        MemorySegment bar = device.mapRegion(VfioDevice.BAR0_REGION + EduRegisters.BAR);
+        if (bar.byteSize() < BAR_BYTES) {
+            throw new IllegalStateException(name + ": BAR0 of " + device.pciAddress() + " is " + bar.byteSize()
+                + " bytes; an edu's is " + BAR_BYTES);
+        }
+        Mmio registers = new Mmio(bar.asSlice(0, BAR_BYTES), "edu " + device.pciAddress() + " BAR0");
+        int identification = registers.read32(IDENTIFICATION);
+        if (!EduRegisters.isSupported(identification)) {
+            throw new IllegalStateException(name + ": " + device.pciAddress() + " IDENTIFICATION reads 0x"
+                + Integer.toHexString(identification) + "; this driver knows edu 1.x (0x01xx00ed)");
+        }
+        if (device.info().canReset()) {
+            device.reset();
+        }
+        EduQuiesce.quiesce(registers, settings.quiesceTimeoutNanos());
+        EventFd eventFd = null;
+        boolean busMaster = false;
+        try {
+            device.enableBusMaster();
+            busMaster = true;
+            if (settings.completion() == CompletionMode.MSI) {
+                IrqInfo msi = device.irqInfo(VfioDevice.MSI);
+                if (msi.count() < 1 || !msi.eventFdCapable()) {
+                    throw new IllegalStateException(name + ": " + device.pciAddress() + " offers no MSI vector on an eventfd ("
+                        + msi + "); open it with edu.completion=poll");
+                }
+                eventFd = EventFd.create();
+                device.setIrqEventFds(VfioDevice.MSI, 0, eventFd);
+            }
+            DevicePrivateSpace buffer = context.declarePrivateSpace(BUFFER_SPACE_NAME, USABLE_BUFFER_BYTES, 1);
+            EduChannel channel = new EduChannel(0, registers, buffer.spaceId(), settings.ringSize(),
+                eventFd == null ? null : new EventFdInterrupt(eventFd));
+            return new EduEngine(name, device, registers, eventFd, channel, capabilities(settings),
+                settings.quiesceTimeoutNanos());
+        } catch (RuntimeException e) {
+            throw undo(device, eventFd, busMaster, e);
+        }
+    }
+
+    private static EngineCapabilities capabilities(EduSettings settings) {
+        return EngineCapabilities.builder()
+            .ops(DmaOpKind.COPY)
+            // DEV_TO_DEV: a device window (another device's BAR, mapped into this domain) <-> the buffer.
+            .directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
+            .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE)
+            .addressing(AddressingMode.IOVA)
+            .execution(ExecutionKind.HARDWARE)
+            .maxTransferBytes(USABLE_BUFFER_BYTES)
+            .alignmentBytes(1)
+            .dmaMaskBits(DMA_MASK_BITS)
+            .maxSgEntries(1)
+            .ringSize(settings.ringSize())
+            .channelCount(1)
+            .interrupts(settings.completion() == CompletionMode.MSI)
+            .inOrderCompletion(true)
+            .build();
+    }
+
+    @Override
+    public EngineCapabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public DmaChannel channel(int index) {
+        if (index != 0) {
+            throw new IndexOutOfBoundsException(name + ": channel " + index + " does not exist; edu has channel 0 only");
+        }
+        return channel;
+    }
+
+    /**
+     * There is no device reset: waits for the running DMA (which cannot be stopped) and drops
+     * every outstanding op.
+     *
+     * @throws IllegalStateException if the device stays busy past the quiesce timeout
+     */
+    @Override
+    public synchronized void reset() {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        EduQuiesce.quiesce(registers, quiesceTimeoutNanos);
+        channel.dropOutstanding();
+    }
+
+    /** Quiesces, detaches the MSI eventfd, turns bus mastering off. The device is closed by its owner. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        try {
+            EduQuiesce.quiesce(registers, quiesceTimeoutNanos);
+        } catch (RuntimeException e) {
+            failure = e; // still detach and stop mastering: with bus mastering off the device cannot reach memory
+        }
+        failure = undo(device, msiEventFd, true, failure);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Detaches the MSI eventfd (if any) and turns bus mastering off, going on past failures.
+     *
+     * @return {@code primary} with later failures suppressed, or the first failure if there was no primary
+     */
+    private static RuntimeException undo(VfioDevice device, EventFd eventFd, boolean busMaster, RuntimeException primary) {
+        RuntimeException failure = primary;
+        if (eventFd != null) {
+            try {
+                device.disableIrqs(VfioDevice.MSI);
+            } catch (RuntimeException e) {
+                failure = collect(failure, e);
+            }
+            eventFd.close();
+        }
+        if (busMaster) {
+            try {
+                device.configWrite16(PCI_COMMAND, device.configRead16(PCI_COMMAND) & ~PCI_COMMAND_BUS_MASTER);
+            } catch (RuntimeException e) {
+                failure = collect(failure, e);
+            }
+        }
+        return failure;
+    }
+
+    private static RuntimeException collect(RuntimeException failure, RuntimeException next) {
+        if (failure == null) {
+            return next;
+        }
+        failure.addSuppressed(next);
+        return failure;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + device.pciAddress() + ")";
+    }
+}

@@ -1,0 +1,58 @@
+package io.dmactl.testbed.edu;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * On the host, after the guest powered off (tag "testbed-after"): the bytes edu DMA'd from its
+ * buffer into ivshmem's BAR2 ({@link EduRuntimeTest#deviceBufferToIvshmemBarAndBack}) are in
+ * ivshmem's backing file, at the offset the guest noted.
+ */
+@Tag("testbed-after")
+class EduPeerToPeerAfterGuestTest {
+
+    @Test
+    void ivshmemBackingFileHoldsWhatEduWroteIntoTheBar() throws IOException {
+        Path handoff = Path.of(requiredProperty("dmactl.testbed.handoffDir"));
+        Path notesFile = handoff.resolve(EduRuntimeTest.P2P_HANDOFF);
+        assertTrue(Files.isRegularFile(notesFile), notesFile
+            + " is missing: EduRuntimeTest.deviceBufferToIvshmemBarAndBack did not run or failed in the guest");
+        Properties notes = new Properties();
+        try (Reader in = Files.newBufferedReader(notesFile)) {
+            notes.load(in);
+        }
+        long offset = Long.parseLong(notes.getProperty("offset"));
+        byte[] expected = Files.readAllBytes(handoff.resolve(EduRuntimeTest.P2P_EXPECTED));
+        assertEquals(Integer.parseInt(notes.getProperty("length")), expected.length);
+
+        Path backingFile = Path.of(requiredProperty("dmactl.testbed.ivshmemFile"));
+        ByteBuffer found = ByteBuffer.allocate(expected.length);
+        try (FileChannel file = FileChannel.open(backingFile)) {
+            while (found.hasRemaining() && file.read(found, offset + found.position()) > 0) {
+                // until the expected length or the end of the file
+            }
+        }
+        assertEquals(expected.length, found.position(), "the backing file " + backingFile + " ends early");
+        assertArrayEquals(expected, found.array(), "bytes at offset " + offset + " of " + backingFile
+            + " (edu DMA to ivshmem BAR2 at IOVA " + notes.getProperty("windowIova") + ")");
+    }
+
+    private static String requiredProperty(String name) {
+        String value = System.getProperty(name);
+        assertNotNull(value, "system property " + name + " is not set: the testbed Maven execution sets it");
+        return value;
+    }
+}
