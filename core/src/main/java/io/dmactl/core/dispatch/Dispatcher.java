@@ -121,6 +121,11 @@ public final class Dispatcher {
         if (unreachable != null) {
             return unreachable;
         }
+        if (caps.requiresOwnPrivateEnd()
+            && !(shape.source() instanceof DevicePrivateSpace) && !(shape.destination() instanceof DevicePrivateSpace)) {
+            // Both ends were checked reachable above, so a private end here is the candidate's own.
+            return "moves data only in and out of its own device memory; neither " + endNames(shape) + " is";
+        }
         if (shape.source() != null) {
             String misaligned = misaligned(shape.source(), shape.sourceOffset(), "source", caps);
             if (misaligned != null) {
@@ -190,6 +195,11 @@ public final class Dispatcher {
                     : "cannot reach " + role + " " + space.name() + ": it is private to engine " + space.ownerEngine();
             }
         };
+    }
+
+    private static String endNames(TransferShape shape) {
+        return shape.source() == null ? "destination " + shape.destination().name()
+            : "source " + shape.source().name() + " nor destination " + shape.destination().name();
     }
 
     private static String misaligned(DmaLocation location, long offset, String role, EngineCapabilities caps) {

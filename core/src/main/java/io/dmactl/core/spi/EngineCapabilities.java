@@ -25,6 +25,8 @@ import java.util.Set;
  * @param channelCount      independent channels (each gets its own owner thread in the core)
  * @param interrupts        channels offer a {@link CompletionInterrupt}
  * @param inOrderCompletion ops of a channel complete in ticket order
+ * @param requiresOwnPrivateEnd every op has its source or destination in one of this engine's own
+ *                          private spaces (an engine that only moves data in and out of its device)
  */
 public record EngineCapabilities(
     Set<DmaOpKind> ops,
@@ -39,7 +41,8 @@ public record EngineCapabilities(
     int ringSize,
     int channelCount,
     boolean interrupts,
-    boolean inOrderCompletion) {
+    boolean inOrderCompletion,
+    boolean requiresOwnPrivateEnd) {
 
     public static final int MAX_RING_SIZE = 1 << 20;
     public static final int MAX_CHANNELS = 256;
@@ -71,6 +74,9 @@ public record EngineCapabilities(
         }
         if (addressing == AddressingMode.CPU_VIRTUAL && execution != ExecutionKind.SOFTWARE) {
             throw new IllegalArgumentException("addressing CPU_VIRTUAL is only for SOFTWARE engines; a device needs IOVA or PHYSICAL");
+        }
+        if (requiresOwnPrivateEnd && !reaches.contains(LocationKind.DEVICE_PRIVATE)) {
+            throw new IllegalArgumentException("requiresOwnPrivateEnd needs reaches to include DEVICE_PRIVATE (reaches " + reaches + ")");
         }
         boolean reachesMemory = reaches.contains(LocationKind.HOST_MEMORY);
         boolean reachesDevice = reaches.contains(LocationKind.DEVICE_WINDOW) || reaches.contains(LocationKind.DEVICE_PRIVATE);
@@ -127,6 +133,7 @@ public record EngineCapabilities(
         private int channelCount = 1;
         private boolean interrupts;
         private boolean inOrderCompletion;
+        private boolean requiresOwnPrivateEnd;
 
         private Builder() {
         }
@@ -196,9 +203,20 @@ public record EngineCapabilities(
             return this;
         }
 
+        /**
+         * Every op must have at least one end in this engine's own private space: an engine that
+         * moves data only in and out of its device memory (edu's buffer) still reaches host memory
+         * and windows, but cannot copy between two of them.
+         */
+        public Builder requiresOwnPrivateEnd(boolean value) {
+            requiresOwnPrivateEnd = value;
+            return this;
+        }
+
         public EngineCapabilities build() {
             return new EngineCapabilities(ops, directions, reaches, addressing, execution, maxTransferBytes,
-                alignmentBytes, dmaMaskBits, maxSgEntries, ringSize, channelCount, interrupts, inOrderCompletion);
+                alignmentBytes, dmaMaskBits, maxSgEntries, ringSize, channelCount, interrupts, inOrderCompletion,
+                requiresOwnPrivateEnd);
         }
     }
 }

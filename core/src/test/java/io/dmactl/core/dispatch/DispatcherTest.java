@@ -50,6 +50,25 @@ class DispatcherTest {
     }
 
     @Test
+    void anEngineThatNeedsItsOwnEndIsNotChosenBetweenTwoOthers() {
+        EngineCapabilities eduCaps = EngineCapabilities.builder().ops(DmaOpKind.COPY)
+            .directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
+            .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE)
+            .maxTransferBytes(4095).requiresOwnPrivateEnd(true).build();
+        Candidate realEdu = new Candidate("edu", eduCaps, eduBuffer, true, 0);
+        Dispatcher d = new Dispatcher(new DispatchPolicy(List.of(), 0)); // hardware preferred at every size
+
+        assertEquals("cpu", d.choose(copy(host, 0, window, 0, 4095), List.of(realEdu, cpu)).engineName(),
+            "hardware is preferred, but edu cannot serve host -> window");
+        assertEquals("edu", d.choose(copy(window, 0, eduBuffer, 0, 4095), List.of(realEdu, cpu)).engineName());
+        String why = d.rejection(copy(host, 0, window, 0, 4095), realEdu);
+        assertTrue(why != null && why.contains("only in and out of its own device memory")
+            && why.contains(host.name()) && why.contains(window.name()), why);
+        assertThrows(IllegalArgumentException.class, () -> EngineCapabilities.builder().ops(DmaOpKind.COPY)
+            .directions(Direction.MEM_TO_MEM).reaches(LocationKind.HOST_MEMORY).requiresOwnPrivateEnd(true).build());
+    }
+
+    @Test
     void thresholdIsConfigurable() {
         Dispatcher d = new Dispatcher(new DispatchPolicy(List.of(), 1 << 20));
         assertEquals("cpu", d.choose(copy(host, 0, host2, 0, 65536), List.of(edu, cpu)).engineName());

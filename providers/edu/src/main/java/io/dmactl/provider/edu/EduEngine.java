@@ -124,6 +124,8 @@ final class EduEngine implements DmaEngine {
             .channelCount(1)
             .interrupts(settings.completion() == CompletionMode.MSI)
             .inOrderCompletion(true)
+            // Every edu DMA has the device buffer at one end: host<->window is not an edu transfer.
+            .requiresOwnPrivateEnd(true)
             .build();
     }
 
