@@ -1,0 +1,95 @@
+package io.dmactl.cli;
+
+import io.dmactl.cli.command.BindCommand;
+import io.dmactl.cli.command.CompletionCommand;
+import io.dmactl.cli.command.CopyCommand;
+import io.dmactl.cli.command.InfoCommand;
+import io.dmactl.cli.command.ListCommand;
+import io.dmactl.cli.command.UnbindCommand;
+import io.dmactl.cli.host.HostSystem;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code dmactl} command: finds DMA engines, hands PCI devices to userspace and back, and
+ * moves bytes between locations. Each subcommand is one class in {@code io.dmactl.cli.command}.
+ */
+@Command(name = "dmactl",
+        mixinStandardHelpOptions = true,
+        versionProvider = DmactlVersion.class,
+        sortOptions = false,
+        headerHeading = "",
+        header = "Userspace DMA over VFIO: find engines, bind devices, move bytes.",
+        synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%n",
+        description = {
+                "dmactl drives DMA engines from user space through VFIO (the IOMMU keeps every device"
+                        + " inside the memory it was given). You name locations - host memory, a file, a"
+                        + " device BAR, a device's private memory - never physical or bus addresses; dmactl"
+                        + " picks an engine that can reach both ends and moves the bytes.",
+                "",
+                "A first session, on a machine with a DMA-capable device:",
+                "  dmactl list                      devices a provider drives, software engines",
+                "  sudo dmactl bind 0000:00:03.0    to vfio-pci (checks IOMMU group, host use)",
+                "  dmactl info 0000:00:03.0         BARs, IRQs, valid IOVA ranges",
+                "  dmactl copy mem 0000:00:03.0/dev+0 --size 4K --verify",
+                "  sudo dmactl unbind 0000:00:03.0  back to the driver it had",
+                "Without DMA hardware: dmactl copy mem mem --size 1M --verify (cpu engine)."},
+        commandListHeading = "%nCommands:%n",
+        optionListHeading = "%nOptions:%n",
+        exitCodeListHeading = "%nExit codes (the same for every command):%n",
+        exitCodeList = {
+                ExitCodes.OK_LINE, ExitCodes.FAILURE_LINE, ExitCodes.USAGE_LINE, ExitCodes.NOT_FOUND_LINE,
+                ExitCodes.PERMISSION_LINE, ExitCodes.UNAVAILABLE_LINE, ExitCodes.REFUSED_LINE,
+                ExitCodes.INTERNAL_LINE},
+        footerHeading = "%n",
+        footer = {"Run 'dmactl COMMAND --help' for a command's options and examples.",
+                "Shell completion: source <(dmactl completion)"},
+        subcommands = {
+                ListCommand.class,
+                BindCommand.class,
+                UnbindCommand.class,
+                InfoCommand.class,
+                CopyCommand.class,
+                CompletionCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Dmactl implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private VerboseMixin verbose;
+
+    public static void main(String[] args) {
+        System.exit(commandLine(HostSystem.live()).execute(args));
+    }
+
+    /** dmactl's command line working on {@code host}, with its error reporting and exit codes. */
+    public static CommandLine commandLine(HostSystem host) {
+        ErrorReporter errors = new ErrorReporter();
+        CommandLine commandLine = new CommandLine(Dmactl.class, new CommandFactory(host));
+        commandLine.setExecutionExceptionHandler(errors);
+        commandLine.setParameterExceptionHandler(errors);
+        commandLine.setExitCodeExceptionMapper(new ExitCodes());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine;
+    }
+
+    /** Without a command: say what the commands are, and fail as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("dmactl: missing command; the commands are below.");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    VerboseMixin verboseMixin() {
+        return verbose;
+    }
+}

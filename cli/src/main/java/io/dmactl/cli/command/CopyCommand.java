@@ -1,0 +1,181 @@
+package io.dmactl.cli.command;
+
+import io.dmactl.cli.DmactlException;
+import io.dmactl.cli.ExitCodes;
+import io.dmactl.cli.JsonMixin;
+import io.dmactl.cli.VerboseMixin;
+import io.dmactl.cli.copy.CopyExecution;
+import io.dmactl.cli.copy.CopyOutcome;
+import io.dmactl.cli.copy.TransferPlan;
+import io.dmactl.cli.host.HostSystem;
+import io.dmactl.cli.location.ByteCount;
+import io.dmactl.cli.location.LocationSpec;
+import io.dmactl.cli.output.Json;
+import io.dmactl.cli.output.JsonRecord;
+import io.dmactl.core.TransferResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+
+/** {@code dmactl copy}: one transfer between any two locations. */
+@Command(name = "copy",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        headerHeading = "",
+        header = "Copy bytes between two locations with a DMA engine.",
+        synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%n",
+        description = {
+                "The dispatcher picks an engine that can reach both ends (or the one --provider names):"
+                        + " a device's own engine for its private memory, the cpu engine for host memory when"
+                        + " nothing else is needed. Locations (SRC and DST):",
+                "",
+                "  mem[:SIZE][+OFFSET]       a fresh host DMA buffer; as SRC it holds a fixed",
+                "                            pseudo-random pattern. SIZE: what the copy needs.",
+                "  file:PATH                 a host file, read into a DMA buffer (SRC) or written",
+                "                            from one once the copy succeeded (DST). No offset:",
+                "                            everything after 'file:' is the path.",
+                "  ADDR/barN[+OFFSET]        BAR N (0-5) of PCI function ADDR, a device window:",
+                "                            0000:00:05.0/bar2+0x1000",
+                "  ADDR/dev[:NAME][+OFFSET]  memory only ADDR's own engine reaches (the edu",
+                "                            buffer, an NVMe namespace): 0000:00:03.0/dev+0",
+                "",
+                "ADDR is 0000:00:03.0 or 00:03.0. SIZE and OFFSET: 4096, 0x1000, 4K, 64K, 1M, 1G (binary:"
+                        + " 1K = 1024). Without --size the length comes from a SRC file or a sized mem: buffer.",
+                "Sizes and offsets are checked against each end (buffer size, file length, BAR size) before"
+                        + " anything is opened."},
+        parameterListHeading = "%nParameters:%n",
+        optionListHeading = "%nOptions:%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILURE_LINE, ExitCodes.USAGE_LINE, ExitCodes.NOT_FOUND_LINE,
+                ExitCodes.PERMISSION_LINE, ExitCodes.UNAVAILABLE_LINE, ExitCodes.INTERNAL_LINE},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  host to host, on the cpu engine:",
+                "    dmactl copy mem mem --size 1M --verify",
+                "  a file into the edu device's buffer:",
+                "    dmactl copy file:/tmp/in.bin 0000:00:03.0/dev+0 --verify",
+                "  device to device (peer to peer), into ivshmem's BAR2:",
+                "    dmactl copy 0000:00:03.0/dev+0 0000:00:05.0/bar2 --size 4K",
+                "  4 KiB from 256 bytes into a 64 KiB buffer, out to a file, as JSON:",
+                "    dmactl copy mem:64K+0x100 file:/tmp/out.bin --size 4K --provider cpu --json"})
+public final class CopyCommand implements Callable<Integer> {
+
+    /** What {@code copy} did, for {@code --json}. */
+    public record CopyReport(String source, String destination, long lengthBytes, String engine, String status,
+                             int deviceCode, long latencyNanos, Optional<Double> gigabytesPerSecond,
+                             Optional<Boolean> verified, OptionalLong firstMismatchOffset) implements JsonRecord {
+    }
+
+    private final HostSystem host;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SRC", converter = LocationConverter.class,
+            description = "Where the bytes come from (forms above).")
+    private LocationSpec source;
+
+    @Parameters(index = "1", paramLabel = "DST", converter = LocationConverter.class,
+            description = "Where they go (forms above).")
+    private LocationSpec destination;
+
+    @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = ByteCountConverter.class,
+            description = "How many bytes, e.g. 4096, 0x1000, 64K, 1M.")
+    private Long size;
+
+    @Option(names = {"-p", "--provider"}, paramLabel = "PROVIDER", completionCandidates = ProviderNames.class,
+            description = "Use this provider's engine (e.g. cpu, edu) instead of letting the dispatcher choose.")
+    private String provider;
+
+    @Option(names = "--verify",
+            description = "Afterwards compare source and destination byte for byte through CPU views"
+                    + " (device memory the CPU cannot reach is read back by its engine first).")
+    private boolean verify;
+
+    @Mixin
+    private JsonMixin json;
+
+    @Mixin
+    private VerboseMixin verbose;
+
+    CopyCommand(HostSystem host) {
+        this.host = Objects.requireNonNull(host, "host");
+    }
+
+    @Override
+    public Integer call() {
+        TransferPlan plan = TransferPlan.check(source, destination,
+                size == null ? OptionalLong.empty() : OptionalLong.of(size), host.sysfs(), host.providers());
+        PrintWriter err = spec.commandLine().getErr();
+        CopyExecution execution = new CopyExecution(host.sysfs(), host.providers(), Optional.ofNullable(provider), note -> {
+            if (verbose.isVerbose()) {
+                err.println("dmactl copy: " + note);
+                err.flush();
+            }
+        });
+        CopyOutcome outcome = execution.run(plan, verify);
+        report(plan, outcome);
+        TransferResult result = outcome.result();
+        if (!result.isSuccess()) {
+            throw new DmactlException(ExitCodes.FAILURE, "the copy " + plan.source() + " -> " + plan.destination()
+                    + " ended with " + result.status() + (result.deviceCode() != 0 ? " (device code " + result.deviceCode() + ")" : "")
+                    + " on engine " + result.engine());
+        }
+        if (outcome.firstMismatch().isPresent()) {
+            throw new DmactlException(ExitCodes.FAILURE, "verification failed: " + plan.destination()
+                    + " differs from " + plan.source() + " first at byte " + outcome.firstMismatch().getAsLong()
+                    + " of the " + plan.lengthBytes() + " copied");
+        }
+        return ExitCodes.OK;
+    }
+
+    private void report(TransferPlan plan, CopyOutcome outcome) {
+        TransferResult result = outcome.result();
+        Optional<Double> rate = result.latencyNanos() > 0
+                ? Optional.of((double) plan.lengthBytes() / result.latencyNanos()) : Optional.empty();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled()) {
+            out.println(Json.render(new CopyReport(plan.source().toString(), plan.destination().toString(),
+                    plan.lengthBytes(), result.engine(), result.status().name().toLowerCase(Locale.ROOT),
+                    result.deviceCode(), result.latencyNanos(), rate,
+                    outcome.verified() ? Optional.of(outcome.firstMismatch().isEmpty()) : Optional.empty(),
+                    outcome.firstMismatch())));
+        } else if (result.isSuccess()) {
+            String size = ByteCount.format(plan.lengthBytes());
+            out.println("copied " + (size.equals(Long.toString(plan.lengthBytes())) ? size + " bytes"
+                    : size + " (" + plan.lengthBytes() + " bytes)") + " "
+                    + plan.source() + " -> " + plan.destination() + " with engine " + result.engine() + " in "
+                    + micros(result.latencyNanos())
+                    + rate.map(value -> " (" + rate(value) + ")").orElse("")
+                    + (outcome.verified() ? (outcome.firstMismatch().isEmpty() ? "; verified: identical"
+                    : "; verification FAILED") : ""));
+        }
+        out.flush();
+    }
+
+    /** Bytes per nanosecond (= GB/s) in the unit that shows it best. */
+    private static String rate(double gigabytesPerSecond) {
+        if (gigabytesPerSecond >= 1) {
+            return String.format(Locale.ROOT, "%.2f GB/s", gigabytesPerSecond);
+        }
+        if (gigabytesPerSecond >= 1e-3) {
+            return String.format(Locale.ROOT, "%.1f MB/s", gigabytesPerSecond * 1e3);
+        }
+        return String.format(Locale.ROOT, "%.1f kB/s", gigabytesPerSecond * 1e6);
+    }
+
+    private static String micros(long nanos) {
+        return String.format(Locale.ROOT, "%.1f us", nanos / 1_000.0);
+    }
+}

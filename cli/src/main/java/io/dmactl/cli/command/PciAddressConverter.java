@@ -1,0 +1,17 @@
+package io.dmactl.cli.command;
+
+import io.dmactl.vfio.pci.PciAddress;
+import picocli.CommandLine;
+
+/** ADDR arguments: {@code 0000:00:03.0} or {@code 00:03.0}; a bad one is a usage error naming it. */
+final class PciAddressConverter implements CommandLine.ITypeConverter<PciAddress> {
+
+    @Override
+    public PciAddress convert(String value) {
+        try {
+            return PciAddress.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+}
