@@ -7,7 +7,6 @@ import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.ExecutionKind;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,26 +31,29 @@ public final class Dispatcher {
     }
 
     /**
-     * The best engine for {@code shape}.
+     * The best engine for {@code shape}. Allocates nothing unless an engine is rejected (then its
+     * reason is kept for the exception).
      *
      * @throws NoEngineAvailableException listing each engine and why it cannot serve the transfer
      */
     public <C extends DispatchCandidate> C choose(TransferShape shape, List<C> candidates) {
-        List<C> eligible = new ArrayList<>();
-        StringBuilder reasons = new StringBuilder();
-        for (C candidate : candidates) {
+        ExecutionKind wanted = wantedExecution(shape.lengthBytes());
+        C best = null;
+        StringBuilder reasons = null;
+        for (int i = 0; i < candidates.size(); i++) { // indexed: no iterator per dispatch
+            C candidate = candidates.get(i);
             String rejection = rejection(shape, candidate);
-            if (rejection == null) {
-                eligible.add(candidate);
-            } else {
-                reasons.append("\n  - ").append(candidate.engineName()).append(": ").append(rejection);
+            if (rejection != null) {
+                reasons = appendReason(reasons, candidate, rejection);
+            } else if (best == null || ranksBefore(candidate, best, wanted)) {
+                best = candidate;
             }
         }
-        if (eligible.isEmpty()) {
+        if (best == null) {
             throw new NoEngineAvailableException("no engine can " + shape.describe()
                 + (candidates.isEmpty() ? ": no DMA engine is open" : ":" + reasons));
         }
-        return best(shape.lengthBytes(), eligible);
+        return best;
     }
 
     /**
@@ -67,13 +69,15 @@ public final class Dispatcher {
         if (shapes.size() == 1) {
             return choose(shapes.get(0), candidates);
         }
-        List<C> eligible = new ArrayList<>();
-        StringBuilder reasons = new StringBuilder();
         long totalBytes = 0;
-        for (TransferShape shape : shapes) {
-            totalBytes += shape.lengthBytes();
+        for (int i = 0; i < shapes.size(); i++) {
+            totalBytes += shapes.get(i).lengthBytes();
         }
-        for (C candidate : candidates) {
+        ExecutionKind wanted = wantedExecution(totalBytes);
+        C best = null;
+        StringBuilder reasons = null;
+        for (int c = 0; c < candidates.size(); c++) {
+            C candidate = candidates.get(c);
             String rejection = null;
             for (int i = 0; i < shapes.size() && rejection == null; i++) {
                 String r = rejection(shapes.get(i), candidate);
@@ -81,17 +85,22 @@ public final class Dispatcher {
                     rejection = "op #" + i + " (" + shapes.get(i).describe() + "): " + r;
                 }
             }
-            if (rejection == null) {
-                eligible.add(candidate);
-            } else {
-                reasons.append("\n  - ").append(candidate.engineName()).append(": ").append(rejection);
+            if (rejection != null) {
+                reasons = appendReason(reasons, candidate, rejection);
+            } else if (best == null || ranksBefore(candidate, best, wanted)) {
+                best = candidate;
             }
         }
-        if (eligible.isEmpty()) {
+        if (best == null) {
             throw new NoEngineAvailableException("no single engine can serve all " + shapes.size() + " ops of the batch"
                 + (candidates.isEmpty() ? ": no DMA engine is open" : ":" + reasons));
         }
-        return best(totalBytes, eligible);
+        return best;
+    }
+
+    private static StringBuilder appendReason(StringBuilder reasons, DispatchCandidate candidate, String rejection) {
+        StringBuilder text = reasons == null ? new StringBuilder() : reasons;
+        return text.append("\n  - ").append(candidate.engineName()).append(": ").append(rejection);
     }
 
     /** Why {@code candidate} cannot serve {@code shape}, or null when it can. */
@@ -214,31 +223,28 @@ public final class Dispatcher {
         return null;
     }
 
-    private <C extends DispatchCandidate> C best(long lengthBytes, List<C> eligible) {
-        boolean small = lengthBytes < policy.cpuThresholdBytes();
-        ExecutionKind wanted = small ? ExecutionKind.SOFTWARE : ExecutionKind.HARDWARE;
-        List<C> pool = new ArrayList<>();
-        for (C c : eligible) {
-            if (c.capabilities().execution() == wanted) {
-                pool.add(c);
-            }
+    /** The cost model: below the cpu threshold a software engine wins, at or above it hardware. */
+    private ExecutionKind wantedExecution(long lengthBytes) {
+        return lengthBytes < policy.cpuThresholdBytes() ? ExecutionKind.SOFTWARE : ExecutionKind.HARDWARE;
+    }
+
+    /**
+     * Whether eligible {@code c} beats eligible {@code best} (which came earlier in registration
+     * order, so ties keep {@code best}): the wanted execution kind first (any kind serves when none
+     * of the wanted kind can), then the preference list, then the least outstanding work.
+     */
+    private boolean ranksBefore(DispatchCandidate c, DispatchCandidate best, ExecutionKind wanted) {
+        boolean cWanted = c.capabilities().execution() == wanted;
+        boolean bestWanted = best.capabilities().execution() == wanted;
+        if (cWanted != bestWanted) {
+            return cWanted;
         }
-        if (pool.isEmpty()) {
-            pool = eligible; // nothing of the wanted kind can serve it: any eligible engine will do
+        int rank = preferenceRank(c);
+        int bestRank = preferenceRank(best);
+        if (rank != bestRank) {
+            return rank < bestRank;
         }
-        C best = null;
-        int bestRank = Integer.MAX_VALUE;
-        long bestLoad = Long.MAX_VALUE;
-        for (C c : pool) {
-            int rank = preferenceRank(c);
-            long load = c.outstandingOps();
-            if (best == null || rank < bestRank || (rank == bestRank && load < bestLoad)) {
-                best = c;
-                bestRank = rank;
-                bestLoad = load;
-            }
-        }
-        return best;
+        return c.outstandingOps() < best.outstandingOps();
     }
 
     private int preferenceRank(DispatchCandidate candidate) {

@@ -2,6 +2,7 @@ package io.dmactl.core.conformance;
 
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.spi.CompletionBatch;
+import io.dmactl.core.spi.Direction;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.DmaOpKind;
@@ -40,6 +41,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * fresh {@link EngineFixture} from {@link #openFixture()}. Tests an engine cannot run (no fill,
  * no private space, no interrupts, out-of-order completion) are skipped, not passed.
  * Everything is driven on the test thread, which is the channels' single owner.
+ *
+ * <p>Host-to-host copies: an engine with {@code MEM_TO_MEM} gets one bus-to-bus op per copy. An
+ * engine without it (edu: every DMA has its own buffer at one end) gets each copy as a round trip
+ * through its first private space: host to private, then a fenced private to host, so the suite
+ * checks the same bytes either way ({@link #opsPerCopy()} says how many ops a copy costs). Slow
+ * engines shrink the suite with {@link #maxOpsInFlight()}, {@link #ringWraps()} and
+ * {@link #largestOpBytes()}, and keep ring tests short with a small ring.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class DmaEngineConformanceTest {
@@ -49,6 +57,10 @@ public abstract class DmaEngineConformanceTest {
     protected DmaChannel channel;
     protected CompletionBatch batch;
     private final Random random = new Random(0x5eed);
+    /** The private space host copies pass through when the engine has no MEM_TO_MEM, else null. */
+    private DevicePrivateSpace scratch;
+    private long scratchCursor;
+    private int unit;
 
     /** A fresh engine for each test. */
     protected abstract EngineFixture openFixture();
@@ -63,6 +75,16 @@ public abstract class DmaEngineConformanceTest {
         return 1 << 20;
     }
 
+    /** Most ops a test puts in flight at once, below the ring size (slow devices lower it). */
+    protected int maxOpsInFlight() {
+        return 64;
+    }
+
+    /** How many times {@code ringWrapsAroundManyTimes} goes around the ring (slow devices lower it). */
+    protected int ringWraps() {
+        return 3;
+    }
+
     @BeforeEach
     void openEngine() {
         fixture = openFixture();
@@ -70,6 +92,12 @@ public abstract class DmaEngineConformanceTest {
         caps = engine.capabilities();
         channel = engine.channel(0);
         batch = new CompletionBatch(caps.ringSize());
+        unit = Math.max(caps.alignmentBytes(), 8);
+        if (!caps.supports(Direction.MEM_TO_MEM) && !fixture.privateSpaces().isEmpty()
+            && caps.supports(Direction.MEM_TO_DEV) && caps.supports(Direction.DEV_TO_MEM)) {
+            scratch = fixture.privateSpaces().get(0);
+            unit = Math.max(unit, scratch.granularityBytes());
+        }
     }
 
     @AfterEach
@@ -93,14 +121,19 @@ public abstract class DmaEngineConformanceTest {
 
     @Test
     void copyMovesEveryByteAndNothingElse() {
-        for (int size : new int[] {unit(), 64, 4096, Math.min(65536, largestOp())}) {
-            int length = alignDown(size);
+        requireHostCopies();
+        int previous = 0;
+        for (int size : new int[] {unit(), 64, 4096, 65536}) {
+            int length = alignDown(Math.min(size, maxCopyBytes()));
+            if (length == previous) {
+                continue; // a small engine caps several sizes to the same length
+            }
+            previous = length;
             EngineFixture.HostRegion src = randomHost(length);
             EngineFixture.HostRegion dst = fixture.allocateHost(length + 64);
-            long ticket = channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), length, FLAG_SUBMIT);
+            long ticket = enqueueHostCopy(channel, src, 0, dst, 0, length, FLAG_SUBMIT);
             assertTrue(ticket >= 0, "enqueue returned " + ticket);
-            Map<Long, Done> done = await(channel, 1);
-            assertEquals(OpStatus.name(OpStatus.SUCCESS), OpStatus.name(done.get(ticket).status()), "copy of " + length);
+            assertAllSucceeded(await(channel, opsPerCopy()), "copy of " + length);
             assertArrayEquals(bytes(src.segment(), 0, length), bytes(dst.segment(), 0, length), "copy of " + length);
             assertArrayEquals(new byte[64], bytes(dst.segment(), length, 64), "bytes past a copy of " + length + " changed");
         }
@@ -109,13 +142,26 @@ public abstract class DmaEngineConformanceTest {
     @Test
     void fillRepeatsThePatternFromTheFirstByte() {
         assumeTrue(caps.supports(DmaOpKind.FILL), "engine has no FILL");
+        boolean intoPrivate = !caps.supports(Direction.MEM_TO_MEM);
+        assumeTrue(!intoPrivate || scratch != null, "engine fills neither host memory nor a private space it can read back");
         long pattern = 0x0807060504030201L;
         int length = Math.max(alignUp(100), alignUp(Long.BYTES));
         EngineFixture.HostRegion dst = fixture.allocateHost(4096 + 64);
-        for (int len : new int[] {length, alignDown(Math.min(4096, largestOp()))}) {
+        for (int len : new int[] {length, alignDown(Math.min(4096, maxCopyBytes() - 64))}) {
             dst.segment().fill((byte) 0);
-            long ticket = channel.enqueueFill(pattern, SPACE_BUS, dst.busAddress(), len, FLAG_SUBMIT);
-            assertEquals("SUCCESS", OpStatus.name(await(channel, 1).get(ticket).status()));
+            if (intoPrivate) {
+                // Zero the private range (and 64 bytes past it), fill it, read it all back.
+                EngineFixture.HostRegion zeros = fixture.allocateHost(len + 64);
+                channel.enqueueCopy(SPACE_BUS, zeros.busAddress(), scratch.spaceId(), 0, len + 64, 0);
+                long fill = channel.enqueueFill(pattern, scratch.spaceId(), 0, len, FLAG_FENCE);
+                channel.enqueueCopy(scratch.spaceId(), 0, SPACE_BUS, dst.busAddress(), len + 64, FLAG_FENCE | FLAG_SUBMIT);
+                Map<Long, Done> done = await(channel, 3);
+                assertEquals("SUCCESS", OpStatus.name(done.get(fill).status()), "fill of " + len);
+                assertAllSucceeded(done, "zeroing and reading back a private fill of " + len);
+            } else {
+                long ticket = channel.enqueueFill(pattern, SPACE_BUS, dst.busAddress(), len, FLAG_SUBMIT);
+                assertEquals("SUCCESS", OpStatus.name(await(channel, 1).get(ticket).status()));
+            }
             for (int i = 0; i < len; i++) {
                 byte expected = (byte) (pattern >>> (8 * (i & 7)));
                 assertEquals(expected, dst.segment().get(ValueLayout.JAVA_BYTE, i), "fill byte " + i + " of " + len);
@@ -126,120 +172,118 @@ public abstract class DmaEngineConformanceTest {
 
     @Test
     void ticketsAreConsecutiveAndEachIsReportedExactlyOnce() {
-        int count = Math.min(caps.ringSize(), 32);
+        requireHostCopies();
+        int copies = Math.min(Math.min(caps.ringSize(), maxOpsInFlight()), 32) / opsPerCopy();
         int record = unit();
-        EngineFixture.HostRegion src = randomHost(count * record);
-        EngineFixture.HostRegion dst = fixture.allocateHost(count * record);
+        EngineFixture.HostRegion src = randomHost(copies * record);
+        EngineFixture.HostRegion dst = fixture.allocateHost(copies * record);
         long first = -1;
-        for (int i = 0; i < count; i++) {
-            long t = channel.enqueueCopy(SPACE_BUS, src.busAddress() + (long) i * record, SPACE_BUS,
-                dst.busAddress() + (long) i * record, record, 0);
+        for (int i = 0; i < copies; i++) {
+            long t = enqueueHostCopy(channel, src, (long) i * record, dst, (long) i * record, record, 0);
             if (first < 0) {
                 first = t;
             }
-            assertEquals(first + i, t, "tickets must be consecutive");
+            assertEquals(first + (long) i * opsPerCopy(), t, "tickets must be consecutive");
         }
         channel.submit();
-        Map<Long, Done> done = await(channel, count);
-        for (int i = 0; i < count; i++) {
+        int ops = copies * opsPerCopy();
+        Map<Long, Done> done = await(channel, ops);
+        for (int i = 0; i < ops; i++) {
+            assertNotNull(done.get(first + i), "ticket " + (first + i) + " was never reported: " + done.keySet());
             assertEquals("SUCCESS", OpStatus.name(done.get(first + i).status()), "ticket " + (first + i));
         }
         assertEquals(0, pollFor(channel, 50), "completions reported after all tickets were");
-        assertArrayEquals(bytes(src.segment(), 0, count * record), bytes(dst.segment(), 0, count * record));
+        assertArrayEquals(bytes(src.segment(), 0, copies * record), bytes(dst.segment(), 0, copies * record));
     }
 
     @Test
     void nothingMovesBeforeSubmit() {
-        int length = alignDown(4096);
+        requireHostCopies();
+        int length = alignDown(Math.min(4096, maxCopyBytes()));
         EngineFixture.HostRegion src = randomHost(length);
         EngineFixture.HostRegion dst = fixture.allocateHost(length);
-        long ticket = channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), length, 0);
+        enqueueHostCopy(channel, src, 0, dst, 0, length, 0);
         assertEquals(0, pollFor(channel, 50), "an op completed before submit()");
         assertArrayEquals(new byte[length], bytes(dst.segment(), 0, length), "bytes moved before submit()");
         channel.submit();
-        assertEquals("SUCCESS", OpStatus.name(await(channel, 1).get(ticket).status()));
+        assertAllSucceeded(await(channel, opsPerCopy()), "copy submitted late");
         assertArrayEquals(bytes(src.segment(), 0, length), bytes(dst.segment(), 0, length));
     }
 
     @Test
     void fullRingReturnsNoSpaceUntilCompletionsAreHarvested() {
+        requireHostCopies();
         int ring = caps.ringSize();
+        int copies = ring / opsPerCopy(); // rings are powers of two of at least 2: no slot left over
         int record = unit();
-        EngineFixture.HostRegion src = randomHost(ring * record);
-        EngineFixture.HostRegion dst = fixture.allocateHost(ring * record);
+        EngineFixture.HostRegion src = randomHost(copies * record);
+        EngineFixture.HostRegion dst = fixture.allocateHost(copies * record);
         long first = -1;
-        for (int i = 0; i < ring; i++) {
-            long t = channel.enqueueCopy(SPACE_BUS, src.busAddress() + (long) i * record, SPACE_BUS,
-                dst.busAddress() + (long) i * record, record, 0);
-            assertNotEquals(NO_SPACE, t, "ring refused op " + i + " of " + ring);
+        for (int i = 0; i < copies; i++) {
+            long t = enqueueHostCopy(channel, src, (long) i * record, dst, (long) i * record, record, 0);
+            assertNotEquals(NO_SPACE, t, "ring refused copy " + i + " of " + copies + " (" + ring + " slots)");
             first = first < 0 ? t : first;
         }
-        assertEquals(NO_SPACE, channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), record, 0),
-            "a full ring must refuse");
+        assertEquals(NO_SPACE, enqueueFirstLeg(src, dst, record), "a full ring must refuse");
         channel.submit();
-        assertEquals(NO_SPACE, channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), record, 0),
-            "submitted but unharvested ops still occupy the ring");
-        Map<Long, Done> done = await(channel, ring);
-        for (Done d : done.values()) {
-            assertEquals("SUCCESS", OpStatus.name(d.status()));
-        }
-        long again = channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), record, FLAG_SUBMIT);
+        assertEquals(NO_SPACE, enqueueFirstLeg(src, dst, record), "submitted but unharvested ops still occupy the ring");
+        assertAllSucceeded(await(channel, ring), "a full ring");
+        long again = enqueueHostCopy(channel, src, 0, dst, 0, record, FLAG_SUBMIT);
         assertEquals(first + ring, again, "ring must accept again after harvesting, with the next ticket");
-        await(channel, 1);
-        assertArrayEquals(bytes(src.segment(), 0, ring * record), bytes(dst.segment(), 0, ring * record));
+        assertAllSucceeded(await(channel, opsPerCopy()), "the copy after a full ring");
+        assertArrayEquals(bytes(src.segment(), 0, copies * record), bytes(dst.segment(), 0, copies * record));
     }
 
     @Test
     void ringWrapsAroundManyTimes() {
+        requireHostCopies();
         int ring = caps.ringSize();
-        int total = 3 * ring + 5;
+        int total = (ringWraps() * ring + 5) / opsPerCopy() + 1;
         int record = unit();
         EngineFixture.HostRegion src = randomHost(total * record);
         EngineFixture.HostRegion dst = fixture.allocateHost(total * record);
-        int burst = ring / 2 + 1;
+        int burst = Math.min(ring / 2 + 1, maxOpsInFlight());
         int enqueued = 0;
         Map<Long, Done> done = new LinkedHashMap<>();
         long deadline = System.nanoTime() + completionTimeoutMillis() * 1_000_000;
-        while (done.size() < total) {
+        while (done.size() < total * opsPerCopy()) {
             int inBurst = 0;
-            while (enqueued < total && inBurst < burst) {
-                long t = channel.enqueueCopy(SPACE_BUS, src.busAddress() + (long) enqueued * record, SPACE_BUS,
-                    dst.busAddress() + (long) enqueued * record, record, 0);
-                if (t == NO_SPACE) {
-                    break;
-                }
+            // Whole copies only: a round trip must never be cut between its two ops.
+            while (enqueued < total && inBurst + opsPerCopy() <= burst
+                && enqueued * opsPerCopy() - done.size() + opsPerCopy() <= ring) {
+                long t = enqueueHostCopy(channel, src, (long) enqueued * record, dst, (long) enqueued * record, record, 0);
+                assertNotEquals(NO_SPACE, t, "ring refused a copy with " + (enqueued * opsPerCopy() - done.size())
+                    + " of " + ring + " slots in use");
                 enqueued++;
-                inBurst++;
+                inBurst += opsPerCopy();
             }
             channel.submit();
             harvest(channel, done);
             if (System.nanoTime() - deadline > 0) {
-                fail("only " + done.size() + " of " + total + " completions");
+                fail("only " + done.size() + " of " + total * opsPerCopy() + " completions");
             }
         }
-        for (Done d : done.values()) {
-            assertEquals("SUCCESS", OpStatus.name(d.status()), "ticket " + d.ticket());
-        }
+        assertAllSucceeded(done, "wrapping the ring");
         assertArrayEquals(bytes(src.segment(), 0, total * record), bytes(dst.segment(), 0, total * record));
     }
 
     @Test
     void fenceMakesAnOpWaitForEveryEarlierOp() {
-        int length = alignDown(Math.min(16384, largestOp()));
-        int rounds = Math.min(8, caps.ringSize() / 2);
+        requireHostCopies();
+        int rounds = Math.max(1, Math.min(8, Math.min(caps.ringSize(), maxOpsInFlight()) / (2 * opsPerCopy())));
+        // Through a private space, every copy of the test must have its own range there.
+        int length = alignDown(Math.min(16384, scratch == null ? largestOp() : maxCopyBytes() / (2 * rounds)));
         List<EngineFixture.HostRegion[]> chains = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             EngineFixture.HostRegion a = randomHost(length);
             EngineFixture.HostRegion b = fixture.allocateHost(length);
             EngineFixture.HostRegion c = fixture.allocateHost(length);
             chains.add(new EngineFixture.HostRegion[] {a, b, c});
-            channel.enqueueCopy(SPACE_BUS, a.busAddress(), SPACE_BUS, b.busAddress(), length, 0);
-            channel.enqueueCopy(SPACE_BUS, b.busAddress(), SPACE_BUS, c.busAddress(), length, FLAG_FENCE);
+            enqueueHostCopy(channel, a, 0, b, 0, length, 0);
+            enqueueHostCopy(channel, b, 0, c, 0, length, FLAG_FENCE);
         }
         channel.submit();
-        for (Done d : await(channel, 2 * rounds).values()) {
-            assertEquals("SUCCESS", OpStatus.name(d.status()));
-        }
+        assertAllSucceeded(await(channel, 2 * rounds * opsPerCopy()), "fenced chains");
         for (int r = 0; r < rounds; r++) {
             EngineFixture.HostRegion[] chain = chains.get(r);
             assertArrayEquals(bytes(chain[0].segment(), 0, length), bytes(chain[2].segment(), 0, length),
@@ -250,15 +294,15 @@ public abstract class DmaEngineConformanceTest {
     @Test
     void inOrderEnginesCompleteInTicketOrder() {
         assumeTrue(caps.inOrderCompletion(), "engine may complete out of order");
-        int count = Math.min(caps.ringSize(), 64);
-        EngineFixture.HostRegion src = randomHost(count * unit());
-        EngineFixture.HostRegion dst = fixture.allocateHost(count * unit());
-        for (int i = 0; i < count; i++) {
-            channel.enqueueCopy(SPACE_BUS, src.busAddress() + (long) i * unit(), SPACE_BUS, dst.busAddress() + (long) i * unit(),
-                unit(), 0);
+        requireHostCopies();
+        int copies = Math.min(caps.ringSize(), maxOpsInFlight()) / opsPerCopy();
+        EngineFixture.HostRegion src = randomHost(copies * unit());
+        EngineFixture.HostRegion dst = fixture.allocateHost(copies * unit());
+        for (int i = 0; i < copies; i++) {
+            enqueueHostCopy(channel, src, (long) i * unit(), dst, (long) i * unit(), unit(), 0);
         }
         channel.submit();
-        List<Long> order = new ArrayList<>(await(channel, count).keySet());
+        List<Long> order = new ArrayList<>(await(channel, copies * opsPerCopy()).keySet());
         for (int i = 1; i < order.size(); i++) {
             assertTrue(order.get(i) > order.get(i - 1), "completion order " + order);
         }
@@ -266,31 +310,37 @@ public abstract class DmaEngineConformanceTest {
 
     @Test
     void undecodableDescriptorsCompleteInvalidAndMoveNothing() {
-        int length = alignDown(4096);
+        requireHostCopies();
+        int length = alignDown(Math.min(4096, maxCopyBytes()));
         EngineFixture.HostRegion src = randomHost(length);
         EngineFixture.HostRegion dst = fixture.allocateHost(length);
+        // Zero and negative lengths on a direction the engine offers.
+        int toSpace = scratch == null ? SPACE_BUS : scratch.spaceId();
+        long toAddress = scratch == null ? dst.busAddress() : 0;
         long unknownSpace = channel.enqueueCopy(77, 0, SPACE_BUS, dst.busAddress(), length, 0);
-        long emptyOp = channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), 0, 0);
-        long negative = channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), -length, 0);
+        long emptyOp = channel.enqueueCopy(SPACE_BUS, src.busAddress(), toSpace, toAddress, 0, 0);
+        long negative = channel.enqueueCopy(SPACE_BUS, src.busAddress(), toSpace, toAddress, -length, 0);
         channel.submit();
         Map<Long, Done> done = await(channel, 3);
         assertEquals("INVALID", OpStatus.name(done.get(unknownSpace).status()), "copy from unknown space 77");
         assertEquals("INVALID", OpStatus.name(done.get(emptyOp).status()), "copy of 0 bytes");
         assertEquals("INVALID", OpStatus.name(done.get(negative).status()), "copy of " + (-length) + " bytes");
         assertArrayEquals(new byte[length], bytes(dst.segment(), 0, length), "an invalid op moved bytes");
-        long good = channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), length, FLAG_SUBMIT);
-        assertEquals("SUCCESS", OpStatus.name(await(channel, 1).get(good).status()), "channel broken after invalid ops");
+        enqueueHostCopy(channel, src, 0, dst, 0, length, FLAG_SUBMIT);
+        assertAllSucceeded(await(channel, opsPerCopy()), "channel broken after invalid ops");
+        assertArrayEquals(bytes(src.segment(), 0, length), bytes(dst.segment(), 0, length));
     }
 
     @Test
     void resetDropsOutstandingOpsAndTheChannelKeepsWorking() {
-        int length = alignDown(4096);
+        requireHostCopies();
+        int length = alignDown(Math.min(4096, maxCopyBytes()));
         EngineFixture.HostRegion src = randomHost(length);
         EngineFixture.HostRegion dst = fixture.allocateHost(length);
-        int before = Math.min(4, caps.ringSize());
+        int copies = Math.max(1, Math.min(4, Math.min(caps.ringSize(), maxOpsInFlight())) / opsPerCopy());
         long first = -1;
-        for (int i = 0; i < before; i++) {
-            long t = channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), length, 0);
+        for (int i = 0; i < copies; i++) {
+            long t = enqueueHostCopy(channel, src, 0, dst, 0, length, 0);
             first = first < 0 ? t : first;
         }
         channel.submit();
@@ -301,10 +351,11 @@ public abstract class DmaEngineConformanceTest {
         }
         assertTrue(late.isEmpty(), "tickets enqueued before reset were reported after it: " + late.keySet());
         EngineFixture.HostRegion fresh = fixture.allocateHost(length);
-        long after = channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, fresh.busAddress(), length, FLAG_SUBMIT);
-        assertEquals(first + before, after, "tickets continue across a reset");
-        Map<Long, Done> done = await(channel, 1);
+        long after = enqueueHostCopy(channel, src, 0, fresh, 0, length, FLAG_SUBMIT);
+        assertEquals(first + (long) copies * opsPerCopy(), after, "tickets continue across a reset");
+        Map<Long, Done> done = await(channel, opsPerCopy());
         assertEquals("SUCCESS", OpStatus.name(done.get(after).status()));
+        assertAllSucceeded(done, "the copy after a reset");
         assertArrayEquals(bytes(src.segment(), 0, length), bytes(fresh.segment(), 0, length));
     }
 
@@ -328,23 +379,25 @@ public abstract class DmaEngineConformanceTest {
 
     @Test
     void largestOpMovesEveryByte() {
-        int length = alignDown(largestOp());
+        requireHostCopies();
+        int length = alignDown(maxCopyBytes());
         EngineFixture.HostRegion src = randomHost(length);
         EngineFixture.HostRegion dst = fixture.allocateHost(length);
-        long ticket = channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), length, FLAG_SUBMIT);
-        assertEquals("SUCCESS", OpStatus.name(await(channel, 1).get(ticket).status()));
+        enqueueHostCopy(channel, src, 0, dst, 0, length, FLAG_SUBMIT);
+        assertAllSucceeded(await(channel, opsPerCopy()), "copy of " + length);
         assertArrayEquals(bytes(src.segment(), 0, length), bytes(dst.segment(), 0, length));
     }
 
     @Test
     void everyChannelWorks() {
-        int length = alignDown(1024);
+        requireHostCopies();
+        int length = alignDown(Math.min(1024, maxCopyBytes()));
         for (int i = 0; i < caps.channelCount(); i++) {
             DmaChannel c = engine.channel(i);
             EngineFixture.HostRegion src = randomHost(length);
             EngineFixture.HostRegion dst = fixture.allocateHost(length);
-            long ticket = c.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), length, FLAG_SUBMIT);
-            assertEquals("SUCCESS", OpStatus.name(await(c, 1).get(ticket).status()), "channel " + i);
+            enqueueHostCopy(c, src, 0, dst, 0, length, FLAG_SUBMIT);
+            assertAllSucceeded(await(c, opsPerCopy()), "channel " + i);
             assertArrayEquals(bytes(src.segment(), 0, length), bytes(dst.segment(), 0, length), "channel " + i);
         }
     }
@@ -352,12 +405,89 @@ public abstract class DmaEngineConformanceTest {
     @Test
     void interruptSignalsCompletion() {
         assumeTrue(caps.interrupts(), "engine has no interrupts");
-        int length = alignDown(4096);
+        requireHostCopies();
+        int length = alignDown(Math.min(4096, maxCopyBytes()));
         EngineFixture.HostRegion src = randomHost(length);
         EngineFixture.HostRegion dst = fixture.allocateHost(length);
-        long ticket = channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), length, FLAG_SUBMIT);
+        enqueueHostCopy(channel, src, 0, dst, 0, length, FLAG_SUBMIT);
         assertTrue(channel.interrupt().await(completionTimeoutMillis() * 1_000_000L), "no interrupt after a completion");
-        assertEquals("SUCCESS", OpStatus.name(await(channel, 1).get(ticket).status()));
+        assertAllSucceeded(await(channel, opsPerCopy()), "copy signalled by interrupt");
+        assertArrayEquals(bytes(src.segment(), 0, length), bytes(dst.segment(), 0, length));
+    }
+
+    // ---------------------------------------------------------------- host copies
+
+    /** Skips the test when the engine can neither copy host to host nor round-trip through a private space. */
+    protected void requireHostCopies() {
+        assumeTrue(caps.supports(Direction.MEM_TO_MEM) || scratch != null,
+            "engine has no MEM_TO_MEM and no private space it copies in and out of");
+    }
+
+    /** Ops one host-to-host copy costs: 1, or 2 when it round-trips through a private space. */
+    protected int opsPerCopy() {
+        return scratch == null ? 1 : 2;
+    }
+
+    /** Longest host-to-host copy: the largest op, and through a private space no longer than the space. */
+    protected int maxCopyBytes() {
+        int largest = largestOp();
+        return scratch == null ? largest : (int) Math.min(largest, scratch.lengthBytes());
+    }
+
+    /**
+     * Enqueues a copy of {@code lengthBytes} from {@code src + srcOffset} to {@code dst + dstOffset}:
+     * one bus-to-bus op, or host to private space and then, fenced, private space to host. The test
+     * must leave room in the ring for {@link #opsPerCopy()} ops.
+     *
+     * @param flags FLAG_FENCE applies to the first op, FLAG_SUBMIT to the last
+     * @return the ticket of the first op (the others follow it), or NO_SPACE
+     */
+    protected long enqueueHostCopy(DmaChannel c, EngineFixture.HostRegion src, long srcOffset, EngineFixture.HostRegion dst,
+                                   long dstOffset, int lengthBytes, int flags) {
+        if (scratch == null) {
+            return c.enqueueCopy(SPACE_BUS, src.busAddress() + srcOffset, SPACE_BUS, dst.busAddress() + dstOffset,
+                lengthBytes, flags);
+        }
+        long at = scratchRange(lengthBytes);
+        long first = c.enqueueCopy(SPACE_BUS, src.busAddress() + srcOffset, scratch.spaceId(), at, lengthBytes,
+            flags & FLAG_FENCE);
+        if (first == NO_SPACE) {
+            return NO_SPACE;
+        }
+        long second = c.enqueueCopy(scratch.spaceId(), at, SPACE_BUS, dst.busAddress() + dstOffset, lengthBytes,
+            FLAG_FENCE | (flags & FLAG_SUBMIT));
+        assertEquals(first + 1, second, "the second half of a round trip through " + scratch.name()
+            + " (NO_SPACE means the test left too little room in the ring)");
+        return first;
+    }
+
+    /**
+     * The next range of the private space for a round trip. Successive copies get successive
+     * ranges, so copies in flight together do not share bytes as long as a test keeps them within
+     * the space (its sizes are derived from {@link #maxCopyBytes()}).
+     */
+    private long scratchRange(int lengthBytes) {
+        long step = alignUp(lengthBytes);
+        if (scratchCursor + lengthBytes > scratch.lengthBytes()) {
+            scratchCursor = 0;
+        }
+        long at = scratchCursor;
+        scratchCursor += step;
+        return at;
+    }
+
+    /** The first op of a round trip (or the whole copy): for probing a full ring. */
+    private long enqueueFirstLeg(EngineFixture.HostRegion src, EngineFixture.HostRegion dst, int lengthBytes) {
+        return scratch == null
+            ? channel.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), lengthBytes, 0)
+            : channel.enqueueCopy(SPACE_BUS, src.busAddress(), scratch.spaceId(), 0, lengthBytes, 0);
+    }
+
+    private static void assertAllSucceeded(Map<Long, Done> done, String what) {
+        for (Done d : done.values()) {
+            assertEquals("SUCCESS", OpStatus.name(d.status()), what + ": ticket " + d.ticket() + " (device code "
+                + d.deviceCode() + ")");
+        }
     }
 
     // ---------------------------------------------------------------- helpers
@@ -416,8 +546,9 @@ public abstract class DmaEngineConformanceTest {
         return out;
     }
 
+    /** What offsets and lengths are multiples of: the engine's alignment, 8, and the scratch space's granularity. */
     private int unit() {
-        return Math.max(caps.alignmentBytes(), 8);
+        return unit;
     }
 
     private int largestOp() {

@@ -164,6 +164,9 @@ final class SimDevice implements Runnable {
             || srcSpace > 1 || dstSpace > 1) {
             return OpStatus.INVALID;
         }
+        if (!config.memToMem() && dstSpace == 0 && (opcode != OP_COPY || srcSpace == 0)) {
+            return OpStatus.INVALID; // host to host (a fill into host memory counts as one)
+        }
         if (decrementIfPositive(control.failNext)) {
             return OpStatus.DEVICE_ERROR;
         }

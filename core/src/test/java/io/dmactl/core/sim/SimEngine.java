@@ -26,7 +26,9 @@ public final class SimEngine implements DmaEngine {
         this.control = control;
         EngineCapabilities.Builder caps = EngineCapabilities.builder()
             .ops(DmaOpKind.COPY, DmaOpKind.FILL)
-            .directions(Direction.MEM_TO_MEM, Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
+            .directions(config.memToMem()
+                ? new Direction[] {Direction.MEM_TO_MEM, Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV}
+                : new Direction[] {Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV})
             .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW)
             .addressing(AddressingMode.IOVA)
             .execution(ExecutionKind.HARDWARE)

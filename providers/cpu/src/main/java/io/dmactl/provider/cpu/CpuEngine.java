@@ -8,6 +8,7 @@ import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.ExecutionKind;
+import io.dmactl.vfio.AddressSpace;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -42,9 +43,9 @@ final class CpuEngine implements DmaEngine {
             .inOrderCompletion(true)
             .build();
         // The whole address space as one segment: executors address it with raw CPU addresses, so no
-        // segment is created per op. Restricted (needs --enable-native-access): the core guarantees
-        // every address it hands this engine lies in a live, pinned location.
-        MemorySegment all = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+        // segment is created per op. Unchecked: the core guarantees every address it hands this
+        // engine lies in a live, pinned location.
+        MemorySegment all = AddressSpace.all();
         channels = new CpuChannel[channelCount];
         executors = new CpuExecutor[channelCount];
         for (int i = 0; i < channelCount; i++) {

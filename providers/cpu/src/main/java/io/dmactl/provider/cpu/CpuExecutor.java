@@ -20,8 +20,22 @@ final class CpuExecutor implements Runnable {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final ValueLayout.OfLong PATTERN = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final int SPIN_ROUNDS = 200;
+    /**
+     * How long an idle executor keeps spinning on the doorbell before it starts yielding. A time
+     * budget, not a spin count: what {@code Thread.onSpinWait} costs varies several-fold between
+     * CPUs (30-50 ns here, so the former 200 spins were 6-10 us), and when the submitting thread shares
+     * this core every hand-off pays the whole budget. 1.5 us covers a producer's next doorbell in a
+     * burst (a cross-core round trip is 0.1-0.5 us) and keeps a shared core's hand-off cheap.
+     */
+    private static final long SPIN_BUDGET_NANOS = 1_500L;
+    /** Spins between two clock reads while idle: keeps {@code nanoTime} (~20 ns) off most spins. */
+    private static final int SPINS_PER_CLOCK_READ = 4;
     private static final int YIELD_ROUNDS = 50;
+    /**
+     * A yield that took longer than this ran another thread on our core (the submitting thread,
+     * sharing it): the executor stops yielding and parks, so that thread keeps the core.
+     */
+    private static final long CONTENDED_YIELD_NANOS = 1_000L;
     private static final long PARK_NANOS = 10_000_000L;
     private static final long HALT_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -32,6 +46,10 @@ final class CpuExecutor implements Runnable {
     private final long mask;
     private final SoftInterrupt interrupt;
     private final Thread thread;
+    // Idle bookkeeping, executor thread only: empty looks at the doorbell in a row, since when, yields so far.
+    private int idleRounds;
+    private long idleSinceNanos;
+    private int idleYields;
 
     private volatile boolean stopRequested;
     private volatile boolean haltRequested;
@@ -57,7 +75,6 @@ final class CpuExecutor implements Runnable {
     @Override
     public void run() {
         long head = 0;
-        int idle = 0;
         while (!stopRequested) {
             if (haltRequested) {
                 halted = true;
@@ -71,10 +88,10 @@ final class CpuExecutor implements Runnable {
             // Acquire: descriptor bodies written before the producer's release store are visible.
             long doorbell = (long) LONG.getAcquire(registers, REG_DOORBELL);
             if (head == doorbell) {
-                idle = idle(idle, head);
+                idle(head);
                 continue;
             }
-            idle = 0;
+            idleRounds = 0;
             while (head != doorbell && !haltRequested) {
                 execute(head);
                 head++;
@@ -122,14 +139,27 @@ final class CpuExecutor implements Runnable {
         }
     }
 
-    private int idle(int rounds, long head) {
-        if (rounds < SPIN_ROUNDS) {
-            Thread.onSpinWait();
-            return rounds + 1;
+    /**
+     * One empty look at the doorbell: spin while the spin budget lasts, then yield
+     * {@link #YIELD_ROUNDS} times (fewer if a yield shows the core is shared), then announce
+     * SLEEPING and park until the producer unparks us.
+     */
+    private void idle(long head) {
+        int rounds = ++idleRounds;
+        if (rounds == 1) {
+            idleSinceNanos = System.nanoTime();
+            idleYields = 0;
         }
-        if (rounds < SPIN_ROUNDS + YIELD_ROUNDS) {
+        if (idleYields == 0
+            && (rounds % SPINS_PER_CLOCK_READ != 0 || System.nanoTime() - idleSinceNanos < SPIN_BUDGET_NANOS)) {
+            Thread.onSpinWait();
+            return;
+        }
+        if (idleYields < YIELD_ROUNDS) {
+            long before = System.nanoTime();
             Thread.yield();
-            return rounds + 1;
+            idleYields = System.nanoTime() - before > CONTENDED_YIELD_NANOS ? YIELD_ROUNDS : idleYields + 1;
+            return;
         }
         INT.setVolatile(registers, REG_SLEEPING, 1);
         // Re-check after announcing sleep: pairs with submit()'s doorbell store + full fence + SLEEPING load.
@@ -137,7 +167,6 @@ final class CpuExecutor implements Runnable {
             LockSupport.parkNanos(this, PARK_NANOS);
         }
         INT.setVolatile(registers, REG_SLEEPING, 0);
-        return rounds;
     }
 
     void wake() {
