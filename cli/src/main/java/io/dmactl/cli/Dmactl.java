@@ -1,10 +1,13 @@
 package io.dmactl.cli;
 
+import io.dmactl.cli.command.BenchCommand;
 import io.dmactl.cli.command.BindCommand;
 import io.dmactl.cli.command.CompletionCommand;
 import io.dmactl.cli.command.CopyCommand;
 import io.dmactl.cli.command.InfoCommand;
 import io.dmactl.cli.command.ListCommand;
+import io.dmactl.cli.command.SelftestCommand;
+import io.dmactl.cli.command.TryCommand;
 import io.dmactl.cli.command.UnbindCommand;
 import io.dmactl.cli.host.HostSystem;
 import picocli.CommandLine;
@@ -39,7 +42,10 @@ import java.util.concurrent.Callable;
                 "  dmactl info 0000:00:03.0         BARs, IRQs, valid IOVA ranges",
                 "  dmactl copy mem 0000:00:03.0/dev+0 --size 4K --verify",
                 "  sudo dmactl unbind 0000:00:03.0  back to the driver it had",
-                "Without DMA hardware: dmactl copy mem mem --size 1M --verify (cpu engine)."},
+                "Check and measure the engines: dmactl selftest, dmactl bench.",
+                "Without DMA hardware: dmactl copy mem mem --size 1M --verify (cpu engine), or",
+                "dmactl try: boots the testbed guest (QEMU, emulated devices and IOMMU) and runs",
+                "all of the above in it."},
         commandListHeading = "%nCommands:%n",
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit codes (the same for every command):%n",
@@ -56,6 +62,9 @@ import java.util.concurrent.Callable;
                 UnbindCommand.class,
                 InfoCommand.class,
                 CopyCommand.class,
+                SelftestCommand.class,
+                BenchCommand.class,
+                TryCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Dmactl implements Callable<Integer> {

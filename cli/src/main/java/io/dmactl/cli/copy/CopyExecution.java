@@ -13,14 +13,17 @@ import io.dmactl.core.DmaTransfers;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.device.VfioDeviceSource;
 import io.dmactl.core.spi.DmaProvider;
+import io.dmactl.vfio.pci.PciAddress;
 import io.dmactl.vfio.pci.PciSysfs;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -60,7 +63,7 @@ public final class CopyExecution {
     public CopyOutcome run(TransferPlan plan, boolean verify) {
         List<DmaProvider> providers = selectedProviders(plan);
         DmaRuntime.Builder builder = DmaRuntime.builder().discoverProviders(false)
-                .deviceSource(new VfioDeviceSource(sysfs))
+                .deviceSource(new NamedDevices(new VfioDeviceSource(sysfs), namedDevices(plan)))
                 .poolLimitBytes(poolLimitFor(plan, verify));
         providers.forEach(builder::provider);
         for (LocationSpec end : List.of(plan.source(), plan.destination())) {
@@ -115,9 +118,10 @@ public final class CopyExecution {
     }
 
     /**
-     * The named provider; else every provider when an end is on a device, and only the software
-     * ones for a copy between host memory: opening a device engine resets the device, which a
-     * host-to-host copy has no business doing.
+     * The named provider; else every provider when an end is on a device (they open engines only
+     * for the devices the copy names, {@link NamedDevices}), and only the software ones for a copy
+     * between host memory: opening a device engine resets the device, which a host-to-host copy
+     * has no business doing.
      */
     private List<DmaProvider> selectedProviders(TransferPlan plan) {
         List<DmaProvider> all = catalog.providers();
@@ -141,6 +145,20 @@ public final class CopyExecution {
             }
         }
         return List.of(named);
+    }
+
+    /** The PCI functions the copy's ends are on: only their engines are opened. */
+    private static Set<PciAddress> namedDevices(TransferPlan plan) {
+        Set<PciAddress> devices = new HashSet<>();
+        for (LocationSpec end : List.of(plan.source(), plan.destination())) {
+            switch (end) {
+                case PrivateSpaceSpec space -> devices.add(space.device());
+                case WindowSpec window -> devices.add(window.device());
+                default -> {
+                }
+            }
+        }
+        return devices;
     }
 
     private static long poolLimitFor(TransferPlan plan, boolean verify) {

@@ -56,6 +56,16 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
         return new TransferPlan(source, destination, length);
     }
 
+    /**
+     * Checks a device window named on its own (selftest and bench {@code --window}): the device
+     * exists, has that memory BAR with room past the offset, and is bound to vfio-pci.
+     *
+     * @throws DmactlException as {@link #check}
+     */
+    public static void checkWindow(WindowSpec window, PciSysfs sysfs, ProviderCatalog providers) {
+        checkEnd(window, "window", 1, false, sysfs, providers);
+    }
+
     private static long impliedLength(LocationSpec source, LocationSpec destination) {
         if (source instanceof FileSpec file) {
             long length = fileLength(file.path());

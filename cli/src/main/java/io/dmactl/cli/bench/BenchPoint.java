@@ -1,0 +1,34 @@
+package io.dmactl.cli.bench;
+
+import io.dmactl.cli.output.JsonRecord;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What one engine did at one transfer size.
+ *
+ * @param engine             engine name
+ * @param direction          "host->host" or "host->dev" (an engine that needs its own memory at one end)
+ * @param requestedBytes     the size asked for with --sizes
+ * @param sizeBytes          the size run: requested, clamped to the engine's limits
+ * @param ops                transfers completed in the measured time
+ * @param failedOps          of those, ended in a status other than success
+ * @param seconds            measured wall time, first submission to last completion
+ * @param gigabytesPerSecond bytes of successful ops per nanosecond (10^9 B/s)
+ * @param opsPerSecond       completed ops per second
+ * @param p50Nanos           median latency, submission to completion
+ * @param p99Nanos           99th percentile
+ * @param p999Nanos          99.9th percentile
+ * @param baselineRatio      throughput over MemorySegment.copy's at the same size, same run
+ */
+public record BenchPoint(String engine, String direction, long requestedBytes, long sizeBytes, long ops, long failedOps,
+                         double seconds, double gigabytesPerSecond, double opsPerSecond, OptionalLong p50Nanos,
+                         OptionalLong p99Nanos, OptionalLong p999Nanos, Optional<Double> baselineRatio)
+        implements JsonRecord {
+
+    public BenchPoint withBaselineRatio(double ratio) {
+        return new BenchPoint(engine, direction, requestedBytes, sizeBytes, ops, failedOps, seconds, gigabytesPerSecond,
+                opsPerSecond, p50Nanos, p99Nanos, p999Nanos, Optional.of(ratio));
+    }
+}

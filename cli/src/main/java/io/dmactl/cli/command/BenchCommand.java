@@ -1,0 +1,276 @@
+package io.dmactl.cli.command;
+
+import io.dmactl.cli.DmactlException;
+import io.dmactl.cli.ExitCodes;
+import io.dmactl.cli.JsonMixin;
+import io.dmactl.cli.VerboseMixin;
+import io.dmactl.cli.bench.BaselinePoint;
+import io.dmactl.cli.bench.BenchPoint;
+import io.dmactl.cli.bench.BenchRun;
+import io.dmactl.cli.bench.ProgressLine;
+import io.dmactl.cli.bench.ThroughputChart;
+import io.dmactl.cli.engines.EngineSession;
+import io.dmactl.cli.host.HostSystem;
+import io.dmactl.cli.location.ByteCount;
+import io.dmactl.cli.output.Json;
+import io.dmactl.cli.output.JsonRecord;
+import io.dmactl.cli.output.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+
+/** {@code dmactl bench}: throughput and latency per engine and size, against MemorySegment.copy. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        headerHeading = "",
+        header = "Measure DMA engines: throughput and latency per transfer size, against a plain CPU copy.",
+        synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%n",
+        description = {
+                "For each engine of the providers (all, or those --provider names; opening a device engine"
+                        + " resets the device) and each size: --depth copies kept in flight, --batch of them"
+                        + " handed over at a time, for --duration after a warm-up of a tenth of it (at most 1 s)."
+                        + " An engine that copies host to host is measured host->host; one that needs its own"
+                        + " memory at one end (edu) host->dev. Sizes an engine cannot take are clamped to its"
+                        + " limits and rounded to its unit (edu: at most 4095 bytes), and the output says so.",
+                "",
+                "Reported per engine and size: GB/s (10^9 bytes/s), ops/s, latency from submission to"
+                        + " completion (p50, p99, p99.9, from a histogram allocated before the run, ~3 %% bucket"
+                        + " width), and the ratio to MemorySegment.copy of the same size measured in the same run.",
+                "",
+                "How it drives the engines: through DmaRuntime's callback API (copy with a TransferCallback;"
+                        + " with --batch > 1, DmaRuntime.batch()), because the runtime does not hand out an"
+                        + " engine's DmaChannel. The figures therefore include the runtime's dispatch and the"
+                        + " hand-off to the channel's worker thread. The measuring loop allocates nothing per op;"
+                        + " the runtime allocates its own per-op records. The bare channel is measured by bench/"
+                        + " (JMH) in the source tree.",
+                "",
+                "On a terminal a progress line shows on stderr; --chart writes throughput against size as SVG."},
+        optionListHeading = "%nOptions:%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILURE_LINE, ExitCodes.USAGE_LINE, ExitCodes.NOT_FOUND_LINE,
+                ExitCodes.PERMISSION_LINE, ExitCodes.UNAVAILABLE_LINE, ExitCodes.INTERNAL_LINE},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  the cpu engine, 64 B to 1 MiB, 10 s per size:",
+                "    dmactl bench --provider cpu",
+                "  a quick look at every engine, with a chart:",
+                "    dmactl bench --duration 500ms --chart /tmp/dmactl-bench.svg",
+                "  32 copies per doorbell, 256 in flight, as JSON:",
+                "    dmactl bench --provider cpu --sizes 64,4K --batch 32 --depth 256 --json"})
+public final class BenchCommand implements Callable<Integer> {
+
+    /** What bench measured, for {@code --json}. */
+    public record BenchReport(double durationSeconds, int batch, int depth, String api, List<BenchPoint> results,
+                              List<BaselinePoint> baseline, List<String> notes) implements JsonRecord {
+    }
+
+    static final long MAX_SIZE_BYTES = 1L << 30;
+    private static final long POOL_SLACK_BYTES = 64L << 20;
+    private static final String API = "DmaRuntime callbacks";
+
+    private final HostSystem host;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-p", "--provider"}, paramLabel = "PROVIDER", split = ",", completionCandidates = ProviderNames.class,
+            description = "Measure only these providers' engines (e.g. cpu or cpu,edu); default: all.")
+    private List<String> providers = new ArrayList<>();
+
+    @Option(names = {"-s", "--sizes"}, paramLabel = "SIZE", split = ",", converter = ByteCountConverter.class,
+            description = "Transfer sizes, comma-separated (default: ${DEFAULT-VALUE}); at most 1G.",
+            defaultValue = "64,4K,64K,1M")
+    private List<Long> sizes;
+
+    @Option(names = {"-b", "--batch"}, paramLabel = "N", defaultValue = "1",
+            description = "Copies handed to the engine together, one doorbell (default: ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(names = {"-d", "--depth"}, paramLabel = "N", defaultValue = "4",
+            description = "Copies kept in flight, at least --batch (default: ${DEFAULT-VALUE}).")
+    private int depth;
+
+    @Option(names = {"-t", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "10s",
+            description = "Measuring time per engine and size, and for the baseline at each size: 10s, 200ms, 1.5s, 2m"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private long durationNanos;
+
+    @Option(names = "--chart", paramLabel = "FILE.svg",
+            description = "Also write throughput against size as an SVG chart to this file.")
+    private Path chart;
+
+    @Mixin
+    private JsonMixin json;
+
+    @Mixin
+    private VerboseMixin verbose;
+
+    BenchCommand(HostSystem host) {
+        this.host = Objects.requireNonNull(host, "host");
+    }
+
+    @Override
+    public Integer call() {
+        checkOptions();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<ProgressLine> progress = System.console() != null && !json.enabled()
+                ? Optional.of(new ProgressLine(err)) : Optional.empty();
+        long poolBytes = 2 * BenchRun.bufferBytes(sizes) + POOL_SLACK_BYTES;
+        BenchRun.Results results;
+        try (EngineSession session = EngineSession.open(host.sysfs(), host.providers(), providers, List.of(),
+                poolBytes, this::note)) {
+            results = BenchRun.run(session, sizes, batch, depth, durationNanos, progress, this::note);
+        } catch (IllegalArgumentException e) {
+            throw new DmactlException(ExitCodes.USAGE, e.getMessage(), e);
+        }
+        if (json.enabled()) {
+            out.println(Json.render(new BenchReport(durationNanos / 1e9, batch, depth, API, results.points(),
+                    results.baseline(), results.notes())));
+        } else {
+            print(out, results);
+        }
+        out.flush();
+        if (chart != null) {
+            writeChart(results);
+        }
+        long failed = results.points().stream().mapToLong(BenchPoint::failedOps).sum();
+        if (failed > 0) {
+            throw new DmactlException(ExitCodes.FAILURE, failed + " benchmark op(s) did not end in success: "
+                    + results.points().stream().filter(point -> point.failedOps() > 0)
+                    .map(point -> point.engine() + " " + point.sizeBytes() + " B: " + point.failedOps() + " of " + point.ops())
+                    .toList());
+        }
+        return ExitCodes.OK;
+    }
+
+    private void checkOptions() {
+        for (long size : sizes) {
+            if (size > MAX_SIZE_BYTES) {
+                throw new DmactlException(ExitCodes.USAGE, "size " + ByteCount.format(size) + " (" + size
+                        + " bytes) is too large for bench: at most 1G");
+            }
+        }
+        if (batch < 1 || batch > 4096) {
+            throw new DmactlException(ExitCodes.USAGE, "--batch " + batch + " is out of range: 1 to 4096");
+        }
+        if (depth < batch || depth > 65536) {
+            throw new DmactlException(ExitCodes.USAGE, "--depth " + depth + " is out of range: from --batch (" + batch
+                    + ") to 65536, since a batch is in flight as a whole");
+        }
+        if (chart != null) {
+            String name = chart.getFileName() == null ? "" : chart.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (!name.endsWith(".svg")) {
+                throw new DmactlException(ExitCodes.USAGE, "--chart " + chart + ": charts are written as SVG; name the"
+                        + " file *.svg");
+            }
+            Path directory = chart.toAbsolutePath().getParent();
+            if (directory == null || !Files.isDirectory(directory)) {
+                throw new DmactlException(ExitCodes.NOT_FOUND, "--chart " + chart + ": directory " + directory
+                        + " does not exist");
+            }
+            if (!Files.isWritable(directory) || (Files.exists(chart) && !Files.isWritable(chart))) {
+                throw new DmactlException(ExitCodes.PERMISSION, "--chart " + chart + ": permission denied");
+            }
+        }
+    }
+
+    private void note(String text) {
+        if (verbose.isVerbose()) {
+            spec.commandLine().getErr().println("dmactl bench: " + text);
+            spec.commandLine().getErr().flush();
+        }
+    }
+
+    private void print(PrintWriter out, BenchRun.Results results) {
+        results.notes().forEach(line -> out.println("note: " + line));
+        out.println(String.format(Locale.ROOT, "%s per point, depth %d, batch %d, through %s", seconds(durationNanos),
+                depth, batch, API));
+        Table table = new Table("ENGINE", "DIRECTION", "SIZE", "OPS", "GB/S", "OPS/S", "P50", "P99", "P99.9", "VS COPY");
+        for (BenchPoint point : results.points()) {
+            table.row(point.engine(), point.direction(), ByteCount.format(point.sizeBytes()), Long.toString(point.ops()),
+                    String.format(Locale.ROOT, "%.3f", point.gigabytesPerSecond()), rate(point.opsPerSecond()),
+                    latency(point.p50Nanos()), latency(point.p99Nanos()), latency(point.p999Nanos()),
+                    point.baselineRatio().map(BenchCommand::percent).orElse("-"));
+        }
+        table.print(out);
+        out.println();
+        out.println("baseline: MemorySegment.copy on this thread, same run");
+        Table baseline = new Table("SIZE", "OPS", "GB/S", "OPS/S");
+        for (BaselinePoint point : results.baseline()) {
+            baseline.row(ByteCount.format(point.sizeBytes()), Long.toString(point.ops()),
+                    String.format(Locale.ROOT, "%.3f", point.gigabytesPerSecond()), rate(point.opsPerSecond()));
+        }
+        baseline.print(out);
+    }
+
+    private void writeChart(BenchRun.Results results) {
+        String title = "dmactl bench: throughput, depth " + depth + ", batch " + batch;
+        try {
+            Files.writeString(chart, ThroughputChart.render(results.points(), results.baseline(), title));
+        } catch (IOException e) {
+            throw new DmactlException(ExitCodes.FAILURE, "cannot write the chart to " + chart + ": " + e, e);
+        }
+        if (!json.enabled()) {
+            spec.commandLine().getOut().println("chart: " + chart);
+            spec.commandLine().getOut().flush();
+        }
+    }
+
+    /** A ratio as a percentage with three significant digits at most: 98 %, 4.2 %, 0.0031 %. */
+    private static String percent(double ratio) {
+        double percent = ratio * 100;
+        if (percent >= 10) {
+            return String.format(Locale.ROOT, "%.0f %%", percent);
+        }
+        if (percent >= 1) {
+            return String.format(Locale.ROOT, "%.1f %%", percent);
+        }
+        return new java.math.BigDecimal(percent).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString() + " %";
+    }
+
+    private static String seconds(long nanos) {
+        return nanos >= 1_000_000_000L ? String.format(Locale.ROOT, "%.3g s", nanos / 1e9)
+                : String.format(Locale.ROOT, "%d ms", nanos / 1_000_000);
+    }
+
+    private static String rate(double perSecond) {
+        if (perSecond >= 1e6) {
+            return String.format(Locale.ROOT, "%.2f M", perSecond / 1e6);
+        }
+        if (perSecond >= 1e3) {
+            return String.format(Locale.ROOT, "%.1f k", perSecond / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.1f", perSecond);
+    }
+
+    private static String latency(OptionalLong nanos) {
+        if (nanos.isEmpty()) {
+            return "-";
+        }
+        long value = nanos.getAsLong();
+        if (value < 10_000) {
+            return value + " ns";
+        }
+        if (value < 10_000_000) {
+            return String.format(Locale.ROOT, "%.1f us", value / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.1f ms", value / 1e6);
+    }
+}
