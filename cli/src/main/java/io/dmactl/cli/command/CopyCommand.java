@@ -63,10 +63,10 @@ import java.util.concurrent.Callable;
         footer = {
                 "  host to host, on the cpu engine:",
                 "    dmactl copy mem mem --size 1M --verify",
-                "  a file into the edu device's buffer:",
-                "    dmactl copy file:/tmp/in.bin 0000:00:03.0/dev+0 --verify",
-                "  device to device (peer to peer), into ivshmem's BAR2:",
-                "    dmactl copy 0000:00:03.0/dev+0 0000:00:05.0/bar2 --size 4K",
+                "  a file into the edu device's buffer (the testbed's edu is 0000:00:02.0):",
+                "    dmactl copy file:/tmp/in.bin 0000:00:02.0/dev+0 --verify",
+                "  peer to peer: edu's buffer into ivshmem's BAR2 (edu moves at most 4095 bytes):",
+                "    dmactl copy 0000:00:02.0/dev+0 0000:00:03.0/bar2 --size 4000",
                 "  4 KiB from 256 bytes into a 64 KiB buffer, out to a file, as JSON:",
                 "    dmactl copy mem:64K+0x100 file:/tmp/out.bin --size 4K --provider cpu --json"})
 public final class CopyCommand implements Callable<Integer> {
