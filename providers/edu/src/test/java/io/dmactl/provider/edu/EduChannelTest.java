@@ -1,5 +1,6 @@
 package io.dmactl.provider.edu;
 
+import io.dmactl.core.conformance.ThreadAllocation;
 import io.dmactl.core.spi.CompletionBatch;
 import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.core.spi.DmaChannel;
@@ -206,13 +207,8 @@ class EduChannelTest {
     /** enqueue, submit and poll allocate nothing (the thread's allocation counter stays put). */
     @Test
     void theFastPathAllocatesNothing() {
-        com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         EduChannel channel = msiChannel(64);
-        cycle(channel, 20_000); // warm up: let the JIT compile the loop
-        long before = threads.getCurrentThreadAllocatedBytes();
-        cycle(channel, 20_000);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long allocated = ThreadAllocation.bytesAllocatedBy(() -> cycle(channel, 20_000));
         assertEquals(0, allocated, "bytes allocated by 20000 enqueue/submit/poll rounds");
     }
 

@@ -1,5 +1,6 @@
 package io.dmactl.provider.nvme;
 
+import io.dmactl.core.conformance.ThreadAllocation;
 import io.dmactl.core.spi.CompletionBatch;
 import io.dmactl.core.spi.OpStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -205,13 +206,8 @@ class NvmeChannelTest {
     /** enqueue, submit and poll allocate nothing (the thread's allocation counter stays put). */
     @Test
     void theFastPathAllocatesNothing() {
-        com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         NvmeChannel channel = channel();
-        cycle(channel, 20_000);
-        long before = threads.getCurrentThreadAllocatedBytes();
-        cycle(channel, 20_000);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long allocated = ThreadAllocation.bytesAllocatedBy(() -> cycle(channel, 20_000));
         assertEquals(0, allocated, "bytes allocated by 20000 enqueue/submit/poll rounds");
     }
 
