@@ -38,6 +38,8 @@ final class CpuExecutor implements Runnable {
     private static final long CONTENDED_YIELD_NANOS = 1_000L;
     private static final long PARK_NANOS = 10_000_000L;
     private static final long HALT_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final long STOP_REPORT_MILLIS = 5_000L;
+    private static final System.Logger LOG = System.getLogger(CpuExecutor.class.getName());
 
     private final MemorySegment all;
     private final MemorySegment ring;
@@ -194,12 +196,30 @@ final class CpuExecutor implements Runnable {
         LockSupport.unpark(thread);
     }
 
+    /**
+     * Stops the thread and returns once it has ended. There is no giving up: the executor writes
+     * through raw addresses of the caller's buffers, so returning while it still runs would let
+     * the caller free memory under a copy. It always ends, since no op runs longer than one
+     * bounded {@link MemorySegment#copy}; a wait that is long anyway is reported, not cut short.
+     */
     void stop() {
         stopRequested = true;
         LockSupport.unpark(thread);
-        try {
-            thread.join(HALT_TIMEOUT_NANOS / 1_000_000);
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        long waitedMillis = 0;
+        while (thread.isAlive()) {
+            try {
+                thread.join(STOP_REPORT_MILLIS);
+            } catch (InterruptedException e) {
+                interrupted = true; // keep waiting: see above
+            }
+            waitedMillis += STOP_REPORT_MILLIS;
+            if (thread.isAlive()) {
+                LOG.log(System.Logger.Level.WARNING, thread.getName() + " still running after " + waitedMillis
+                    + " ms of stopping; waiting for it before its memory is released");
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
