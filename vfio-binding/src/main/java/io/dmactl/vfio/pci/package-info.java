@@ -7,6 +7,8 @@
  *       with their {@link io.dmactl.vfio.pci.PciResource BARs}), drivers and IOMMU groups;</li>
  *   <li>{@link io.dmactl.vfio.pci.PciBinder} binds a device to vfio-pci or uio_pci_generic and
  *       back, refusing before any write when the IOMMU group or the system does not allow it.</li>
+ *   <li>{@link io.dmactl.vfio.pci.MmioRegisters} reads and writes a mapped BAR's registers, with
+ *       the memory ordering in the method names and waits that time out.</li>
  * </ul>
  *
  * The sysfs root is a constructor parameter everywhere, so tests run against fixture trees.

@@ -4,6 +4,7 @@ import io.dmactl.core.spi.CompletionBatch;
 import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.OpStatus;
+import io.dmactl.vfio.pci.MmioRegisters;
 
 import static io.dmactl.provider.edu.EduRegisters.DEVICE_BUFFER;
 import static io.dmactl.provider.edu.EduRegisters.DMA_CMD_EDU_TO_RAM;
@@ -38,7 +39,7 @@ import static io.dmactl.provider.edu.EduRegisters.IRQ_DMA;
  */
 final class EduChannel implements DmaChannel {
     // ---- hot: owner thread ----
-    private final Mmio registers;
+    private final MmioRegisters registers;
     private final int bufferSpace;
     private final long commandExtraBits;
     private final boolean acknowledgeInterrupt;
@@ -65,7 +66,7 @@ final class EduChannel implements DmaChannel {
      * @param interrupt   the MSI interrupt when completions are signalled by the device, or null
      *                    for polling (then the device is not asked to raise an interrupt)
      */
-    EduChannel(int index, Mmio registers, int bufferSpace, int ringSize, CompletionInterrupt interrupt) {
+    EduChannel(int index, MmioRegisters registers, int bufferSpace, int ringSize, CompletionInterrupt interrupt) {
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("edu ring size " + ringSize + " must be a power of two of at least 2");
         }

@@ -14,6 +14,7 @@ import io.dmactl.core.spi.ExecutionKind;
 import io.dmactl.vfio.EventFd;
 import io.dmactl.vfio.IrqInfo;
 import io.dmactl.vfio.VfioDevice;
+import io.dmactl.vfio.pci.MmioRegisters;
 
 import java.lang.foreign.MemorySegment;
 
@@ -41,17 +42,22 @@ final class EduEngine implements DmaEngine {
     // PCI Local Bus Specification 3.0, section 6.2.2: Command register at 0x04, Bus Master Enable bit 2.
     private static final int PCI_COMMAND = 0x04;
     private static final int PCI_COMMAND_BUS_MASTER = 1 << 2;
+    /**
+     * Between two reads of a register a wait polls (quiesce): each read traps into QEMU's device
+     * model, and a DMA takes about 100 ms there, so polling faster gains nothing.
+     */
+    static final long REGISTER_POLL_PAUSE_NANOS = 20_000;
 
     private final String name;
     private final VfioDevice device;
-    private final Mmio registers;
+    private final MmioRegisters registers;
     private final EventFd msiEventFd;
     private final EduChannel channel;
     private final EngineCapabilities capabilities;
     private final long quiesceTimeoutNanos;
     private boolean closed;
 
-    private EduEngine(String name, VfioDevice device, Mmio registers, EventFd msiEventFd, EduChannel channel,
+    private EduEngine(String name, VfioDevice device, MmioRegisters registers, EventFd msiEventFd, EduChannel channel,
                       EngineCapabilities capabilities, long quiesceTimeoutNanos) {
         this.name = name;
         this.device = device;
@@ -74,7 +80,8 @@ final class EduEngine implements DmaEngine {
             throw new IllegalStateException(name + ": BAR0 of " + device.pciAddress() + " is " + bar.byteSize()
                 + " bytes; an edu's is " + BAR_BYTES);
         }
-        Mmio registers = new Mmio(bar.asSlice(0, BAR_BYTES), "edu " + device.pciAddress() + " BAR0");
+        MmioRegisters registers = new MmioRegisters(bar.asSlice(0, BAR_BYTES), "edu " + device.pciAddress() + " BAR0",
+            REGISTER_POLL_PAUSE_NANOS);
         int identification = registers.read32(IDENTIFICATION);
         if (!EduRegisters.isSupported(identification)) {
             throw new IllegalStateException(name + ": " + device.pciAddress() + " IDENTIFICATION reads 0x"

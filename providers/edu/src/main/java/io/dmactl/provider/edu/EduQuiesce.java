@@ -1,5 +1,7 @@
 package io.dmactl.provider.edu;
 
+import io.dmactl.vfio.pci.MmioRegisters;
+
 import static io.dmactl.provider.edu.EduRegisters.DMA_CMD_START;
 import static io.dmactl.provider.edu.EduRegisters.DMA_COMMAND;
 import static io.dmactl.provider.edu.EduRegisters.INTERRUPT_ACK;
@@ -26,7 +28,7 @@ final class EduQuiesce {
      * @throws IllegalStateException naming the register and its value if the device stays busy
      *                               past {@code timeoutNanos}; nothing more is written then
      */
-    static void quiesce(Mmio registers, long timeoutNanos) {
+    static void quiesce(MmioRegisters registers, long timeoutNanos) {
         if (!registers.awaitClear64(DMA_COMMAND, DMA_CMD_START, timeoutNanos)) {
             throw new IllegalStateException(registers.subject() + ": a DMA is still running after " + timeoutNanos / 1_000_000
                 + " ms (DMA_COMMAND 0x" + Long.toHexString(registers.read64(DMA_COMMAND)) + "); the device cannot be quiesced");

@@ -1,5 +1,7 @@
 package io.dmactl.provider.edu;
 
+import io.dmactl.vfio.pci.MmioRegisters;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,13 +20,13 @@ final class FakeEduRegisters implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment bar = arena.allocate(EduRegisters.BAR_BYTES, 4096);
-    private final Mmio mmio = new Mmio(bar, "fake edu BAR0");
+    private final MmioRegisters mmio = new MmioRegisters(bar, "fake edu BAR0", EduEngine.REGISTER_POLL_PAUSE_NANOS);
 
     FakeEduRegisters() {
         bar.fill(SENTINEL);
     }
 
-    Mmio mmio() {
+    MmioRegisters mmio() {
         return mmio;
     }
 
