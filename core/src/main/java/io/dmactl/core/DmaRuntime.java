@@ -1,6 +1,7 @@
 package io.dmactl.core;
 
 import io.dmactl.core.completion.PendingTransfer;
+import io.dmactl.core.completion.EngineSupervisor;
 import io.dmactl.core.completion.Watchdog;
 import io.dmactl.core.completion.ChannelWorker;
 import io.dmactl.core.dispatch.DispatchPolicy;
@@ -386,6 +387,10 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
      * (ABORTED) and closed; windows detach; buffers are unmapped from every IOMMU domain and
      * freed; domains and devices close. Idempotent.
      *
+     * <p>If an engine could not be closed because a channel owner would not stop (see
+     * {@link EngineSupervisor#close}), the DMA memory, IOMMU mappings, windows and devices are
+     * left as they are (leaked, logged at ERROR): that owner or its device may still use them.
+     *
      * @throws IllegalStateException if called from a completion callback running on a channel worker
      */
     @Override
@@ -408,12 +413,25 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             watchdog.close();
             List<EngineHandle> reversed = new ArrayList<>(engines);
             Collections.reverse(reversed);
+            List<String> leaked = new ArrayList<>();
             for (EngineHandle e : reversed) {
                 try {
                     e.close(closeGraceNanos);
                 } catch (RuntimeException ex) {
                     failure = first(failure, ex);
                 }
+                if (e.supervisor().leaked()) {
+                    leaked.add(e.engineName());
+                }
+            }
+            if (!leaked.isEmpty()) {
+                LOG.log(System.Logger.Level.ERROR, "engine(s) " + leaked + " could not be stopped; the runtime's DMA memory,"
+                    + " IOMMU mappings, windows and devices are left in place (leaked) rather than freed under them");
+                state = CLOSED;
+                if (failure != null) {
+                    throw failure;
+                }
+                return;
             }
             try {
                 locations.closeWindows();

@@ -9,6 +9,7 @@ import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.OpStatus;
 
 import java.lang.invoke.VarHandle;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -106,6 +107,8 @@ public final class ChannelWorker implements Runnable {
     private volatile long oldestEnqueueNanos;
     private volatile long finishedOps;
     private volatile Throwable crash;
+    /** Why the worker is stopping for good (engine retired or closed); given to the transfers it aborts. */
+    private volatile Optional<String> stopReason = Optional.empty();
 
     /**
      * @param deliveryExecutor where callbacks run; null runs them on this worker thread
@@ -330,8 +333,10 @@ public final class ChannelWorker implements Runnable {
         t.done = true;
         t.releaseResources();
         finishedOps = finishedOps + 1; // single writer
+        // Prepared Optionals only: nothing allocated here beyond the result itself.
+        Optional<String> reason = t.status == OpStatus.ABORTED ? stopReason : Optional.empty();
         TransferResult result = new TransferResult(TransferStatus.ofCode(t.status), t.deviceCode, t.lengthBytes,
-            engineName, clock.getAsLong() - t.createdNanos);
+            engineName, clock.getAsLong() - t.createdNanos, reason);
         if (deliveryExecutor == null) {
             deliver(t, result);
         } else {
@@ -541,7 +546,15 @@ public final class ChannelWorker implements Runnable {
         wake();
     }
 
-    void requestStop(boolean afterReset) {
+    /**
+     * Stops the worker for good; the transfers it aborts from now on carry {@code reason}.
+     *
+     * @param afterReset the engine was reset (or retired) and dropped what was in the ring
+     */
+    void requestStop(boolean afterReset, String reason) {
+        if (reason != null) {
+            stopReason = Optional.of(reason); // before the command: the worker reads it while failing ops
+        }
         if (afterReset) {
             resetRule = RULE_ABORT_ALL;
             resetGeneration = resetGeneration + 1;
@@ -568,6 +581,12 @@ public final class ChannelWorker implements Runnable {
 
     Throwable crash() {
         return crash;
+    }
+
+    /** True once the owner thread has ended (or never started). */
+    boolean threadEnded() {
+        Thread t = thread;
+        return t == null || !t.isAlive();
     }
 
     boolean join(long timeoutNanos) throws InterruptedException {

@@ -2,6 +2,7 @@ package io.dmactl.core.completion;
 
 import io.dmactl.core.spi.DmaEngine;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,23 +16,32 @@ import java.util.function.LongSupplier;
  */
 public final class EngineSupervisor {
     private static final System.Logger LOG = System.getLogger(EngineSupervisor.class.getName());
-    private static final long PAUSE_TIMEOUT_NANOS = 5_000_000_000L;
-    private static final long STOP_TIMEOUT_NANOS = 5_000_000_000L;
+    private static final long CONTROL_TIMEOUT_NANOS = 5_000_000_000L;
 
     private final String engineName;
     private final DmaEngine engine;
     private final List<ChannelWorker> workers;
     private final LongSupplier clock;
     private final ReentrantLock control = new ReentrantLock();
+    /** How long a channel owner gets to pause, and to stop when the engine closes. */
+    private final long controlTimeoutNanos;
     private volatile String unavailableReason;
     private volatile long resetCount;
     private boolean closed;
+    private volatile boolean leaked;
 
     public EngineSupervisor(String engineName, DmaEngine engine, List<ChannelWorker> workers, LongSupplier clock) {
+        this(engineName, engine, workers, clock, CONTROL_TIMEOUT_NANOS);
+    }
+
+    /** @param controlTimeoutNanos how long a channel owner gets to pause or stop (tests shorten it) */
+    EngineSupervisor(String engineName, DmaEngine engine, List<ChannelWorker> workers, LongSupplier clock,
+                     long controlTimeoutNanos) {
         this.engineName = engineName;
         this.engine = engine;
         this.workers = List.copyOf(workers);
         this.clock = clock;
+        this.controlTimeoutNanos = controlTimeoutNanos;
     }
 
     public void start() {
@@ -86,8 +96,17 @@ public final class EngineSupervisor {
     }
 
     /**
-     * Watchdog check: resets the engine if a channel's oldest op has been with the engine longer
-     * than the op timeout, and retires it if a channel worker died.
+     * True when {@link #close} found a channel owner still running and therefore left the engine
+     * open and its resources in place (see there).
+     */
+    public boolean leaked() {
+        return leaked;
+    }
+
+    /**
+     * Watchdog check: retires the engine if it reports a fatal condition or a channel worker
+     * died, and resets it if a channel's oldest op has been with the engine longer than the op
+     * timeout.
      *
      * @return true if it reset or retired the engine
      */
@@ -97,6 +116,12 @@ public final class EngineSupervisor {
                 retire("channel worker " + w.name() + " failed: " + w.crash());
                 return true;
             }
+        }
+        String fatal = fatalCondition();
+        if (fatal != null) {
+            LOG.log(System.Logger.Level.ERROR, engineName + ": the engine reports a fatal condition; it is retired: " + fatal);
+            retire(fatal);
+            return true;
         }
         if (unavailableReason != null || !anyHung()) {
             return false;
@@ -132,7 +157,7 @@ public final class EngineSupervisor {
                 LOG.log(System.Logger.Level.ERROR, engineName + ": reset failed; the engine is retired", e);
                 unavailableReason = "reset failed: " + e.getMessage();
                 for (ChannelWorker w : workers) {
-                    w.requestStop(true);
+                    w.requestStop(true, engineName + " retired: " + unavailableReason);
                 }
                 return false;
             }
@@ -148,12 +173,20 @@ public final class EngineSupervisor {
      * Closes the engine: queued work is ABORTED, work already with the engine gets until
      * {@code graceNanos} to complete, then the engine is reset and what remains is ABORTED; then
      * the workers stop and the engine closes. Idempotent.
+     *
+     * <p>If a channel owner does not stop in time (stuck inside the engine's channel), the engine
+     * is <b>not</b> closed: closing releases its rings and register mappings, and that owner (or
+     * the device it drives) could still read or write them, which would corrupt memory the
+     * runtime hands out again. The engine and what it holds are deliberately leaked instead,
+     * logged at ERROR with the engine and the worker, and {@link #leaked()} turns true.
+     *
+     * @return true if the engine was closed (now or before), false if it was leaked
      */
-    public void close(long graceNanos) {
+    public boolean close(long graceNanos) {
         control.lock();
         try {
             if (closed) {
-                return;
+                return !leaked;
             }
             closed = true;
             if (unavailableReason == null) {
@@ -163,7 +196,7 @@ public final class EngineSupervisor {
             for (ChannelWorker w : workers) {
                 w.requestDrain(deadline);
             }
-            boolean drained = awaitPhase(ChannelWorker.PHASE_DRAINED, graceNanos + PAUSE_TIMEOUT_NANOS);
+            boolean drained = awaitPhase(ChannelWorker.PHASE_DRAINED, graceNanos + controlTimeoutNanos);
             boolean ringWork = !drained;
             for (ChannelWorker w : workers) {
                 ringWork |= w.ringBusy();
@@ -178,19 +211,31 @@ public final class EngineSupervisor {
                 }
             }
             for (ChannelWorker w : workers) {
-                w.requestStop(reset);
+                w.requestStop(reset, engineName + " closed");
             }
-            long stopDeadline = clock.getAsLong() + STOP_TIMEOUT_NANOS;
+            long stopDeadline = clock.getAsLong() + controlTimeoutNanos;
+            List<String> running = new ArrayList<>();
             for (ChannelWorker w : workers) {
+                boolean stopped;
                 try {
-                    if (!w.join(Math.max(1, stopDeadline - clock.getAsLong()))) {
-                        LOG.log(System.Logger.Level.WARNING, w.name() + ": worker did not stop in time");
-                    }
+                    stopped = w.join(Math.max(1, stopDeadline - clock.getAsLong()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    stopped = w.threadEnded();
+                }
+                if (!stopped) {
+                    running.add(w.name());
                 }
             }
+            if (!running.isEmpty()) {
+                leaked = true;
+                LOG.log(System.Logger.Level.ERROR, engineName + ": channel worker(s) " + running + " did not stop within "
+                    + controlTimeoutNanos / 1_000_000 + " ms; NOT closing " + engineName
+                    + ": its memory and registers stay mapped (leaked) because a running worker or the device may still use them");
+                return false;
+            }
             engine.close();
+            return true;
         } finally {
             control.unlock();
         }
@@ -203,6 +248,7 @@ public final class EngineSupervisor {
                 return;
             }
             unavailableReason = reason;
+            String transferReason = engineName + " retired: " + reason;
             boolean paused = pauseAll();
             if (paused) {
                 try {
@@ -212,8 +258,29 @@ public final class EngineSupervisor {
                 }
             }
             for (ChannelWorker w : workers) {
-                w.requestStop(paused);
+                w.requestStop(paused, transferReason);
             }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /**
+     * Asks the engine for a fatal condition, unless it is closed, retired, or busy with a control
+     * operation (then the next tick asks): never concurrently with {@link DmaEngine#close()}. A
+     * throwing probe counts as fatal: the engine can no longer tell whether its device is sane.
+     */
+    private String fatalCondition() {
+        if (unavailableReason != null || !control.tryLock()) {
+            return null;
+        }
+        try {
+            if (closed || unavailableReason != null) {
+                return null;
+            }
+            return engine.fatalCondition();
+        } catch (RuntimeException e) {
+            return "fatal-condition check failed: " + e;
         } finally {
             control.unlock();
         }
@@ -235,10 +302,10 @@ public final class EngineSupervisor {
                 w.requestPause();
             }
         }
-        boolean paused = awaitPhase(ChannelWorker.PHASE_PAUSED, PAUSE_TIMEOUT_NANOS);
+        boolean paused = awaitPhase(ChannelWorker.PHASE_PAUSED, controlTimeoutNanos);
         if (!paused) {
             LOG.log(System.Logger.Level.ERROR, engineName + ": a channel owner did not pause within "
-                + PAUSE_TIMEOUT_NANOS / 1_000_000 + " ms; not resetting");
+                + controlTimeoutNanos / 1_000_000 + " ms; not resetting");
         }
         return paused;
     }

@@ -16,8 +16,9 @@ import java.util.Objects;
  * the cost model (below the cpu threshold a software engine wins, at or above it hardware does),
  * then the preference list, then the least outstanding work, then registration order.
  *
- * <p>Transfers longer than an engine's maxTransferBytes are not rejected: the core splits them
- * into chunks of {@link #chunkBytes} on one channel. Stateless and thread-safe.
+ * <p>Transfers longer than an engine's maxTransferBytes (for a copy inside its private memory,
+ * maxPrivateCopyBytes) are not rejected: the core splits them into chunks of {@link #chunkBytes}
+ * on one channel, so no single op the engine sees exceeds its limit. Stateless and thread-safe.
  */
 public final class Dispatcher {
     private final DispatchPolicy policy;
@@ -135,6 +136,12 @@ public final class Dispatcher {
             // Both ends were checked reachable above, so a private end here is the candidate's own.
             return "moves data only in and out of its own device memory; neither " + endNames(shape) + " is";
         }
+        if (isPrivateCopy(shape) && caps.maxPrivateCopyBytes() == 0) {
+            // Both ends are this candidate's own (checked reachable above): refuse now rather than
+            // let the device refuse every piece after submission.
+            return "cannot copy from " + shape.source().describe() + " to " + shape.destination().describe()
+                + ": it offers no copy inside its device-private memory (maxPrivateCopyBytes 0)";
+        }
         if (shape.source() != null) {
             String misaligned = misaligned(shape.source(), shape.sourceOffset(), "source", caps);
             if (misaligned != null) {
@@ -150,8 +157,8 @@ public final class Dispatcher {
             return "length " + shape.lengthBytes() + " is not a multiple of " + unit + " bytes (its alignment)";
         }
         if (chunkBytes(shape, caps) <= 0) {
-            return "max transfer " + caps.maxTransferBytes() + " bytes is below the " + chunkUnit(shape, caps)
-                + "-byte unit this transfer needs";
+            return (isPrivateCopy(shape) ? "max private copy " + caps.maxPrivateCopyBytes() : "max transfer " + caps.maxTransferBytes())
+                + " bytes is below the " + chunkUnit(shape, caps) + "-byte unit this transfer needs";
         }
         return null;
     }
@@ -163,7 +170,14 @@ public final class Dispatcher {
      */
     public static long chunkBytes(TransferShape shape, EngineCapabilities caps) {
         long unit = chunkUnit(shape, caps);
-        return caps.maxTransferBytes() / unit * unit;
+        long max = isPrivateCopy(shape) ? caps.maxPrivateCopyBytes() : caps.maxTransferBytes();
+        return max / unit * unit;
+    }
+
+    /** A copy with both ends in private spaces (of the one engine that can reach both). */
+    private static boolean isPrivateCopy(TransferShape shape) {
+        return shape.op() == DmaOpKind.COPY && shape.source() instanceof DevicePrivateSpace
+            && shape.destination() instanceof DevicePrivateSpace;
     }
 
     /** What offsets and the length must be multiples of: the engine's alignment and the private spaces' granularity. */

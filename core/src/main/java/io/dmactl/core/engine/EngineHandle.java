@@ -126,12 +126,18 @@ public final class EngineHandle implements DispatchCandidate {
         return mappings == null ? OptionalLong.empty() : mappings.iovaOf(location);
     }
 
-    /** Closes the engine through its supervisor, then drops the mappings the engine took for itself. */
+    /**
+     * Closes the engine through its supervisor, then drops the mappings the engine took for itself
+     * and closes its device. When the supervisor had to leak the engine (a channel owner did not
+     * stop), those stay too: the device may still be driven and must keep reaching its memory.
+     */
     public void close(long graceNanos) {
         try {
             supervisor.close(graceNanos);
         } finally {
-            context.releaseResources();
+            if (!supervisor.leaked()) {
+                context.releaseResources();
+            }
         }
     }
 

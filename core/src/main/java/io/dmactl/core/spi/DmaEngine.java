@@ -25,6 +25,23 @@ public interface DmaEngine extends AutoCloseable {
      */
     void reset();
 
+    /**
+     * A fatal device condition the engine noticed out of band (not through an op's completion),
+     * e.g. an NVMe controller's fatal status bit, or null while the engine is healthy.
+     *
+     * <p>Polled by the core's watchdog on its tick, never on the fast path, and possibly while a
+     * channel owner is inside a channel: it must be thread-safe, cheap (a register read, no
+     * waiting) and allocate nothing when healthy (return a prepared message when not). Once it
+     * returns non-null the core retires the engine as it does a hung one that cannot be reset:
+     * outstanding transfers end ABORTED with this text as their reason, no more work is
+     * dispatched to it, its channel owners stop. Not called after {@link #close()} returned.
+     *
+     * @return why the engine must not be used any more, or null
+     */
+    default String fatalCondition() {
+        return null;
+    }
+
     /** Stops the engine and releases everything it holds. Called once, after quiescing. */
     @Override
     void close();

@@ -27,6 +27,11 @@ import java.util.Set;
  * @param inOrderCompletion ops of a channel complete in ticket order
  * @param requiresOwnPrivateEnd every op has its source or destination in one of this engine's own
  *                          private spaces (an engine that only moves data in and out of its device)
+ * @param maxPrivateCopyBytes the longest single copy whose source and destination are both this
+ *                          engine's private spaces (it may differ from maxTransferBytes: an NVMe
+ *                          Copy is bounded by MCL, a read or write by MDTS); the core splits longer
+ *                          ones. 0: the engine cannot copy within its private memory at all, and
+ *                          the dispatcher refuses such copies before anything reaches it
  */
 public record EngineCapabilities(
     Set<DmaOpKind> ops,
@@ -42,7 +47,8 @@ public record EngineCapabilities(
     int channelCount,
     boolean interrupts,
     boolean inOrderCompletion,
-    boolean requiresOwnPrivateEnd) {
+    boolean requiresOwnPrivateEnd,
+    int maxPrivateCopyBytes) {
 
     public static final int MAX_RING_SIZE = 1 << 20;
     public static final int MAX_CHANNELS = 256;
@@ -59,6 +65,10 @@ public record EngineCapabilities(
         }
         if (maxTransferBytes < alignmentBytes) {
             throw new IllegalArgumentException("maxTransferBytes " + maxTransferBytes + " must be at least alignmentBytes " + alignmentBytes);
+        }
+        if (maxPrivateCopyBytes != 0 && maxPrivateCopyBytes < alignmentBytes) {
+            throw new IllegalArgumentException("maxPrivateCopyBytes " + maxPrivateCopyBytes + " must be 0 (no such copies) or at least alignmentBytes "
+                + alignmentBytes);
         }
         if (dmaMaskBits < 12 || dmaMaskBits > 64) {
             throw new IllegalArgumentException("dmaMaskBits " + dmaMaskBits + " must be in 12..64");
@@ -134,6 +144,7 @@ public record EngineCapabilities(
         private boolean interrupts;
         private boolean inOrderCompletion;
         private boolean requiresOwnPrivateEnd;
+        private int maxPrivateCopyBytes = -1;
 
         private Builder() {
         }
@@ -213,10 +224,22 @@ public record EngineCapabilities(
             return this;
         }
 
+        /**
+         * The longest copy between this engine's own private spaces; 0 when it cannot do them.
+         * Unset, it is {@link #maxTransferBytes}.
+         */
+        public Builder maxPrivateCopyBytes(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("maxPrivateCopyBytes " + value + " must not be negative");
+            }
+            maxPrivateCopyBytes = value;
+            return this;
+        }
+
         public EngineCapabilities build() {
             return new EngineCapabilities(ops, directions, reaches, addressing, execution, maxTransferBytes,
                 alignmentBytes, dmaMaskBits, maxSgEntries, ringSize, channelCount, interrupts, inOrderCompletion,
-                requiresOwnPrivateEnd);
+                requiresOwnPrivateEnd, maxPrivateCopyBytes < 0 ? maxTransferBytes : maxPrivateCopyBytes);
         }
     }
 }

@@ -159,6 +159,31 @@ class DispatcherTest {
     }
 
     @Test
+    void copiesInsidePrivateMemoryUseTheirOwnLimitOrAreRefusedUpFront() {
+        EngineCapabilities.Builder nvmeLike = EngineCapabilities.builder().ops(DmaOpKind.COPY)
+            .directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
+            .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_PRIVATE).alignmentBytes(4)
+            .maxTransferBytes(512 * 1024).requiresOwnPrivateEnd(true);
+        Candidate withCopy = new Candidate("nvme", nvmeLike.maxPrivateCopyBytes(64 * 1024).build(), namespace, false, 0);
+        assertEquals(64 * 1024, Dispatcher.chunkBytes(copy(namespace, 0, namespace, 1 << 20, 1 << 20), withCopy.caps),
+            "namespace -> namespace: pieces of the copy limit (MCL)");
+        assertEquals(512 * 1024, Dispatcher.chunkBytes(copy(host, 0, namespace, 0, 1 << 20), withCopy.caps),
+            "host -> namespace: pieces of the transfer limit (MDTS)");
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        assertNull(d.rejection(copy(namespace, 0, namespace, 1 << 20, 1 << 20), withCopy));
+
+        Candidate noCopy = new Candidate("nvme", nvmeLike.maxPrivateCopyBytes(0).build(), namespace, false, 0);
+        assertNull(d.rejection(copy(host, 0, namespace, 0, 4096), noCopy), "reads and writes are unaffected");
+        NoEngineAvailableException e = assertThrows(NoEngineAvailableException.class,
+            () -> d.choose(copy(namespace, 0, namespace, 4096, 512), List.of(noCopy, cpu)));
+        assertTrue(e.getMessage().contains("nvme: cannot copy from nvme ns1") && e.getMessage().contains("maxPrivateCopyBytes 0"),
+            e.getMessage());
+        assertEquals(512 * 1024, EngineCapabilities.builder().ops(DmaOpKind.COPY).directions(Direction.MEM_TO_MEM)
+            .reaches(LocationKind.HOST_MEMORY).maxTransferBytes(512 * 1024).build().maxPrivateCopyBytes(), "defaults to max transfer");
+        assertThrows(IllegalArgumentException.class, () -> nvmeLike.maxPrivateCopyBytes(2).build(), "below the alignment");
+    }
+
+    @Test
     void aBatchGoesToOneEngineThatServesEveryOp() {
         Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
         List<TransferShape> ops = List.of(copy(host, 0, eduBuffer, 0, 64), copy(eduBuffer, 0, host2, 0, 64));

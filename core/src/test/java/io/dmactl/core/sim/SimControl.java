@@ -18,6 +18,10 @@ public final class SimControl {
     public volatile boolean reorder = true;
     /** The next engine reset fails (the device cannot be brought back). */
     public volatile boolean failReset;
+    /** While non-null the engine reports this as its fatal condition (DmaEngine.fatalCondition). */
+    public volatile String fatalCondition;
+    /** How often the core asked the engine for a fatal condition. */
+    public final AtomicLong fatalChecks = new AtomicLong();
     /** Device code reported with injected DEVICE_ERRORs. */
     public volatile int errorCode = 0x42;
 

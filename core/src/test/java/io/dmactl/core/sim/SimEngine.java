@@ -77,6 +77,13 @@ public final class SimEngine implements DmaEngine {
         return sram;
     }
 
+    /** Whatever the test put in {@link SimControl#fatalCondition}; lock-free like a register read. */
+    @Override
+    public String fatalCondition() {
+        control.fatalChecks.incrementAndGet();
+        return control.fatalCondition;
+    }
+
     @Override
     public synchronized void reset() {
         if (closed) {

@@ -171,7 +171,7 @@ class NvmeBenchmark {
             EngineCapabilities c = engine.capabilities();
             EngineCapabilities oneChannel = new EngineCapabilities(c.ops(), c.directions(), c.reaches(), c.addressing(),
                 c.execution(), c.maxTransferBytes(), c.alignmentBytes(), c.dmaMaskBits(), c.maxSgEntries(), c.ringSize(), 1,
-                c.interrupts(), c.inOrderCompletion(), c.requiresOwnPrivateEnd());
+                c.interrupts(), c.inOrderCompletion(), c.requiresOwnPrivateEnd(), c.maxPrivateCopyBytes());
             return new DmaEngine() {
                 @Override
                 public EngineCapabilities capabilities() {

@@ -1,5 +1,7 @@
 package io.dmactl.provider.nvme;
 
+import io.dmactl.vfio.pci.MmioRegisters;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -18,7 +20,7 @@ final class AdminQueue {
     private static final VarHandle CQ_DWORD = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final long POLL_PAUSE_NANOS = 20_000;
 
-    private final NvmeMmio registers;
+    private final MmioRegisters registers;
     private final MemorySegment sq;
     private final MemorySegment cq;
     private final long sqTailDoorbell;
@@ -28,7 +30,7 @@ final class AdminQueue {
     private int phase;
     private int nextCid;
 
-    AdminQueue(NvmeMmio registers, int doorbellStride, MemorySegment sq, MemorySegment cq) {
+    AdminQueue(MmioRegisters registers, int doorbellStride, MemorySegment sq, MemorySegment cq) {
         this.registers = registers;
         this.sq = sq;
         this.cq = cq;

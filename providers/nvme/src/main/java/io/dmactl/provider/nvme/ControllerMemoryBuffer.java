@@ -1,6 +1,7 @@
 package io.dmactl.provider.nvme;
 
 import io.dmactl.vfio.VfioDevice;
+import io.dmactl.vfio.pci.MmioRegisters;
 
 import java.lang.foreign.MemorySegment;
 
@@ -19,10 +20,10 @@ final class ControllerMemoryBuffer {
     private final MemorySegment mapped;
     private final long controllerAddress;
     private final boolean needsMemorySpaceControl;
-    private final NvmeMmio registers;
+    private final MmioRegisters registers;
     private long carvedBytes;
 
-    private ControllerMemoryBuffer(NvmeMmio registers, MemorySegment mapped, long controllerAddress, boolean needsMemorySpaceControl) {
+    private ControllerMemoryBuffer(MmioRegisters registers, MemorySegment mapped, long controllerAddress, boolean needsMemorySpaceControl) {
         this.registers = registers;
         this.mapped = mapped;
         this.controllerAddress = controllerAddress;
@@ -35,10 +36,10 @@ final class ControllerMemoryBuffer {
      * @param barBusAddresses bus address of each BAR (index 0..5), as the device's config space says
      * @throws IllegalStateException if the controller has no CMB or its CMB refuses SQs
      */
-    static ControllerMemoryBuffer open(NvmeMmio registers, long cap, VfioDevice device, long[] barBusAddresses) {
+    static ControllerMemoryBuffer open(MmioRegisters registers, long cap, VfioDevice device, long[] barBusAddresses) {
         boolean cmbs = NvmeRegisters.capCmbs(cap);
         if (cmbs) {
-            registers.write64(CMBMSC, NvmeRegisters.CMBMSC_CRE); // CMBLOC/CMBSZ become readable
+            registers.write64AsHalves(CMBMSC, NvmeRegisters.CMBMSC_CRE); // CMBLOC/CMBSZ become readable
         }
         int cmbsz = registers.read32(CMBSZ);
         int cmbloc = registers.read32(CMBLOC);

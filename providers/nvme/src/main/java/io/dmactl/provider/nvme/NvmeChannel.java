@@ -4,6 +4,7 @@ import io.dmactl.core.spi.CompletionBatch;
 import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.OpStatus;
+import io.dmactl.vfio.pci.MmioRegisters;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -37,7 +38,7 @@ final class NvmeChannel implements DmaChannel {
     private static final VarHandle CQ_DWORD = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
     // ---- hot: owner thread ----
-    private final NvmeMmio doorbells;
+    private final MmioRegisters doorbells;
     private final long sqTailDoorbell;
     private final long cqHeadDoorbell;
     private final MemorySegment sq;
@@ -81,7 +82,7 @@ final class NvmeChannel implements DmaChannel {
     private final int qid;
     private final CompletionInterrupt interrupt;
 
-    NvmeChannel(int index, int qid, NvmeQueueMemory memory, NvmeMmio doorbells, int doorbellStride,
+    NvmeChannel(int index, int qid, NvmeQueueMemory memory, MmioRegisters doorbells, int doorbellStride,
                 NvmeNamespace namespace, int namespaceSpace, int maxTransferBytes, CompletionInterrupt interrupt) {
         int ringSize = memory.capacity();
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
@@ -113,8 +114,8 @@ final class NvmeChannel implements DmaChannel {
         this.maxTransferBytes = maxTransferBytes;
         this.copySupported = namespace.copySupported();
         this.maxRangeBlocks = namespace.maxSingleRangeBlocks();
-        this.maxRanges = namespace.maxSourceRanges();
-        this.maxCopyBlocks = namespace.maxCopyBlocks();
+        this.maxRanges = namespace.copyRangesPerCommand();
+        this.maxCopyBlocks = (int) Math.min(Integer.toUnsignedLong(namespace.maxCopyBlocks()), Integer.MAX_VALUE); // MCL is unsigned
         restart();
     }
 
@@ -129,8 +130,6 @@ final class NvmeChannel implements DmaChannel {
         int refusal;
         if (lengthBytes <= 0) {
             refusal = NvmeOpCheck.NOT_POSITIVE_LENGTH;
-        } else if (lengthBytes > maxTransferBytes) {
-            refusal = NvmeOpCheck.LONGER_THAN_MAX_TRANSFER;
         } else if (srcSpace == SPACE_BUS && dstSpace == namespaceSpace) {
             refusal = readWrite(SubmissionEntry.NVM_WRITE, cid, srcAddress, dstAddress, lengthBytes);
         } else if (srcSpace == namespaceSpace && dstSpace == SPACE_BUS) {
@@ -173,6 +172,9 @@ final class NvmeChannel implements DmaChannel {
 
     /** A Read or Write between the bus address {@code busAddress} and namespace byte {@code offset}. */
     private int readWrite(int opcode, int cid, long busAddress, long offset, int lengthBytes) {
+        if (lengthBytes > maxTransferBytes) {
+            return NvmeOpCheck.LONGER_THAN_MAX_TRANSFER; // MDTS (or one PRP list page)
+        }
         if ((busAddress & 3) != 0) {
             return NvmeOpCheck.BUS_ADDRESS_NOT_DWORD_ALIGNED;
         }
@@ -207,7 +209,7 @@ final class NvmeChannel implements DmaChannel {
         int blocks = lengthBytes >>> blockShift;
         int ranges = (blocks + maxRangeBlocks - 1) / maxRangeBlocks;
         if (blocks > maxCopyBlocks || ranges > maxRanges) {
-            return NvmeOpCheck.LONGER_THAN_MAX_TRANSFER;
+            return NvmeOpCheck.LONGER_THAN_MAX_COPY; // MCL, or more MSSRL-long ranges than allowed
         }
         MemorySegment page = slotPages;
         long base = (long) cid * PAGE_BYTES;

@@ -1,5 +1,7 @@
 package io.dmactl.provider.nvme;
 
+import io.dmactl.vfio.pci.MmioRegisters;
+
 import java.lang.foreign.MemorySegment;
 
 import static io.dmactl.provider.nvme.NvmeRegisters.AQA;
@@ -21,7 +23,7 @@ final class NvmeController {
     private static final int CNS_CONTROLLER = 0x01;
     private static final int FEATURE_NUMBER_OF_QUEUES = 0x07;
 
-    private final NvmeMmio registers;
+    private final MmioRegisters registers;
     private final long cap;
     private final long readyTimeoutNanos;
     private final long commandTimeoutNanos;
@@ -35,9 +37,9 @@ final class NvmeController {
      * @param adminMemory three pages: admin SQ, admin CQ, identify data
      * @param adminIova   their bus address
      */
-    NvmeController(NvmeMmio registers, MemorySegment adminMemory, long adminIova, long commandTimeoutNanos) {
+    NvmeController(MmioRegisters registers, MemorySegment adminMemory, long adminIova, long commandTimeoutNanos) {
         this.registers = registers;
-        this.cap = registers.read64(CAP);
+        this.cap = registers.read64AsHalves(CAP);
         if (!NvmeRegisters.capNvmCommandSet(cap)) {
             throw new IllegalStateException(registers.subject() + ": CAP 0x" + Long.toHexString(cap) + " offers no NVM command set");
         }
@@ -69,7 +71,7 @@ final class NvmeController {
         return NvmeRegisters.capMqes(cap) + 1;
     }
 
-    NvmeMmio registers() {
+    MmioRegisters registers() {
         return registers;
     }
 
@@ -96,14 +98,14 @@ final class NvmeController {
         admin.restart();
         int entries0 = AdminQueue.ENTRIES - 1; // 0's based
         registers.write32(AQA, entries0 << 16 | entries0);
-        registers.write64(ASQ, adminSqIova);
-        registers.write64(ACQ, adminCqIova);
+        registers.write64AsHalves(ASQ, adminSqIova);
+        registers.write64AsHalves(ACQ, adminCqIova);
         int cc = NvmeRegisters.CC_CSS_NVM | NvmeRegisters.CC_MPS_4K | NvmeRegisters.CC_AMS_ROUND_ROBIN
             | NvmeRegisters.CC_IOSQES_64 | NvmeRegisters.CC_IOCQES_16;
         registers.write32(CC, cc);
         registers.write32(CC, cc | NvmeRegisters.CC_EN);
         // Wait for RDY or CFS, whichever comes first: a fatal controller never becomes ready.
-        boolean settled = registers.awaitAny32(CSTS, CSTS_RDY | CSTS_CFS, readyTimeoutNanos);
+        boolean settled = registers.awaitAnySet32(CSTS, CSTS_RDY | CSTS_CFS, readyTimeoutNanos);
         int csts = registers.read32(CSTS);
         if ((csts & CSTS_CFS) != 0) {
             throw new IllegalStateException(registers.subject() + ": controller fatal status (CSTS.CFS) while enabling (CSTS 0x"

@@ -16,6 +16,7 @@ import io.dmactl.core.spi.ExecutionKind;
 import io.dmactl.vfio.EventFd;
 import io.dmactl.vfio.IrqInfo;
 import io.dmactl.vfio.VfioDevice;
+import io.dmactl.vfio.pci.MmioRegisters;
 import io.dmactl.vfio.pci.PciDevice;
 import io.dmactl.vfio.pci.PciResource;
 
@@ -38,6 +39,9 @@ final class NvmeEngine implements DmaEngine {
     private static final int PCI_COMMAND = 0x04;
     private static final int PCI_COMMAND_BUS_MASTER = 1 << 2;
     private static final int DMA_MASK_BITS = 64;
+    private static final System.Logger LOG = System.getLogger(NvmeEngine.class.getName());
+    /** Between two reads of a register a wait polls (CSTS.RDY): each read traps into the device model. */
+    static final long REGISTER_POLL_PAUSE_NANOS = 50_000;
 
     private final String name;
     private final VfioDevice device;
@@ -49,11 +53,15 @@ final class NvmeEngine implements DmaEngine {
     private final EngineCapabilities capabilities;
     private final ControllerIdentity identity;
     private final NvmeNamespace namespace;
+    /** DMA memory this engine took from the pool (admin queues and identify page, I/O rings, slot pages). */
+    private final List<DmaBuffer> ownedMemory;
+    private final FatalStatusProbe fatalStatus;
     private boolean closed;
 
     private NvmeEngine(String name, VfioDevice device, NvmeController controller, ControllerMemoryBuffer cmb,
                        List<NvmeQueueMemory> queues, NvmeChannel[] channels, EventFd[] eventFds,
-                       EngineCapabilities capabilities, ControllerIdentity identity, NvmeNamespace namespace) {
+                       EngineCapabilities capabilities, ControllerIdentity identity, NvmeNamespace namespace,
+                       List<DmaBuffer> ownedMemory) {
         this.name = name;
         this.device = device;
         this.controller = controller;
@@ -64,17 +72,21 @@ final class NvmeEngine implements DmaEngine {
         this.capabilities = capabilities;
         this.identity = identity;
         this.namespace = namespace;
+        this.ownedMemory = ownedMemory;
+        this.fatalStatus = new FatalStatusProbe(controller, name);
     }
 
     static NvmeEngine open(EngineContext context, VfioDevice device, NvmeSettings settings) {
         String name = context.engineName();
         MemorySegment bar0 = device.mapRegion(VfioDevice.BAR0_REGION);
-        NvmeMmio registers = new NvmeMmio(bar0, "nvme " + device.pciAddress() + " BAR0");
+        MmioRegisters registers = new MmioRegisters(bar0, "nvme " + device.pciAddress() + " BAR0", REGISTER_POLL_PAUSE_NANOS);
         EventFd[] eventFds = new EventFd[0];
         NvmeController controller = null;
         boolean busMaster = false;
+        List<DmaBuffer> owned = new ArrayList<>();
         try {
             DmaBuffer adminMemory = context.memoryPool().allocate(3L * PAGE_BYTES);
+            owned.add(adminMemory);
             long adminIova = context.deviceAddress(adminMemory, DMA_MASK_BITS);
             controller = new NvmeController(registers, adminMemory.segment(), adminIova, settings.timeoutNanos());
             controller.disable(); // a crashed earlier owner may have left it running
@@ -98,7 +110,7 @@ final class NvmeEngine implements DmaEngine {
             }
             List<NvmeQueueMemory> queues = new ArrayList<>();
             for (int i = 0; i < settings.channels(); i++) {
-                queues.add(queueMemory(context, cmb, settings.queueDepth()));
+                queues.add(queueMemory(context, cmb, settings.queueDepth(), owned));
             }
             CompletionInterrupt[] interrupts = new CompletionInterrupt[settings.channels()];
             if (settings.msix()) {
@@ -119,6 +131,12 @@ final class NvmeEngine implements DmaEngine {
                 controller.createQueuePair(i + 1, queues.get(i), settings.msix() ? i + 1 : -1);
             }
             int maxTransfer = maxTransferBytes(identity, namespace);
+            int maxCopy = maxCopyBytes(namespace);
+            if (maxCopy == 0) {
+                LOG.log(System.Logger.Level.INFO, name + ": namespace " + namespace.nsid() + " offers no Copy ("
+                    + (identity.copySupported() ? "MSSRL or MCL is 0" : "ONCS bit 8 is clear")
+                    + "); copies inside the namespace are refused before submission");
+            }
             DevicePrivateSpace space = context.declarePrivateSpace("ns" + namespace.nsid(), namespace.sizeBytes(),
                 namespace.blockBytes());
             NvmeChannel[] channels = new NvmeChannel[settings.channels()];
@@ -127,9 +145,13 @@ final class NvmeEngine implements DmaEngine {
                     space.spaceId(), maxTransfer, interrupts[i]);
             }
             return new NvmeEngine(name, device, controller, cmb, queues, channels, eventFds,
-                capabilities(settings, maxTransfer), identity, namespace);
+                capabilities(settings, maxTransfer, maxCopy), identity, namespace, owned);
         } catch (RuntimeException e) {
-            throw undo(device, controller, eventFds, busMaster, e);
+            RuntimeException failure = undo(device, controller, eventFds, busMaster, e);
+            if (controller == null || controllerStopped(controller)) {
+                failure = releaseMemory(owned, failure); // never enabled, or seen disabled: nothing DMAs into it
+            }
+            throw failure;
         }
     }
 
@@ -147,13 +169,15 @@ final class NvmeEngine implements DmaEngine {
      * CQ (and a host SQ) in one host DMA buffer; the slot pages (PRP lists, Copy ranges) in a
      * buffer of their own, {@code depth} pages long; the SQ in the CMB when asked.
      */
-    private static NvmeQueueMemory queueMemory(EngineContext context, ControllerMemoryBuffer cmb, int depth) {
+    private static NvmeQueueMemory queueMemory(EngineContext context, ControllerMemoryBuffer cmb, int depth, List<DmaBuffer> owned) {
         int entries = depth + 1;
         long cqBytes = roundToPage((long) entries * CQ_ENTRY_BYTES);
         long sqBytes = roundToPage((long) entries * SQ_ENTRY_BYTES);
         DmaBuffer rings = context.memoryPool().allocate(cqBytes + (cmb == null ? sqBytes : 0));
+        owned.add(rings);
         long ringsIova = context.deviceAddress(rings, DMA_MASK_BITS);
         DmaBuffer slots = context.memoryPool().allocate((long) depth * PAGE_BYTES);
+        owned.add(slots);
         long slotsIova = context.deviceAddress(slots, DMA_MASK_BITS);
         MemorySegment cq = rings.segment().asSlice(0, cqBytes);
         MemorySegment sq;
@@ -172,14 +196,14 @@ final class NvmeEngine implements DmaEngine {
         return (bytes + PAGE_BYTES - 1) & -PAGE_BYTES;
     }
 
-    /** The smallest of MDTS, one PRP list page, and (with Copy) the copy limits; whole blocks. */
+    /**
+     * The longest Read or Write: the smaller of MDTS and what one PRP list page describes, whole
+     * blocks. Copy limits play no part: a Copy moves no data through PRPs (see {@link #maxCopyBytes}).
+     */
     static int maxTransferBytes(ControllerIdentity identity, NvmeNamespace namespace) {
         long max = Prp.MAX_TRANSFER_BYTES;
         if (identity.maxTransferBytes() > 0) {
             max = Math.min(max, identity.maxTransferBytes());
-        }
-        if (namespace.copySupported()) {
-            max = Math.min(max, namespace.maxCopyBytes());
         }
         max = max / namespace.blockBytes() * namespace.blockBytes();
         if (max < namespace.blockBytes()) {
@@ -189,7 +213,16 @@ final class NvmeEngine implements DmaEngine {
         return (int) max;
     }
 
-    private static EngineCapabilities capabilities(NvmeSettings settings, int maxTransfer) {
+    /**
+     * The longest Copy inside the namespace: MCL, and MSSRL blocks per source range times the
+     * ranges one command may carry (see {@link NvmeNamespace#maxCopyBytes}); 0 without Copy
+     * support, which makes the dispatcher refuse namespace-to-namespace copies up front.
+     */
+    static int maxCopyBytes(NvmeNamespace namespace) {
+        return (int) Math.min(namespace.maxCopyBytes(), Integer.MAX_VALUE / namespace.blockBytes() * (long) namespace.blockBytes());
+    }
+
+    static EngineCapabilities capabilities(NvmeSettings settings, int maxTransfer, int maxCopy) {
         EngineCapabilities.Builder builder = EngineCapabilities.builder()
             .ops(DmaOpKind.COPY)
             // A device window is just another bus address: namespace <-> a peer's BAR is peer to peer.
@@ -197,6 +230,7 @@ final class NvmeEngine implements DmaEngine {
             .addressing(AddressingMode.IOVA)
             .execution(ExecutionKind.HARDWARE)
             .maxTransferBytes(maxTransfer)
+            .maxPrivateCopyBytes(maxCopy)
             .alignmentBytes(4) // PRP entries are dword aligned; namespace ends are whole blocks (granularity)
             .dmaMaskBits(DMA_MASK_BITS)
             .maxSgEntries(1)
@@ -205,8 +239,8 @@ final class NvmeEngine implements DmaEngine {
             .interrupts(settings.msix())
             .inOrderCompletion(false)
             .requiresOwnPrivateEnd(true);
-        // DEV_TO_DEV: window <-> namespace always; namespace -> namespace only by Copy, which a
-        // namespace without copy limits refuses per op (INVALID, COPY_UNSUPPORTED).
+        // DEV_TO_DEV: window <-> namespace always; namespace -> namespace only by Copy, which the
+        // dispatcher refuses for a namespace without it (maxPrivateCopyBytes 0).
         return builder.directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV).build();
     }
 
@@ -253,17 +287,62 @@ final class NvmeEngine implements DmaEngine {
         }
     }
 
-    /** Disables the controller, detaches MSI-X, turns bus mastering off. The device is closed by its owner. */
+    /** CSTS.CFS, read once per watchdog tick (see {@link FatalStatusProbe}). */
+    @Override
+    public String fatalCondition() {
+        return fatalStatus.poll();
+    }
+
+    /**
+     * Disables the controller, detaches MSI-X, turns bus mastering off, then gives the engine's
+     * DMA memory (admin queues and identify page, I/O rings, PRP-list and Copy-range pages) back
+     * to the pool, but only once CC.EN = 0 and CSTS.RDY = 0 were observed: from then on the
+     * controller no longer touches any queue. If it cannot be seen stopped the memory is leaked,
+     * on purpose: a controller that may still post completions must not write into reused pages.
+     * The device itself is closed by its owner.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        fatalStatus.stop();
         RuntimeException failure = undo(device, controller, eventFds, true, null);
+        if (controllerStopped(controller)) {
+            failure = releaseMemory(ownedMemory, failure);
+        } else {
+            LOG.log(System.Logger.Level.ERROR, name + ": the controller was not seen disabled (CC.EN = 0, CSTS.RDY = 0); "
+                + "its " + ownedMemory.size() + " DMA buffers are left allocated rather than reused under it");
+        }
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** CC.EN = 0 and CSTS.RDY = 0: the controller has dropped its queues and does no more DMA for them. */
+    private static boolean controllerStopped(NvmeController controller) {
+        try {
+            return (controller.registers().read32(NvmeRegisters.CC) & NvmeRegisters.CC_EN) == 0
+                && (controller.registers().read32(NvmeRegisters.CSTS) & NvmeRegisters.CSTS_RDY) == 0;
+        } catch (RuntimeException e) {
+            return false; // the registers cannot be read: assume the worst
+        }
+    }
+
+    private static RuntimeException releaseMemory(List<DmaBuffer> owned, RuntimeException primary) {
+        RuntimeException failure = primary;
+        for (DmaBuffer buffer : owned) {
+            try {
+                if (!buffer.isClosed()) {
+                    buffer.close();
+                }
+            } catch (RuntimeException e) {
+                failure = collect(failure, e);
+            }
+        }
+        owned.clear();
+        return failure;
     }
 
     private static RuntimeException undo(VfioDevice device, NvmeController controller, EventFd[] eventFds,

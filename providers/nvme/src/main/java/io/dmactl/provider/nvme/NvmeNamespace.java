@@ -25,6 +25,10 @@ record NvmeNamespace(int nsid, long blocks, int blockBytes, boolean copySupporte
     static final long MCL = 76;
     static final long MSRC = 80;
     static final long LBAF = 128;
+    /** Bytes of one format-0 source range descriptor (NVM Command Set 2.0, 3.3.1.1). */
+    static final int COPY_RANGE_BYTES = 32;
+    /** This driver writes a command's source ranges into one page: at most this many per Copy. */
+    static final int MAX_COPY_RANGES_PER_PAGE = NvmeRegisters.PAGE_BYTES / COPY_RANGE_BYTES;
 
     NvmeNamespace {
         if (blocks <= 0) {
@@ -40,12 +44,17 @@ record NvmeNamespace(int nsid, long blocks, int blockBytes, boolean copySupporte
         return blocks * blockBytes;
     }
 
-    /** The longest Copy in bytes the limits allow, 0 if Copy is not supported. */
+    /** Source ranges one Copy of this driver may carry: MSRC + 1, but no more than fit in one page. */
+    int copyRangesPerCommand() {
+        return Math.min(maxSourceRanges, MAX_COPY_RANGES_PER_PAGE);
+    }
+
+    /** The longest Copy in bytes the limits allow (MCL, ranges x MSSRL), 0 if Copy is not supported. */
     long maxCopyBytes() {
         if (!copySupported) {
             return 0;
         }
-        long blocks = Math.min(maxCopyBlocks, (long) maxSourceRanges * maxSingleRangeBlocks);
+        long blocks = Math.min(Integer.toUnsignedLong(maxCopyBlocks), (long) copyRangesPerCommand() * maxSingleRangeBlocks);
         return blocks * blockBytes;
     }
 

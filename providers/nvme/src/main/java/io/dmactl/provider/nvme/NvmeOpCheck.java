@@ -8,6 +8,7 @@ package io.dmactl.provider.nvme;
 final class NvmeOpCheck {
     static final int OK = 0;
     static final int NOT_POSITIVE_LENGTH = 1;
+    /** A Read or Write longer than MDTS (or than one PRP list page describes). */
     static final int LONGER_THAN_MAX_TRANSFER = 2;
     static final int NOT_BLOCK_MULTIPLE = 3;
     static final int OUTSIDE_NAMESPACE = 4;
@@ -18,6 +19,8 @@ final class NvmeOpCheck {
     static final int COPY_UNSUPPORTED = 7;
     /** A fill: NVMe has no pattern write. */
     static final int UNSUPPORTED_OP = 8;
+    /** A Copy longer than MCL, or needing more MSSRL-long source ranges than one command carries. */
+    static final int LONGER_THAN_MAX_COPY = 9;
 
     private NvmeOpCheck() {
     }

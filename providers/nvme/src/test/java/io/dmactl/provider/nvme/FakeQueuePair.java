@@ -1,5 +1,7 @@
 package io.dmactl.provider.nvme;
 
+import io.dmactl.vfio.pci.MmioRegisters;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -23,7 +25,7 @@ final class FakeQueuePair implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment bar = arena.allocate(0x2000, 4096);
     final NvmeQueueMemory memory;
-    final NvmeMmio mmio = new NvmeMmio(bar, "fake nvme BAR0");
+    final MmioRegisters mmio = new MmioRegisters(bar, "fake nvme BAR0", NvmeEngine.REGISTER_POLL_PAUSE_NANOS);
     private int cqTail;
     private int cqPhase = 1;
 

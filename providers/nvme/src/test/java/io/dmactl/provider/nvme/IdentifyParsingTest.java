@@ -69,12 +69,28 @@ class IdentifyParsingTest {
     }
 
     @Test
-    void maxTransferIsTheSmallestLimit() {
+    void readsAndWritesAreBoundByMdtsAndCopiesByTheirOwnLimits() {
         ControllerIdentity mdts512k = new ControllerIdentity("s", "m", "f", 512 * 1024, 1, true);
-        assertEquals(256 * 1024, NvmeEngine.maxTransferBytes(mdts512k, new NvmeNamespace(1, 1000, 512, true, 128, 4, 1024)),
-            "copy: 4 ranges of 128 blocks");
-        assertEquals(512 * 1024, NvmeEngine.maxTransferBytes(mdts512k, new NvmeNamespace(1, 1000, 512, false, 0, 1, 0)));
+        NvmeNamespace fourRanges = new NvmeNamespace(1, 1000, 512, true, 128, 4, 1024);
+        assertEquals(512 * 1024, NvmeEngine.maxTransferBytes(mdts512k, fourRanges), "MDTS alone bounds a read or write");
+        assertEquals(256 * 1024, NvmeEngine.maxCopyBytes(fourRanges), "copy: 4 ranges of 128 blocks, below MCL");
+        NvmeNamespace mclBound = new NvmeNamespace(1, 1 << 20, 512, true, 4096, 8, 2048);
+        assertEquals(1024 * 1024, NvmeEngine.maxCopyBytes(mclBound), "MCL 2048 blocks, above MDTS: a Copy is no PRP transfer");
+        assertEquals(512 * 1024, NvmeEngine.maxTransferBytes(mdts512k, mclBound));
+        NvmeNamespace noCopy = new NvmeNamespace(1, 1000, 512, false, 0, 1, 0);
+        assertEquals(512 * 1024, NvmeEngine.maxTransferBytes(mdts512k, noCopy));
+        assertEquals(0, NvmeEngine.maxCopyBytes(noCopy), "no Copy: no copy inside the namespace at all");
         ControllerIdentity unlimited = new ControllerIdentity("s", "m", "f", 0, 1, false);
-        assertEquals(Prp.MAX_TRANSFER_BYTES, NvmeEngine.maxTransferBytes(unlimited, new NvmeNamespace(1, 1000, 512, false, 0, 1, 0)));
+        assertEquals(Prp.MAX_TRANSFER_BYTES, NvmeEngine.maxTransferBytes(unlimited, noCopy));
+    }
+
+    @Test
+    void copyRangesAreCappedAtWhatOnePageHolds() {
+        NvmeNamespace msrc255 = new NvmeNamespace(1, 1 << 24, 512, true, 8, 256, 100_000);
+        assertEquals(128, msrc255.copyRangesPerCommand(), "4096-byte page / 32-byte descriptors");
+        assertEquals(128L * 8 * 512, msrc255.maxCopyBytes());
+        NvmeNamespace hugeMcl = new NvmeNamespace(1, 1L << 40, 512, true, 0xffff, 128, -1); // MCL 0xffffffff
+        assertEquals(128L * 0xffff * 512, hugeMcl.maxCopyBytes(), "MCL is unsigned: 2^32-1 blocks, not -1");
+        assertEquals(Integer.MAX_VALUE / 512 * 512, NvmeEngine.maxCopyBytes(hugeMcl), "capped to an int op, whole blocks");
     }
 }

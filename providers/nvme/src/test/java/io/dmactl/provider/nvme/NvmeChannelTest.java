@@ -122,6 +122,25 @@ class NvmeChannelTest {
     }
 
     @Test
+    void readsAndWritesStopAtMdtsAndCopiesAtMclEachWithItsOwnReason() {
+        // MCL 2048 blocks (1 MiB) above MDTS (MAX_TRANSFER, 512 KiB): a Copy moves no data through PRPs.
+        NvmeChannel channel = channel(new NvmeNamespace(NSID, 131072, 512, true, 4096, 8, 2048));
+        long bigCopy = channel.enqueueCopy(NS, 0, NS, 8L << 20, 1 << 20, 0);
+        long tooLongCopy = channel.enqueueCopy(NS, 0, NS, 8L << 20, (1 << 20) + 512, 0);
+        long tooLongWrite = channel.enqueueCopy(SPACE_BUS, IOVA, NS, 0, MAX_TRANSFER + 512, 0);
+        long tooLongRead = channel.enqueueCopy(NS, 0, SPACE_BUS, IOVA, MAX_TRANSFER + 512, FLAG_SUBMIT);
+        assertEquals(1, controller.sqTailDoorbell(), "only the copy within MCL reached the submission queue");
+        assertEquals(SubmissionEntry.NVM_COPY, controller.opcode(0));
+        assertEquals(3, channel.poll(batch), "the refusals complete at once, the copy waits for the controller");
+        assertCompletion(0, tooLongCopy, OpStatus.INVALID, NvmeOpCheck.LONGER_THAN_MAX_COPY);
+        assertCompletion(1, tooLongWrite, OpStatus.INVALID, NvmeOpCheck.LONGER_THAN_MAX_TRANSFER);
+        assertCompletion(2, tooLongRead, OpStatus.INVALID, NvmeOpCheck.LONGER_THAN_MAX_TRANSFER);
+        controller.complete(controller.cid(0), NvmeStatus.SUCCESS);
+        assertEquals(1, channel.poll(batch));
+        assertCompletion(0, bigCopy, OpStatus.SUCCESS, 0);
+    }
+
+    @Test
     void completionsInAnyOrderMapStatusesAndRingTheCqDoorbellOncePerPoll() {
         NvmeChannel channel = channel();
         for (int i = 0; i < 3; i++) {

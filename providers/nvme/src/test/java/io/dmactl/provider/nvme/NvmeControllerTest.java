@@ -1,5 +1,6 @@
 package io.dmactl.provider.nvme;
 
+import io.dmactl.vfio.pci.MmioRegisters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class NvmeControllerTest {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment bar = arena.allocate(0x2000, 4096);
     private final MemorySegment admin = arena.allocate(3 * 4096, 4096);
-    private final NvmeMmio mmio = new NvmeMmio(bar, "fake nvme BAR0");
+    private final MmioRegisters mmio = new MmioRegisters(bar, "fake nvme BAR0", NvmeEngine.REGISTER_POLL_PAUSE_NANOS);
 
     @AfterEach
     void close() {
@@ -56,8 +57,8 @@ class NvmeControllerTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, controller::enable);
         assertTrue(e.getMessage().contains("CSTS.CFS"), e.getMessage());
         assertEquals(15 << 16 | 15, bar.get(U32, NvmeRegisters.AQA), "16-entry admin queues, 0's based");
-        assertEquals(0x1_0000L, mmio.read64(NvmeRegisters.ASQ));
-        assertEquals(0x1_1000L, mmio.read64(NvmeRegisters.ACQ));
+        assertEquals(0x1_0000L, mmio.read64AsHalves(NvmeRegisters.ASQ));
+        assertEquals(0x1_1000L, mmio.read64AsHalves(NvmeRegisters.ACQ));
         int cc = bar.get(U32, NvmeRegisters.CC);
         assertEquals(NvmeRegisters.CC_EN | NvmeRegisters.CC_IOSQES_64 | NvmeRegisters.CC_IOCQES_16, cc, "CC 0x" + Integer.toHexString(cc));
         assertTrue(System.nanoTime() - start < TIMEOUT_NANOS, "CFS must not wait for the ready timeout");
