@@ -71,7 +71,7 @@ final class GuestEnvironmentTest {
     void deviceIsBoundToVfioPciAtTheAddressTheHarnessReports(TestDevice device) throws IOException {
         SysfsPciFunction function = device.onlyFunction();
         assertEquals("vfio-pci", function.driver().orElse("(none)"), function + " driver");
-        assertEquals(function.address(), requiredEnvironment("DMACTL_TESTBED_" + device + "_PCI"),
+        assertEquals(function.address(), TestbedEnvironment.environment("DMACTL_TESTBED_" + device + "_PCI"),
                 "testbed-run's DMACTL_TESTBED_" + device + "_PCI");
     }
 
@@ -88,7 +88,7 @@ final class GuestEnvironmentTest {
                     "members of IOMMU group " + group);
         }
         assertCharacterDevice(Path.of("/dev/vfio/" + group));
-        assertEquals(Integer.toString(group), requiredEnvironment("DMACTL_TESTBED_" + device + "_GROUP"));
+        assertEquals(Integer.toString(group), TestbedEnvironment.environment("DMACTL_TESTBED_" + device + "_GROUP"));
         String domainType = Files.readString(Path.of("/sys/kernel/iommu_groups/" + group + "/type")).trim();
         assertTrue(domainType.startsWith("DMA"), "group " + group + " default domain is '" + domainType
                 + "', expected a translated one (DMA or DMA-FQ), not identity");
@@ -128,7 +128,7 @@ final class GuestEnvironmentTest {
 
     @Test
     void ivshmemBarIsAsLargeAsTheHostBackingFile() throws IOException {
-        long backingFileBytes = Long.parseLong(requiredEnvironment("DMACTL_TESTBED_IVSHMEM_BYTES"));
+        long backingFileBytes = Long.parseLong(TestbedEnvironment.environment("DMACTL_TESTBED_IVSHMEM_BYTES"));
         assertEquals(backingFileBytes, TestDevice.IVSHMEM.onlyFunction().barSizeBytes(IVSHMEM_SHARED_MEMORY_BAR),
                 "ivshmem BAR" + IVSHMEM_SHARED_MEMORY_BAR + " size in bytes");
     }
@@ -144,7 +144,7 @@ final class GuestEnvironmentTest {
     /** Writes a fresh marker into ivshmem's shared memory and tells the host where to look. */
     @Test
     void ivshmemMarkerIsWrittenForTheHostToFind() throws IOException {
-        Path handoffDirectory = Path.of(requiredProperty("dmactl.testbed.handoffDir"));
+        Path handoffDirectory = TestbedEnvironment.handoffDirectory();
         byte[] marker = ("dmactl-testbed ivshmem marker " + UUID.randomUUID()).getBytes(StandardCharsets.US_ASCII);
         Path bar = TestDevice.IVSHMEM.onlyFunction().barResourceFile(IVSHMEM_SHARED_MEMORY_BAR);
         try (Arena arena = Arena.ofConfined();
@@ -170,15 +170,5 @@ final class GuestEnvironmentTest {
         assertEquals(S_IFCHR, mode & S_IFMT, node + " is not a character device (mode " + Integer.toOctalString(mode) + ")");
     }
 
-    private static String requiredEnvironment(String name) {
-        String value = System.getenv(name);
-        assertNotNull(value, "environment variable " + name + " is not set: run this test through testbed-run");
-        return value;
-    }
 
-    private static String requiredProperty(String name) {
-        String value = System.getProperty(name);
-        assertNotNull(value, "system property " + name + " is not set: the testbed Maven execution sets it");
-        return value;
-    }
 }

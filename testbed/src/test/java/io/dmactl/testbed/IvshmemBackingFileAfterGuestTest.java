@@ -27,8 +27,8 @@ final class IvshmemBackingFileAfterGuestTest {
 
     @Test
     void hostBackingFileHoldsTheMarkerTheGuestWrote() throws IOException {
-        Path handoffFile = Path.of(requiredProperty("dmactl.testbed.handoffDir")).resolve(HANDOFF_FILE);
-        Path backingFile = Path.of(requiredProperty("dmactl.testbed.ivshmemFile"));
+        Path handoffFile = TestbedEnvironment.handoffDirectory().resolve(HANDOFF_FILE);
+        Path backingFile = TestbedEnvironment.ivshmemBackingFile();
         assertTrue(Files.isRegularFile(handoffFile), handoffFile
                 + " is missing: GuestEnvironmentTest.ivshmemMarkerIsWrittenForTheHostToFind did not run or failed in the guest");
         Properties handoff = new Properties();
@@ -48,9 +48,4 @@ final class IvshmemBackingFileAfterGuestTest {
                 "bytes at offset " + offset + " of the ivshmem backing file " + backingFile);
     }
 
-    private static String requiredProperty(String name) {
-        String value = System.getProperty(name);
-        assertNotNull(value, "system property " + name + " is not set: the testbed Maven execution sets it");
-        return value;
-    }
 }

@@ -1,5 +1,6 @@
 package io.dmactl.testbed.cli;
 
+import io.dmactl.testbed.TestbedEnvironment;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -31,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("testbed")
 class DmactlJsonInGuestTest {
 
-    private static final String EDU = requiredEnvironment("DMACTL_TESTBED_EDU_PCI");
-    private static final String IVSHMEM = requiredEnvironment("DMACTL_TESTBED_IVSHMEM_PCI");
+    private static final String EDU = TestbedEnvironment.eduPci();
+    private static final String IVSHMEM = TestbedEnvironment.ivshmemPci();
     private static final String EDU_ENGINE = "edu@" + EDU;
 
     private record Run(int exitCode, String out, String err) {
@@ -161,11 +162,4 @@ class DmactlJsonInGuestTest {
         return array.asList().stream().map(JsonElement::getAsString).toList();
     }
 
-    private static String requiredEnvironment(String name) {
-        String value = System.getenv(name);
-        if (value == null) {
-            throw new IllegalStateException("environment variable " + name + " is not set: run this test through testbed-run");
-        }
-        return value;
-    }
 }

@@ -1,5 +1,6 @@
 package io.dmactl.testbed.edu;
 
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
@@ -32,11 +33,11 @@ class EduBadInputTest {
     void outOfRangeOffsetsLengthsAndUnreachableLocationsAreRefusedWithoutARegisterWrite() throws Exception {
         EduRegisterView.Snapshot good;
         try (DmaRuntime runtime = DmaRuntime.builder().onlyProviders(EduProvider.NAME, "cpu")
-                 .deviceWindow(EduTestbed.ivshmemPci(), IVSHMEM_BAR).build();
+                 .deviceWindow(TestbedEnvironment.ivshmemPci(), IVSHMEM_BAR).build();
              DmaBuffer host = runtime.allocate(2 * 4096);
              DmaBuffer other = runtime.allocate(2 * 4096)) {
             DevicePrivateSpace edu = runtime.privateSpace(EduTestbed.eduEngine(), EduProvider.BUFFER_SPACE);
-            DeviceWindow ivshmem = runtime.window(EduTestbed.ivshmemPci(), IVSHMEM_BAR);
+            DeviceWindow ivshmem = runtime.window(TestbedEnvironment.ivshmemPci(), IVSHMEM_BAR);
 
             TransferResult result = runtime.copy(host, 3, edu, 321, 1234).get(DMA_WAIT_SECONDS, TimeUnit.SECONDS);
             assertEquals(TransferStatus.SUCCESS, result.status(), result.toString());
@@ -67,7 +68,7 @@ class EduBadInputTest {
             assertTrue(bypass.getMessage().contains(EduTestbed.eduEngine()
                 + ": moves data only in and out of its own device memory"), bypass.getMessage());
         }
-        try (EduRegisterView registers = EduRegisterView.ofSysfs(EduTestbed.eduPci())) {
+        try (EduRegisterView registers = EduRegisterView.ofSysfs(TestbedEnvironment.eduPci())) {
             assertEquals(good, registers.snapshot(), "an edu DMA register was written after the last good transfer");
         }
     }

@@ -1,5 +1,7 @@
 package io.dmactl.testbed.edu;
 
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.conformance.EngineFixture.HostRegion;
 import io.dmactl.core.conformance.ProviderFixture;
 import io.dmactl.core.location.DevicePrivateSpace;
@@ -28,10 +30,10 @@ import java.util.concurrent.TimeUnit;
 import static io.dmactl.core.spi.DmaChannel.FLAG_SUBMIT;
 import static io.dmactl.core.spi.DmaChannel.SPACE_BUS;
 import static io.dmactl.testbed.edu.EduTestbed.DMA_WAIT_SECONDS;
-import static io.dmactl.testbed.edu.EduTestbed.assertBytes;
-import static io.dmactl.testbed.edu.EduTestbed.assertFilled;
-import static io.dmactl.testbed.edu.EduTestbed.pattern;
-import static io.dmactl.testbed.edu.EduTestbed.write;
+import static io.dmactl.testbed.ByteChecks.assertBytes;
+import static io.dmactl.testbed.ByteChecks.assertFilled;
+import static io.dmactl.testbed.ByteChecks.pattern;
+import static io.dmactl.testbed.ByteChecks.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -55,9 +57,9 @@ class EduChannelOnDeviceTest {
 
     private ProviderFixture open(String completion) {
         container = VfioContainer.open();
-        device = container.attachGroup(EduTestbed.eduGroup()).openDevice(EduTestbed.eduPci());
+        device = container.attachGroup(TestbedEnvironment.eduGroup()).openDevice(TestbedEnvironment.eduPci());
         fixture = new ProviderFixture(new EduProvider(),
-            Optional.of(PciSysfs.system().require(PciAddress.parse(EduTestbed.eduPci()))), Optional.of(device),
+            Optional.of(PciSysfs.system().require(PciAddress.parse(TestbedEnvironment.eduPci()))), Optional.of(device),
             new VfioIommuDomain(container), Map.of(EduProvider.OPTION_COMPLETION, completion), new ArenaPageSource(4096));
         return fixture;
     }
@@ -213,7 +215,7 @@ class EduChannelOnDeviceTest {
             // "fault addr 0x" + the page number, which the 7-hex-digit address starts with either way.
             String fault = KernelLog.awaitLine(kernelLogBefore, "fault addr 0x" + Long.toHexString(staleIova >>> 12),
                 TimeUnit.SECONDS.toNanos(10));
-            String eduBdf = EduTestbed.eduPci().substring("0000:".length());
+            String eduBdf = TestbedEnvironment.eduPci().substring("0000:".length());
             assertTrue(fault.contains("DMAR") && fault.contains(eduBdf), "the fault line names the IOMMU and edu " + eduBdf
                 + ": " + fault);
             System.out.println("guest kernel: " + fault);

@@ -1,5 +1,6 @@
 package io.dmactl.testbed.edu;
 
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.conformance.DmaEngineConformanceTest;
 import io.dmactl.core.conformance.EngineFixture;
 import io.dmactl.core.conformance.ProviderFixture;
@@ -32,9 +33,9 @@ class EduConformanceTest extends DmaEngineConformanceTest {
     protected EngineFixture openFixture() {
         VfioContainer container = VfioContainer.open();
         try {
-            VfioDevice device = container.attachGroup(EduTestbed.eduGroup()).openDevice(EduTestbed.eduPci());
+            VfioDevice device = container.attachGroup(TestbedEnvironment.eduGroup()).openDevice(TestbedEnvironment.eduPci());
             ProviderFixture provider = new ProviderFixture(new EduProvider(),
-                Optional.of(PciSysfs.system().require(PciAddress.parse(EduTestbed.eduPci()))), Optional.of(device),
+                Optional.of(PciSysfs.system().require(PciAddress.parse(TestbedEnvironment.eduPci()))), Optional.of(device),
                 new VfioIommuDomain(container),
                 Map.of(EduProvider.OPTION_COMPLETION, "msi", EduProvider.OPTION_RING_SIZE, Integer.toString(RING_SIZE)),
                 new ArenaPageSource(4096));

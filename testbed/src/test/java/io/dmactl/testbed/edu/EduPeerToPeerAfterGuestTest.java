@@ -1,5 +1,6 @@
 package io.dmactl.testbed.edu;
 
+import io.dmactl.testbed.TestbedEnvironment;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class EduPeerToPeerAfterGuestTest {
 
     @Test
     void ivshmemBackingFileHoldsWhatEduWroteIntoTheBar() throws IOException {
-        Path handoff = Path.of(requiredProperty("dmactl.testbed.handoffDir"));
+        Path handoff = TestbedEnvironment.handoffDirectory();
         Path notesFile = handoff.resolve(EduRuntimeTest.P2P_HANDOFF);
         assertTrue(Files.isRegularFile(notesFile), notesFile
             + " is missing: EduRuntimeTest.deviceBufferToIvshmemBarAndBack did not run or failed in the guest");
@@ -38,7 +39,7 @@ class EduPeerToPeerAfterGuestTest {
         byte[] expected = Files.readAllBytes(handoff.resolve(EduRuntimeTest.P2P_EXPECTED));
         assertEquals(Integer.parseInt(notes.getProperty("length")), expected.length);
 
-        Path backingFile = Path.of(requiredProperty("dmactl.testbed.ivshmemFile"));
+        Path backingFile = TestbedEnvironment.ivshmemBackingFile();
         ByteBuffer found = ByteBuffer.allocate(expected.length);
         try (FileChannel file = FileChannel.open(backingFile)) {
             while (found.hasRemaining() && file.read(found, offset + found.position()) > 0) {
@@ -50,9 +51,4 @@ class EduPeerToPeerAfterGuestTest {
             + " (edu DMA to ivshmem BAR2 at IOVA " + notes.getProperty("windowIova") + ")");
     }
 
-    private static String requiredProperty(String name) {
-        String value = System.getProperty(name);
-        assertNotNull(value, "system property " + name + " is not set: the testbed Maven execution sets it");
-        return value;
-    }
 }

@@ -1,5 +1,6 @@
 package io.dmactl.testbed.edu;
 
+import io.dmactl.testbed.ByteChecks;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
@@ -12,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.TimeUnit;
 
 import static io.dmactl.testbed.edu.EduTestbed.DMA_WAIT_SECONDS;
-import static io.dmactl.testbed.edu.EduTestbed.assertBytes;
-import static io.dmactl.testbed.edu.EduTestbed.pattern;
-import static io.dmactl.testbed.edu.EduTestbed.write;
+import static io.dmactl.testbed.ByteChecks.assertBytes;
+import static io.dmactl.testbed.ByteChecks.pattern;
+import static io.dmactl.testbed.ByteChecks.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

@@ -1,5 +1,7 @@
 package io.dmactl.testbed.edu;
 
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
@@ -27,10 +29,10 @@ import static io.dmactl.testbed.edu.EduTestbed.DMA_WAIT_SECONDS;
 import static io.dmactl.testbed.edu.EduTestbed.EDU_BUFFER_BYTES;
 import static io.dmactl.testbed.edu.EduTestbed.EDU_DMA_LIMIT;
 import static io.dmactl.testbed.edu.EduTestbed.IVSHMEM_BAR;
-import static io.dmactl.testbed.edu.EduTestbed.assertBytes;
-import static io.dmactl.testbed.edu.EduTestbed.assertFilled;
-import static io.dmactl.testbed.edu.EduTestbed.pattern;
-import static io.dmactl.testbed.edu.EduTestbed.write;
+import static io.dmactl.testbed.ByteChecks.assertBytes;
+import static io.dmactl.testbed.ByteChecks.assertFilled;
+import static io.dmactl.testbed.ByteChecks.pattern;
+import static io.dmactl.testbed.ByteChecks.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,12 +58,12 @@ class EduRuntimeTest {
     static void openRuntime() {
         runtime = DmaRuntime.builder()
             .onlyProviders(EduProvider.NAME, "cpu")
-            .deviceWindow(EduTestbed.ivshmemPci(), IVSHMEM_BAR)
+            .deviceWindow(TestbedEnvironment.ivshmemPci(), IVSHMEM_BAR)
             .build();
         assertTrue(runtime.engines().stream().anyMatch(e -> e.name().equals(EduTestbed.eduEngine())),
             "no engine " + EduTestbed.eduEngine() + "; engines " + runtime.engines() + ", diagnostics " + runtime.diagnostics());
         edu = runtime.privateSpace(EduTestbed.eduEngine(), EduProvider.BUFFER_SPACE);
-        ivshmem = runtime.window(EduTestbed.ivshmemPci(), IVSHMEM_BAR);
+        ivshmem = runtime.window(TestbedEnvironment.ivshmemPci(), IVSHMEM_BAR);
     }
 
     @AfterAll
@@ -86,7 +88,7 @@ class EduRuntimeTest {
         EngineInfo info = runtime.engines().stream().filter(e -> e.name().equals(EduTestbed.eduEngine()))
             .findFirst().orElseThrow();
         assertEquals(EduProvider.NAME, info.provider());
-        assertEquals(EduTestbed.eduPci(), info.device().orElseThrow());
+        assertEquals(TestbedEnvironment.eduPci(), info.device().orElseThrow());
         EngineCapabilities caps = info.capabilities();
         assertEquals(28, caps.dmaMaskBits());
         assertEquals(EDU_BUFFER_BYTES, caps.maxTransferBytes());
@@ -188,7 +190,7 @@ class EduRuntimeTest {
 
     /** Tells the host-side check (EduPeerToPeerAfterGuestTest) what must be in ivshmem's backing file. */
     private static void handOff(byte[] expected, long windowIova) throws IOException {
-        Path directory = EduTestbed.handoffDirectory();
+        Path directory = TestbedEnvironment.handoffDirectory();
         Files.createDirectories(directory);
         Files.write(directory.resolve(P2P_EXPECTED), expected);
         Properties notes = new Properties();

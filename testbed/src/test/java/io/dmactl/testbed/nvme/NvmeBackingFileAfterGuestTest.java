@@ -1,5 +1,6 @@
 package io.dmactl.testbed.nvme;
 
+import io.dmactl.testbed.TestbedEnvironment;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,7 +29,7 @@ class NvmeBackingFileAfterGuestTest {
     @ParameterizedTest
     @ValueSource(strings = {"host", "cmb", "host-msix"})
     void backingFileHoldsWhatTheGuestWroteIntoTheNamespace(String placement) throws IOException {
-        Path handoff = Path.of(requiredProperty("dmactl.testbed.handoffDir"));
+        Path handoff = TestbedEnvironment.handoffDirectory();
         Path notesFile = handoff.resolve(NvmeRuntimeContract.HANDOFF_PREFIX + placement + ".properties");
         assertTrue(Files.isRegularFile(notesFile), notesFile + " is missing: the guest test with nvme.sq=" + placement
             + " did not run or failed");
@@ -40,7 +41,7 @@ class NvmeBackingFileAfterGuestTest {
         byte[] expected = Files.readAllBytes(handoff.resolve(NvmeRuntimeContract.HANDOFF_PREFIX + placement + "-expected.bin"));
         assertEquals(Integer.parseInt(notes.getProperty("length")), expected.length);
 
-        Path backingFile = Path.of(requiredProperty("dmactl.testbed.nvmeFile"));
+        Path backingFile = TestbedEnvironment.nvmeBackingFile();
         byte[] found = read(backingFile, offset, expected.length);
         assertArrayEquals(expected, found, "bytes at offset " + offset + " of " + backingFile + " (nvme.sq=" + placement + ")");
         byte[] before = read(backingFile, offset - NvmeTestbed.BLOCK_BYTES, NvmeTestbed.BLOCK_BYTES);
@@ -58,9 +59,4 @@ class NvmeBackingFileAfterGuestTest {
         return found.array();
     }
 
-    private static String requiredProperty(String name) {
-        String value = System.getProperty(name);
-        assertNotNull(value, "system property " + name + " is not set: the testbed Maven execution sets it");
-        return value;
-    }
 }

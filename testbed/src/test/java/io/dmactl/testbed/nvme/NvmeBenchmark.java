@@ -1,5 +1,6 @@
 package io.dmactl.testbed.nvme;
 
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferStatus;
 import io.dmactl.core.location.DevicePrivateSpace;
@@ -73,7 +74,7 @@ class NvmeBenchmark {
             .option(NvmeProvider.OPTION_QUEUE_DEPTH, "64")
             .option(NvmeProvider.OPTION_SQ, sq)
             .build()) {
-            String engine = RawChannelProvider.NAME + "@" + NvmeTestbed.nvmePci();
+            String engine = RawChannelProvider.NAME + "@" + TestbedEnvironment.nvmePci();
             DevicePrivateSpace namespace = runtime.privateSpace(engine, NvmeProvider.namespaceSpace(1));
             DmaChannel channel = provider.opened.channel(1);
             System.out.println("nvme raw channel, 1 thread polling, sq=" + sq);

@@ -1,5 +1,6 @@
 package io.dmactl.testbed.nvme;
 
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.conformance.DmaEngineConformanceTest;
 import io.dmactl.core.conformance.EngineFixture;
 import io.dmactl.core.conformance.ProviderFixture;
@@ -31,10 +32,10 @@ class NvmeConformanceTest extends DmaEngineConformanceTest {
     protected EngineFixture openFixture() {
         VfioContainer container = VfioContainer.open();
         try {
-            int group = Integer.parseInt(System.getenv("DMACTL_TESTBED_NVME_GROUP"));
-            VfioDevice device = container.attachGroup(group).openDevice(NvmeTestbed.nvmePci());
+            int group = TestbedEnvironment.nvmeGroup();
+            VfioDevice device = container.attachGroup(group).openDevice(TestbedEnvironment.nvmePci());
             ProviderFixture provider = new ProviderFixture(new NvmeProvider(),
-                Optional.of(PciSysfs.system().require(PciAddress.parse(NvmeTestbed.nvmePci()))), Optional.of(device),
+                Optional.of(PciSysfs.system().require(PciAddress.parse(TestbedEnvironment.nvmePci()))), Optional.of(device),
                 new VfioIommuDomain(container),
                 Map.of(NvmeProvider.OPTION_QUEUE_DEPTH, Integer.toString(QUEUE_DEPTH), NvmeProvider.OPTION_CHANNELS, "2",
                     NvmeProvider.OPTION_COMPLETION, completion()),

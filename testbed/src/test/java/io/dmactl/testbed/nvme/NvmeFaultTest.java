@@ -1,5 +1,7 @@
 package io.dmactl.testbed.nvme;
 
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
@@ -25,8 +27,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-import static io.dmactl.testbed.nvme.NvmeTestbed.pattern;
-import static io.dmactl.testbed.nvme.NvmeTestbed.write;
+import static io.dmactl.testbed.ByteChecks.pattern;
+import static io.dmactl.testbed.ByteChecks.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +55,7 @@ class NvmeFaultTest {
             .option(NvmeProvider.OPTION_CHANNELS, "1")
             .opTimeout(Duration.ofSeconds(20))
             .build()) {
-            String engine = NAME + "@" + NvmeTestbed.nvmePci();
+            String engine = NAME + "@" + TestbedEnvironment.nvmePci();
             assertTrue(runtime.engines().stream().anyMatch(e -> e.name().equals(engine)),
                 "no engine " + engine + "; engines " + runtime.engines() + ", diagnostics " + runtime.diagnostics());
             DevicePrivateSpace namespace = runtime.privateSpace(engine, NvmeProvider.namespaceSpace(1));
@@ -68,7 +70,7 @@ class NvmeFaultTest {
                 assertStatus(TransferStatus.TRANSFER_FAULT, runtime, namespace, 24L << 20, back, 0, 16384,
                     "a read through the unmapped list");
                 assertStatus(TransferStatus.SUCCESS, runtime, namespace, 24L << 20, back, 0, 8192, "the controller carries on");
-                NvmeTestbed.assertBytes(data, back.segment(), 0, "the two-page write read back");
+                ByteChecks.assertBytes(data, back.segment(), 0, "the two-page write read back");
             }
         }
     }

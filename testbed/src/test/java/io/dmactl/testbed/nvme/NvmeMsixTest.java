@@ -1,5 +1,6 @@
 package io.dmactl.testbed.nvme;
 
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.location.DmaBuffer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class NvmeMsixTest extends NvmeRuntimeContract {
         long after = vfioMsixInterrupts();
         // The controller may fold two completions into one message, so not one per transfer; a
         // polled CQ (IEN = 0) raises none at all.
-        assertTrue(after >= before + 5, "vfio-msix interrupts of " + NvmeTestbed.nvmePci() + " went from " + before
+        assertTrue(after >= before + 5, "vfio-msix interrupts of " + TestbedEnvironment.nvmePci() + " went from " + before
             + " to " + after + " over 10 transfers");
     }
 
@@ -50,7 +51,7 @@ class NvmeMsixTest extends NvmeRuntimeContract {
     private static long vfioMsixInterrupts() throws IOException {
         long total = 0;
         for (String line : Files.readAllLines(Path.of("/proc/interrupts"))) {
-            if (!line.contains("vfio-msix") || !line.contains(NvmeTestbed.nvmePci())) {
+            if (!line.contains("vfio-msix") || !line.contains(TestbedEnvironment.nvmePci())) {
                 continue;
             }
             String[] fields = line.strip().split("\\s+");

@@ -1,5 +1,7 @@
 package io.dmactl.testbed.nvme;
 
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
@@ -12,10 +14,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
 
-import static io.dmactl.testbed.nvme.NvmeTestbed.assertBytes;
-import static io.dmactl.testbed.nvme.NvmeTestbed.assertFilled;
-import static io.dmactl.testbed.nvme.NvmeTestbed.pattern;
-import static io.dmactl.testbed.nvme.NvmeTestbed.write;
+import static io.dmactl.testbed.ByteChecks.assertBytes;
+import static io.dmactl.testbed.ByteChecks.assertFilled;
+import static io.dmactl.testbed.ByteChecks.pattern;
+import static io.dmactl.testbed.ByteChecks.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -29,7 +31,7 @@ class NvmePeerToPeerTest {
 
     @Test
     void ivshmemBarToNamespaceAndBack() throws Exception {
-        String ivshmemPci = System.getenv("DMACTL_TESTBED_IVSHMEM_PCI");
+        String ivshmemPci = TestbedEnvironment.ivshmemPci();
         try (DmaRuntime runtime = DmaRuntime.builder()
             .onlyProviders(NvmeProvider.NAME, "cpu")
             .deviceWindow(ivshmemPci, IVSHMEM_BAR)

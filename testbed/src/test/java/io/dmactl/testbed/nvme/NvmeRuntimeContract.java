@@ -1,5 +1,7 @@
 package io.dmactl.testbed.nvme;
 
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
@@ -27,10 +29,10 @@ import java.util.concurrent.TimeUnit;
 
 import static io.dmactl.testbed.nvme.NvmeTestbed.BLOCK_BYTES;
 import static io.dmactl.testbed.nvme.NvmeTestbed.WAIT_SECONDS;
-import static io.dmactl.testbed.nvme.NvmeTestbed.assertBytes;
-import static io.dmactl.testbed.nvme.NvmeTestbed.assertFilled;
-import static io.dmactl.testbed.nvme.NvmeTestbed.pattern;
-import static io.dmactl.testbed.nvme.NvmeTestbed.write;
+import static io.dmactl.testbed.ByteChecks.assertBytes;
+import static io.dmactl.testbed.ByteChecks.assertFilled;
+import static io.dmactl.testbed.ByteChecks.pattern;
+import static io.dmactl.testbed.ByteChecks.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,7 +112,7 @@ abstract class NvmeRuntimeContract {
         assertTrue(caps.supports(Direction.DEV_TO_DEV), "namespace declared with mssrl/mcl/msrc offers Copy");
         // mcl=1024 blocks of 512 bytes and (msrc+1)*mssrl = 8*128 blocks: 512 KiB, also QEMU's default MDTS.
         assertEquals(512 * 1024, caps.maxTransferBytes());
-        assertEquals(NvmeTestbed.namespaceBytes(), namespace.lengthBytes(), "NSZE * LBA size = the backing file");
+        assertEquals(TestbedEnvironment.nvmeNamespaceBytes(), namespace.lengthBytes(), "NSZE * LBA size = the backing file");
         assertEquals(BLOCK_BYTES, namespace.granularityBytes());
     }
 
@@ -231,7 +233,7 @@ abstract class NvmeRuntimeContract {
     }
 
     private void handOff(byte[] expected) throws IOException {
-        Path directory = NvmeTestbed.handoffDirectory();
+        Path directory = TestbedEnvironment.handoffDirectory();
         Files.createDirectories(directory);
         Files.write(directory.resolve(HANDOFF_PREFIX + label() + "-expected.bin"), expected);
         Properties notes = new Properties();

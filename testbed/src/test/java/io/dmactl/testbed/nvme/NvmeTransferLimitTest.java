@@ -1,5 +1,7 @@
 package io.dmactl.testbed.nvme;
 
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.conformance.EngineFixture.HostRegion;
 import io.dmactl.core.conformance.ProviderFixture;
 import io.dmactl.core.conformance.StandaloneEngineContext;
@@ -27,10 +29,10 @@ import java.util.Optional;
 import static io.dmactl.core.spi.DmaChannel.FLAG_SUBMIT;
 import static io.dmactl.core.spi.DmaChannel.SPACE_BUS;
 import static io.dmactl.testbed.nvme.NvmeTestbed.BLOCK_BYTES;
-import static io.dmactl.testbed.nvme.NvmeTestbed.assertBytes;
-import static io.dmactl.testbed.nvme.NvmeTestbed.assertFilled;
-import static io.dmactl.testbed.nvme.NvmeTestbed.pattern;
-import static io.dmactl.testbed.nvme.NvmeTestbed.write;
+import static io.dmactl.testbed.ByteChecks.assertBytes;
+import static io.dmactl.testbed.ByteChecks.assertFilled;
+import static io.dmactl.testbed.ByteChecks.pattern;
+import static io.dmactl.testbed.ByteChecks.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +59,7 @@ class NvmeTransferLimitTest {
     void opsBeyondMdtsOrMclAreRefusedBeforeTheControllerSeesThem() {
         VfioContainer container = VfioContainer.open();
         try {
-            VfioDevice device = container.attachGroup(group()).openDevice(NvmeTestbed.nvmePci());
+            VfioDevice device = container.attachGroup(group()).openDevice(TestbedEnvironment.nvmePci());
             try (ProviderFixture fixture = new ProviderFixture(new NvmeProvider(), Optional.of(pci()), Optional.of(device),
                 new VfioIommuDomain(container), options(), new ArenaPageSource(4096))) {
                 DmaEngine engine = fixture.engine();
@@ -108,7 +110,7 @@ class NvmeTransferLimitTest {
     void closingTheEngineAloneReturnsItsDmaMemoryToThePool() {
         VfioContainer container = VfioContainer.open();
         try {
-            VfioDevice device = container.attachGroup(group()).openDevice(NvmeTestbed.nvmePci());
+            VfioDevice device = container.attachGroup(group()).openDevice(TestbedEnvironment.nvmePci());
             VfioIommuDomain domain = new VfioIommuDomain(container);
             try (DmaMemoryPool pool = new DmaMemoryPool(new ArenaPageSource(4096), 4096, 2L << 20, 64L << 20);
                  StandaloneEngineContext context = new StandaloneEngineContext("nvme", Optional.of(pci()), Optional.of(device),
@@ -179,10 +181,10 @@ class NvmeTransferLimitTest {
     }
 
     private static int group() {
-        return Integer.parseInt(System.getenv("DMACTL_TESTBED_NVME_GROUP"));
+        return TestbedEnvironment.nvmeGroup();
     }
 
     private static PciDevice pci() {
-        return PciSysfs.system().require(PciAddress.parse(NvmeTestbed.nvmePci()));
+        return PciSysfs.system().require(PciAddress.parse(TestbedEnvironment.nvmePci()));
     }
 }
