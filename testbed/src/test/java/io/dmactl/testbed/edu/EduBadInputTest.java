@@ -67,6 +67,12 @@ class EduBadInputTest {
                 () -> runtime.via(EduProvider.NAME).copy(host, 0, ivshmem, 0, 4096));
             assertTrue(bypass.getMessage().contains(EduTestbed.eduEngine()
                 + ": moves data only in and out of its own device memory"), bypass.getMessage());
+
+            // Buffer to buffer: both ends are edu's, but a DMA needs bus memory at the other end.
+            NoEngineAvailableException inside = assertThrows(NoEngineAvailableException.class,
+                () -> runtime.copy(edu, 0, edu, 2048, 1024));
+            assertTrue(inside.getMessage().contains(EduTestbed.eduEngine()
+                + ": cannot copy from " + edu.describe() + " to " + edu.describe()), inside.getMessage());
         }
         try (EduRegisterView registers = EduRegisterView.ofSysfs(TestbedEnvironment.eduPci())) {
             assertEquals(good, registers.snapshot(), "an edu DMA register was written after the last good transfer");

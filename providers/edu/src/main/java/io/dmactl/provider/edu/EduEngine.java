@@ -133,6 +133,8 @@ final class EduEngine implements DmaEngine {
             .inOrderCompletion(true)
             // Every edu DMA has the device buffer at one end: host<->window is not an edu transfer.
             .requiresOwnPrivateEnd(true)
+            // One buffer, and a DMA always has bus memory at the other end: no buffer-to-buffer copy.
+            .maxPrivateCopyBytes(0)
             .build();
     }
 
