@@ -63,7 +63,7 @@ import java.util.concurrent.Callable;
                 "  sudo dmactl bind 0000:00:03.0            to vfio-pci",
                 "  sudo dmactl bind 00:04.0 --driver uio_pci_generic --no-iommu",
                 "                                           no IOMMU: you accept unprotected DMA",
-                "  sudo dmactl bind 0000:01:00.0 --force    even though the host uses it"})
+                "  sudo dmactl bind 0000:00:04.0 --force    even though the host uses it"})
 public final class BindCommand implements Callable<Integer> {
 
     /** What {@code bind} did, for {@code --json}. */

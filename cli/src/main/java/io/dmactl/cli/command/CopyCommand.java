@@ -46,9 +46,9 @@ import java.util.concurrent.Callable;
                 "                            from one once the copy succeeded (DST). No offset:",
                 "                            everything after 'file:' is the path.",
                 "  ADDR/barN[+OFFSET]        BAR N (0-5) of PCI function ADDR, a device window:",
-                "                            0000:00:05.0/bar2+0x1000",
+                "                            0000:00:03.0/bar2+0x1000",
                 "  ADDR/dev[:NAME][+OFFSET]  memory only ADDR's own engine reaches (the edu",
-                "                            buffer, an NVMe namespace): 0000:00:03.0/dev+0",
+                "                            buffer, an NVMe namespace): 0000:00:02.0/dev+0",
                 "",
                 "ADDR is 0000:00:03.0 or 00:03.0. SIZE and OFFSET: 4096, 0x1000, 4K, 64K, 1M, 1G (binary:"
                         + " 1K = 1024). Without --size the length comes from a SRC file or a sized mem: buffer.",
@@ -71,9 +71,12 @@ import java.util.concurrent.Callable;
                 "    dmactl copy mem:64K+0x100 file:/tmp/out.bin --size 4K --provider cpu --json"})
 public final class CopyCommand implements Callable<Integer> {
 
-    /** What {@code copy} did, for {@code --json}. */
+    /**
+     * What {@code copy} did, for {@code --json}; {@code reason} is why the runtime ended an aborted
+     * copy when it knows more than the status (e.g. the engine was retired), else null.
+     */
     public record CopyReport(String source, String destination, long lengthBytes, String engine, String status,
-                             int deviceCode, long latencyNanos, Optional<Double> gigabytesPerSecond,
+                             Optional<String> reason, int deviceCode, long latencyNanos, Optional<Double> gigabytesPerSecond,
                              Optional<Boolean> verified, OptionalLong firstMismatchOffset) implements JsonRecord {
     }
 
@@ -130,7 +133,7 @@ public final class CopyCommand implements Callable<Integer> {
         if (!result.isSuccess()) {
             throw new DmactlException(ExitCodes.FAILURE, "the copy " + plan.source() + " -> " + plan.destination()
                     + " ended with " + result.status() + (result.deviceCode() != 0 ? " (device code " + result.deviceCode() + ")" : "")
-                    + " on engine " + result.engine());
+                    + " on engine " + result.engine() + result.reason().map(reason -> ": " + reason).orElse(""));
         }
         if (outcome.firstMismatch().isPresent()) {
             throw new DmactlException(ExitCodes.FAILURE, "verification failed: " + plan.destination()
@@ -148,7 +151,7 @@ public final class CopyCommand implements Callable<Integer> {
         if (json.enabled()) {
             out.println(Json.render(new CopyReport(plan.source().toString(), plan.destination().toString(),
                     plan.lengthBytes(), result.engine(), result.status().name().toLowerCase(Locale.ROOT),
-                    result.deviceCode(), result.latencyNanos(), rate,
+                    result.reason(), result.deviceCode(), result.latencyNanos(), rate,
                     outcome.verified() ? Optional.of(outcome.firstMismatch().isEmpty()) : Optional.empty(),
                     outcome.firstMismatch())));
         } else if (result.isSuccess()) {

@@ -64,9 +64,10 @@ import java.util.concurrent.Callable;
                 ExitCodes.INTERNAL_LINE},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  dmactl info 0000:00:03.0",
-                "  dmactl info 00:05.0 --json | jq '.bars[] | select(.index == 2) | .sizeBytes'",
-                "  dmactl info 00:03.0 --json | jq '.vfio.validIovaRanges'"})
+                "  dmactl info 0000:00:02.0",
+                "  dmactl info 00:03.0 --json | jq '.bars[] | select(.index == 2) | .sizeBytes'",
+                "  dmactl info 00:03.0 --json | jq '.vfio.validIovaRanges'",
+                "  dmactl info 0000:00:04.0 --json | jq .engine.maxPrivateCopyBytes"})
 public final class InfoCommand implements Callable<Integer> {
 
     /** One assigned BAR from sysfs. */
@@ -101,7 +102,8 @@ public final class InfoCommand implements Callable<Integer> {
     public record EngineSection(String name, String provider, List<String> ops, List<String> directions,
                                 List<String> reaches, String addressing, String execution, int maxTransferBytes,
                                 int alignmentBytes, int dmaMaskBits, int maxSgEntries, int ringSize, int channelCount,
-                                boolean interrupts, boolean inOrderCompletion, List<SpaceEntry> privateSpaces)
+                                boolean interrupts, boolean inOrderCompletion, boolean requiresOwnPrivateEnd,
+                                int maxPrivateCopyBytes, List<SpaceEntry> privateSpaces)
             implements JsonRecord {
     }
 
@@ -207,7 +209,7 @@ public final class InfoCommand implements Callable<Integer> {
         return new EngineSection(info.name(), info.provider(), names(caps.ops()), names(caps.directions()),
                 names(caps.reaches()), lower(caps.addressing()), lower(caps.execution()), caps.maxTransferBytes(),
                 caps.alignmentBytes(), caps.dmaMaskBits(), caps.maxSgEntries(), caps.ringSize(), caps.channelCount(),
-                caps.interrupts(), caps.inOrderCompletion(),
+                caps.interrupts(), caps.inOrderCompletion(), caps.requiresOwnPrivateEnd(), caps.maxPrivateCopyBytes(),
                 info.privateSpaces().stream().map(space -> new SpaceEntry(
                         space.name().substring(space.name().indexOf(' ') + 1), space.lengthBytes(),
                         space.granularityBytes())).toList());

@@ -65,6 +65,12 @@ final class InfoText {
                 + ", DMA mask " + engine.dmaMaskBits() + " bits, " + engine.maxSgEntries() + " SG entries");
         out.println("  channels     " + engine.channelCount() + " x ring " + engine.ringSize()
                 + (engine.interrupts() ? ", interrupts" : ", polled") + (engine.inOrderCompletion() ? ", in order" : ""));
+        out.println("  private copy " + (engine.maxPrivateCopyBytes() > 0
+                ? "within private memory, up to " + engine.maxPrivateCopyBytes() + " bytes per op (longer ones are split)"
+                : "none (nothing is copied from private memory to private memory)"));
+        if (engine.requiresOwnPrivateEnd()) {
+            out.println("  ends         every op has one end in this engine's private memory");
+        }
         for (SpaceEntry space : engine.privateSpaces()) {
             out.println("  private      " + space.name() + ": " + space.lengthBytes() + " bytes, granularity "
                     + space.granularityBytes() + " (as a location: " + address + "/dev:" + space.name() + "+0)");

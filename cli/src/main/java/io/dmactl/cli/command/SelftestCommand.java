@@ -49,6 +49,9 @@ import java.util.concurrent.Callable;
                 "  host->dev->host              into the engine's private memory, read back",
                 "  window->dev->host            peer to peer into private memory, read back",
                 "  host->dev->window            into private memory, then out to the window",
+                "  host->dev->dev->host         into private memory, copied within it (e.g. an",
+                "                               NVMe Copy), read back; engines whose private",
+                "                               copy limit (maxPrivateCopyBytes) is 0 skip it",
                 "Each case moves a fresh pseudo-random pattern; lengths from 1 byte to 1 MiB, offsets"
                         + " that straddle words and pages, rounded to what the engine requires (alignment,"
                         + " granularity, largest transfer). The destination must equal the source and the"
@@ -66,6 +69,8 @@ import java.util.concurrent.Callable;
                 "    dmactl selftest --provider cpu",
                 "  every engine, with ivshmem's BAR2 for the window and peer-to-peer routes:",
                 "    dmactl selftest --window 0000:00:03.0/bar2",
+                "  nvme's namespace, with a Copy inside it (the testbed's nvme is 0000:00:04.0):",
+                "    dmactl selftest --provider nvme",
                 "  as JSON:",
                 "    dmactl selftest --provider cpu,edu --json"})
 public final class SelftestCommand implements Callable<Integer> {

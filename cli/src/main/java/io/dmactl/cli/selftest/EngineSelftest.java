@@ -89,6 +89,12 @@ public final class EngineSelftest {
         if (host && privateSpace && window && caps.supports(Direction.MEM_TO_DEV) && caps.supports(Direction.DEV_TO_DEV)) {
             routes.add(SelftestRoute.HOST_DEV_WINDOW);
         }
+        // DEV_TO_DEV alone may only mean window <-> private memory (edu): a copy within private
+        // memory is offered only when the engine declares a length for it.
+        if (readBack && caps.supports(Direction.MEM_TO_DEV) && caps.supports(Direction.DEV_TO_DEV)
+                && caps.maxPrivateCopyBytes() > 0) {
+            routes.add(SelftestRoute.HOST_DEV_DEV_HOST);
+        }
         return routes;
     }
 
@@ -103,6 +109,14 @@ public final class EngineSelftest {
             unit = Math.max(unit, space.granularityBytes());
             room = Math.min(room, space.lengthBytes());
         }
+        long margin = 0;
+        if (route == SelftestRoute.HOST_DEV_DEV_HOST) {
+            // Two regions of the space: the cases' sources from offset 0, their destinations
+            // above all of them, each destination with a margin of guard bytes either side that
+            // is read back with it into a host buffer (so both regions and the read-back fit).
+            margin = roundUp(GUARD_BYTES, unit);
+            room = Math.min(room - 2 * margin, (space.lengthBytes() - 2 * margin) / 2 / unit * unit);
+        }
         DeviceWindow bar = null;
         long barBase = 0;
         if (route.usesWindow()) {
@@ -113,11 +127,14 @@ public final class EngineSelftest {
         }
         List<SelftestCase> cases = room <= 0 ? List.of()
                 : CaseMatrix.cases(quick, unit, caps.maxTransferBytes(), room);
+        long secondRegion = roundUp(cases.stream()
+                .mapToLong(c -> c.destinationOffset() + c.lengthBytes()).max().orElse(0), unit);
+        PrivateCopyLayout layout = new PrivateCopyLayout(secondRegion, margin);
         Tally tally = new Tally(runtime.via(engine.name()));
         int failures = 0;
         int notes = 0;
         for (SelftestCase selftestCase : cases) {
-            Optional<String> failure = runCase(tally, route, selftestCase, space, bar, barBase + GUARD_BYTES);
+            Optional<String> failure = runCase(tally, route, selftestCase, space, bar, barBase + GUARD_BYTES, layout);
             if (failure.isPresent()) {
                 failures++;
                 if (notes++ < MAX_FAILURE_NOTES) {
@@ -128,8 +145,15 @@ public final class EngineSelftest {
         return new RouteSummary(engine.name(), route.label(), cases.size(), tally.ops, tally.bytes, failures, tally.nanos);
     }
 
+    /**
+     * Where {@link SelftestRoute#HOST_DEV_DEV_HOST} puts a case's destination in the private
+     * space: at {@code secondRegion + margin + destinationOffset}, above every case's source.
+     */
+    private record PrivateCopyLayout(long secondRegion, long margin) {
+    }
+
     private Optional<String> runCase(Tally tally, SelftestRoute route, SelftestCase c, DevicePrivateSpace space,
-                                     DeviceWindow bar, long barBase) {
+                                     DeviceWindow bar, long barBase, PrivateCopyLayout layout) {
         long length = c.lengthBytes();
         long so = c.sourceOffset() + GUARD_BYTES;
         long dof = c.destinationOffset() + GUARD_BYTES;
@@ -188,8 +212,31 @@ public final class EngineSelftest {
                         .or(() -> tally.copy(space, c.destinationOffset(), bar, barBase + c.sourceOffset(), length))
                         .or(() -> compare(src, so, window, barBase + c.sourceOffset(), length));
             }
+            case HOST_DEV_DEV_HOST -> {
+                long from = c.destinationOffset();
+                long margin = layout.margin();
+                long to = layout.secondRegion() + margin + c.destinationOffset();
+                long span = length + 2 * margin;
+                BytePattern.fill(src.asSlice(so, length), c.seed());
+                // The destination region and its margins first hold guard bytes: bytes left there
+                // by an earlier run cannot pass for a copy, and a copy that spills shows.
+                dst.asSlice(0, span).fill(GUARD);
+                return tally.copy(source, so, space, from, length)
+                        .or(() -> tally.copy(destination, 0, space, to - margin, span))
+                        .or(() -> tally.copy(space, from, space, to, length))
+                        .or(() -> {
+                            // Cleared first, so a read-back that does nothing cannot pass either.
+                            dst.asSlice(0, span).fill((byte) 0);
+                            return tally.copy(space, to - margin, destination, 0, span);
+                        })
+                        .or(() -> compare(src, so, dst, margin, length));
+            }
         }
         throw new IllegalStateException("route " + route);
+    }
+
+    private static long roundUp(long value, long unit) {
+        return (value + unit - 1) / unit * unit;
     }
 
     /** Fills the guard bytes either side of {@code [offset, offset + length)} (and the range itself). */
@@ -246,7 +293,8 @@ public final class EngineSelftest {
             bytes += length;
             if (!result.isSuccess()) {
                 return Optional.of(what + " ended " + result.status()
-                        + (result.deviceCode() != 0 ? " (device code " + result.deviceCode() + ")" : ""));
+                        + (result.deviceCode() != 0 ? " (device code " + result.deviceCode() + ")" : "")
+                        + result.reason().map(reason -> ": " + reason).orElse(""));
             }
             return Optional.empty();
         }

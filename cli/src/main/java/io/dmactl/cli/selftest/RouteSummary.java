@@ -8,7 +8,8 @@ import io.dmactl.cli.output.JsonRecord;
  * @param engine     engine name, e.g. "cpu" or "edu@0000:00:02.0"
  * @param direction  the route's label, e.g. "host->dev->host"
  * @param cases      checked transfers
- * @param ops        DMA ops submitted (two per case on routes through private memory)
+ * @param ops        DMA ops submitted (two per case on routes through private memory, four on
+ *                   host->dev->dev->host)
  * @param bytes      bytes moved by all ops
  * @param failures   cases that ended in a status other than success or whose bytes differed
  * @param timeNanos  wall time of the ops, submission to completion, summed

@@ -19,7 +19,12 @@ public enum SelftestRoute {
     /** A device window into private memory (peer to peer), read back into a host buffer. */
     WINDOW_DEV_HOST("window->dev->host"),
     /** Host buffer into private memory, then private memory into a device window (peer to peer). */
-    HOST_DEV_WINDOW("host->dev->window");
+    HOST_DEV_WINDOW("host->dev->window"),
+    /**
+     * Host buffer into one region of private memory, copied by the engine into another region of
+     * the same memory (e.g. an NVMe Copy within a namespace), read back into a host buffer.
+     */
+    HOST_DEV_DEV_HOST("host->dev->dev->host");
 
     private final String label;
 
@@ -37,7 +42,7 @@ public enum SelftestRoute {
     }
 
     public boolean usesPrivateSpace() {
-        return this == HOST_DEV_HOST || this == WINDOW_DEV_HOST || this == HOST_DEV_WINDOW;
+        return this == HOST_DEV_HOST || this == WINDOW_DEV_HOST || this == HOST_DEV_WINDOW || this == HOST_DEV_DEV_HOST;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.dmactl.cli.CliRun;
 import io.dmactl.cli.ExitCodes;
+import io.dmactl.cli.FatalAfterFirstOpProvider;
 import io.dmactl.cli.FixtureMachine;
 import io.dmactl.cli.TestProviders;
 import io.dmactl.cli.copy.BytePattern;
@@ -68,6 +69,30 @@ class CopyCommandTest {
         assertTrue(report.get("verified").getAsBoolean());
         assertTrue(report.get("firstMismatchOffset").isJsonNull());
         assertTrue(report.get("latencyNanos").getAsLong() > 0);
+    }
+
+    @Test
+    void aCopyTheRuntimeAbortedShowsWhyInTextAndJson() {
+        HostSystem dying = FixtureMachine.q35(temporary.resolve("dying"))
+                .host(List.of(new FatalAfterFirstOpProvider("the device fell off the bus")), NO_VFIO);
+        CliRun text = CliRun.of(dying, "copy", "mem", "mem", "--size", "4K");
+        assertEquals(ExitCodes.FAILURE, text.exitCode(), text::toString);
+        assertEquals(1, text.errLines().length, text::toString);
+        assertTrue(text.err().startsWith("dmactl copy: the copy mem -> mem ended with ABORTED on engine fatalcpu: "), text.err());
+        assertTrue(text.err().contains("the device fell off the bus"), text.err());
+
+        CliRun json = CliRun.of(dying, "copy", "mem", "mem", "--size", "4K", "--json");
+        assertEquals(ExitCodes.FAILURE, json.exitCode(), json::toString);
+        JsonObject report = JsonParser.parseString(json.out()).getAsJsonObject();
+        assertEquals("aborted", report.get("status").getAsString());
+        assertTrue(report.get("reason").getAsString().contains("the device fell off the bus"), json.out());
+    }
+
+    @Test
+    void aSuccessfulCopyHasNoReason() {
+        CliRun run = CliRun.of(host, "copy", "mem", "mem", "--size", "4K", "--json");
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        assertTrue(JsonParser.parseString(run.out()).getAsJsonObject().get("reason").isJsonNull(), run.out());
     }
 
     @Test

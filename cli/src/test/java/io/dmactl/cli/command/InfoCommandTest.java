@@ -24,6 +24,7 @@ import io.dmactl.vfio.RegionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +115,8 @@ class InfoCommandTest {
         EngineCapabilities capabilities = EngineCapabilities.builder().ops(DmaOpKind.COPY)
                 .directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
                 .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE)
-                .maxTransferBytes(4095).dmaMaskBits(28).ringSize(2).interrupts(true).inOrderCompletion(true).build();
+                .maxTransferBytes(4095).dmaMaskBits(28).ringSize(2).interrupts(true).inOrderCompletion(true)
+                .requiresOwnPrivateEnd(true).maxPrivateCopyBytes(0).build();
         EngineInspector engines = (device, provider) -> new EngineInfo("edu@" + device.address(), provider.name(),
                 Optional.of(device.address().toString()), capabilities,
                 List.of(new DevicePrivateSpace("buffer", "edu@" + device.address(), 1, 4095, 1)), 0, Optional.empty());
@@ -144,6 +146,8 @@ class InfoCommandTest {
                   reaches      host-memory device-window device-private
                   max transfer 4095 bytes, alignment 1, DMA mask 28 bits, 1 SG entries
                   channels     1 x ring 2, interrupts, in order
+                  private copy none (nothing is copied from private memory to private memory)
+                  ends         every op has one end in this engine's private memory
                   private      buffer: 4095 bytes, granularity 1 (as a location: 0000:00:03.0/dev:buffer+0)
                 """, vfioPart);
 
@@ -154,8 +158,40 @@ class InfoCommandTest {
         assertTrue(json.get("vfioUnavailable").isJsonNull());
         JsonObject engine = json.getAsJsonObject("engine");
         assertEquals(28, engine.get("dmaMaskBits").getAsInt());
+        assertEquals(0, engine.get("maxPrivateCopyBytes").getAsInt());
+        assertTrue(engine.get("requiresOwnPrivateEnd").getAsBoolean());
         assertEquals("buffer", engine.getAsJsonArray("privateSpaces").get(0).getAsJsonObject().get("name").getAsString());
         assertTrue(json.get("engineUnavailable").isJsonNull());
+    }
+
+    @Test
+    void everyCapabilityTheEngineDeclaresIsShownAndAPrivateCopyLimitInText() {
+        FixtureMachine machine = FixtureMachine.q35(temporary);
+        VfioInspector vfio = device -> new VfioReport(new DeviceInfo(DEVICE_PCI_RESET, 9, 5), List.of(), List.of(),
+                new IommuInfo(0x1000L, List.of(), OptionalLong.empty()));
+        // Like the testbed's nvme namespace: a Copy moves at most 1024 blocks of 512 bytes.
+        EngineCapabilities capabilities = EngineCapabilities.builder().ops(DmaOpKind.COPY)
+                .directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
+                .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE)
+                .maxTransferBytes(1 << 19).maxPrivateCopyBytes(524_288).alignmentBytes(4).requiresOwnPrivateEnd(true)
+                .build();
+        EngineInspector engines = (device, provider) -> new EngineInfo("nvme@" + device.address(), provider.name(),
+                Optional.of(device.address().toString()), capabilities,
+                List.of(new DevicePrivateSpace("ns1", "nvme@" + device.address(), 1, 64L << 20, 512)), 0, Optional.empty());
+        HostSystem host = machine.host(List.of(TestProviders.edu()), vfio, engines);
+        assertEquals(ExitCodes.OK, CliRun.of(host, "bind", "0000:00:03.0").exitCode());
+
+        CliRun text = CliRun.of(host, "info", "0000:00:03.0");
+        assertEquals(ExitCodes.OK, text.exitCode(), text::toString);
+        assertTrue(text.out().contains("\n  private copy within private memory, up to 524288 bytes per op (longer ones are split)\n"),
+                text.out());
+        JsonObject engine = JsonParser.parseString(CliRun.of(host, "info", "0000:00:03.0", "--json").out())
+                .getAsJsonObject().getAsJsonObject("engine");
+        assertEquals(524_288, engine.get("maxPrivateCopyBytes").getAsInt());
+        // A component added to EngineCapabilities later must reach info too: this fails until it does.
+        for (RecordComponent component : EngineCapabilities.class.getRecordComponents()) {
+            assertTrue(engine.has(component.getName()), () -> component.getName() + " missing from info --json: " + engine);
+        }
     }
 
     @Test

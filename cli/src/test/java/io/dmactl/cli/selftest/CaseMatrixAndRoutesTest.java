@@ -51,12 +51,23 @@ class CaseMatrixAndRoutesTest {
                 .directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
                 .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE)
                 .addressing(AddressingMode.IOVA).execution(ExecutionKind.HARDWARE).maxTransferBytes(4095)
-                .requiresOwnPrivateEnd(true).build();
+                .requiresOwnPrivateEnd(true).maxPrivateCopyBytes(0).build();
         EngineInfo eduEngine = new EngineInfo("edu@x", "edu", Optional.of("x"), edu,
                 List.of(new DevicePrivateSpace("edu@x buffer", "edu@x", 1, 4095, 1)), 0, Optional.empty());
         assertEquals(EnumSet.of(SelftestRoute.HOST_DEV_HOST), EngineSelftest.routes(eduEngine, false));
         assertEquals(EnumSet.of(SelftestRoute.HOST_DEV_HOST, SelftestRoute.WINDOW_DEV_HOST, SelftestRoute.HOST_DEV_WINDOW),
                 EngineSelftest.routes(eduEngine, true));
+
+        // An NVMe namespace: copies within it too (NVMe Copy), so the private-to-private route.
+        EngineCapabilities nvme = EngineCapabilities.builder().ops(DmaOpKind.COPY)
+                .directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
+                .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE)
+                .addressing(AddressingMode.IOVA).execution(ExecutionKind.HARDWARE).maxTransferBytes(1 << 19)
+                .maxPrivateCopyBytes(1 << 19).alignmentBytes(4).requiresOwnPrivateEnd(true).build();
+        EngineInfo nvmeEngine = new EngineInfo("nvme@y", "nvme", Optional.of("y"), nvme,
+                List.of(new DevicePrivateSpace("nvme@y ns1", "nvme@y", 1, 64L << 20, 512)), 0, Optional.empty());
+        assertEquals(EnumSet.of(SelftestRoute.HOST_DEV_HOST, SelftestRoute.HOST_DEV_DEV_HOST),
+                EngineSelftest.routes(nvmeEngine, false));
 
         EngineCapabilities cpu = EngineCapabilities.builder().ops(DmaOpKind.COPY, DmaOpKind.FILL)
                 .directions(Direction.values()).reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW)

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The real {@code dmactl list/info/copy/selftest/bench --json} on the guest's devices (edu,
  * ivshmem bound to vfio-pci), run in this JVM through {@link Dmactl#commandLine} on the live
- * machine exactly as the launcher would run them, and their JSON checked with an independent parser.
+ * machine, and their JSON checked with an independent parser ({@link DmactlLauncherInGuestTest}
+ * runs the launcher script itself, as a process of its own).
  * It writes ivshmem BAR2 only from 2 MiB up: below that, other tests leave data there for the
  * host-side checks that run after the guest.
  */
@@ -89,6 +90,8 @@ class DmactlJsonInGuestTest {
         assertEquals(EDU_ENGINE, engine.get("name").getAsString());
         assertEquals(4095, engine.get("maxTransferBytes").getAsInt());
         assertEquals(28, engine.get("dmaMaskBits").getAsInt());
+        assertEquals(0, engine.get("maxPrivateCopyBytes").getAsInt(), "edu copies nothing buffer to buffer");
+        assertTrue(engine.get("requiresOwnPrivateEnd").getAsBoolean());
         assertEquals(4095, engine.getAsJsonArray("privateSpaces").get(0).getAsJsonObject().get("lengthBytes").getAsLong());
     }
 
