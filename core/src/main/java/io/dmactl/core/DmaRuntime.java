@@ -388,10 +388,18 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
      * freed; domains and devices close. Idempotent.
      *
      * <p>If an engine could not be closed because a channel owner would not stop (see
-     * {@link EngineSupervisor#close}), the DMA memory, IOMMU mappings, windows and devices are
-     * left as they are (leaked, logged at ERROR): that owner or its device may still use them.
+     * {@link EngineSupervisor#close}), the other engines are still closed, but the DMA memory,
+     * IOMMU mappings and domains, windows and devices are left as they are (leaked, logged at
+     * ERROR): that owner or its device may still use them. The runtime then counts as closed and
+     * this method throws, so a caller can tell.
      *
-     * @throws IllegalStateException if called from a completion callback running on a channel worker
+     * <p>Buffers that stay pinned because a transfer on them was left in a device that could not
+     * be confirmed stopped (see {@link DmaBuffer}) are freed here, once every engine is closed
+     * and its device released; not if an engine leaked.
+     *
+     * @throws IllegalStateException if called from a completion callback running on a channel
+     *                               worker; or, after everything else was done, if an engine
+     *                               could not be stopped (the message names the engines and what was left in place)
      */
     @Override
     public void close() {
@@ -425,13 +433,17 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 }
             }
             if (!leaked.isEmpty()) {
-                LOG.log(System.Logger.Level.ERROR, "engine(s) " + leaked + " could not be stopped; the runtime's DMA memory,"
-                    + " IOMMU mappings, windows and devices are left in place (leaked) rather than freed under them");
+                String message = "engine(s) " + leaked + " could not be stopped (a channel worker did not stop) and were"
+                    + " left open; the runtime's DMA memory pool (" + pool.liveBuffers() + " live buffer(s)), IOMMU mappings and"
+                    + " domains, device windows and devices are left in place (leaked) rather than freed under them;"
+                    + " the other engines were closed";
+                LOG.log(System.Logger.Level.ERROR, message);
                 state = CLOSED;
+                IllegalStateException leak = new IllegalStateException(message);
                 if (failure != null) {
-                    throw failure;
+                    leak.addSuppressed(failure);
                 }
-                return;
+                throw leak;
             }
             try {
                 locations.closeWindows();

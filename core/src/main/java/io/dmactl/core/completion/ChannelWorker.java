@@ -109,6 +109,13 @@ public final class ChannelWorker implements Runnable {
     private volatile Throwable crash;
     /** Why the worker is stopping for good (engine retired or closed); given to the transfers it aborts. */
     private volatile Optional<String> stopReason = Optional.empty();
+    /** Why the engine was last reset, when the supervisor knows (a fatal condition); given to the ops it dropped. */
+    private volatile Optional<String> resetReason = Optional.empty();
+    /** Worker-owned: the reason for ABORTED ops while a reset is being applied, else empty. */
+    private Optional<String> droppedReason = Optional.empty();
+    /** Worker-owned: the reason given to transfers whose resources are leaked (see {@link #abandonRing}). */
+    private Optional<String> leakedReason = Optional.empty();
+    private long leakedTransfers;
 
     /**
      * @param deliveryExecutor where callbacks run; null runs them on this worker thread
@@ -211,7 +218,13 @@ public final class ChannelWorker implements Runnable {
             while (command != CMD_STOP) {
                 LockSupport.parkNanos(this, CONTROL_PARK_NANOS);
             }
-            failEverything(OpStatus.ABORTED);
+            try {
+                applyResetIfAny(); // the supervisor reset the engine before stopping us: the ring was dropped
+            } catch (Throwable again) {
+                LOG.log(System.Logger.Level.ERROR, name + ": failing the dropped ops after the crash failed too", again);
+            }
+            abandonRing();
+            failQueued(OpStatus.ABORTED);
             phase = PHASE_STOPPED;
             VarHandle.fullFence();
             abortAfterStop();
@@ -331,10 +344,17 @@ public final class ChannelWorker implements Runnable {
             return;
         }
         t.done = true;
-        t.releaseResources();
+        Optional<String> reason;
+        if (t.resourcesLeaked) {
+            reason = leakedReason;
+            t.leakResources(reason.orElseThrow());
+            leakedTransfers++;
+        } else {
+            t.releaseResources();
+            // Prepared Optionals only: nothing allocated here beyond the result itself.
+            reason = t.status != OpStatus.ABORTED ? Optional.empty() : droppedReason.isPresent() ? droppedReason : stopReason;
+        }
         finishedOps = finishedOps + 1; // single writer
-        // Prepared Optionals only: nothing allocated here beyond the result itself.
-        Optional<String> reason = t.status == OpStatus.ABORTED ? stopReason : Optional.empty();
         TransferResult result = new TransferResult(TransferStatus.ofCode(t.status), t.deviceCode, t.lengthBytes,
             engineName, clock.getAsLong() - t.createdNanos, reason);
         if (deliveryExecutor == null) {
@@ -450,7 +470,8 @@ public final class ChannelWorker implements Runnable {
     }
 
     private void stopHere() {
-        failEverything(OpStatus.ABORTED);
+        abandonRing(); // run() applied a reset that came with the stop already: what is left was never dropped
+        failQueued(OpStatus.ABORTED);
         publishProgress();
         phase = PHASE_STOPPED;
         VarHandle.fullFence(); // phase before the last inbox check: pairs with the fence in submit()
@@ -471,10 +492,40 @@ public final class ChannelWorker implements Runnable {
             return;
         }
         seenGeneration = generation;
+        droppedReason = resetReason;
         failRing(resetRule);
         failStalled(OpStatus.ABORTED);
+        droppedReason = Optional.empty();
         unsubmitted = 0;
         publishProgress();
+    }
+
+    /**
+     * The worker stops for good, and what is still in the ring was not dropped by a confirmed
+     * reset (the engine's reset failed or was never tried, or this worker came back from a stuck
+     * channel call after its engine was given up): the device may still read or write those
+     * transfers' memory. They complete ABORTED with a reason saying so, but their location pins
+     * and IOVA mapping references are kept for good (deliberately leaked), so the memory can be
+     * neither freed nor unmapped and handed out again under the device. Logged once at ERROR.
+     */
+    private void abandonRing() {
+        if (inRing == 0) {
+            return;
+        }
+        int ops = inRing;
+        long leakedBefore = leakedTransfers;
+        leakedReason = Optional.of(stopReason.orElse(name + " stopped") + "; " + engineName
+            + " could not be confirmed stopped while this transfer was in its ring, so the transfer's memory stays pinned"
+            + " and IOVA-mapped (deliberately leaked: the device may still write it) until the runtime closes");
+        inFlight.drain(t -> {
+            inRing--;
+            t.resourcesLeaked = true;
+            chunkDone(t, OpStatus.ABORTED, 0);
+        });
+        oldestTicket = nextTicket;
+        LOG.log(System.Logger.Level.ERROR, name + ": " + engineName + " stopped with " + ops + " op(s) of "
+            + (leakedTransfers - leakedBefore) + " transfer(s) still in its ring and no confirmed reset; they end ABORTED,"
+            + " but their buffers stay pinned and IOVA-mapped (leaked) because the device may still read or write them");
     }
 
     /** The engine dropped everything in the ring: fail it. */
@@ -518,11 +569,6 @@ public final class ChannelWorker implements Runnable {
         }
     }
 
-    private void failEverything(int status) {
-        failAllInRing(status);
-        failQueued(status);
-    }
-
     // ---------------------------------------------------------------- control path (supervisor side)
 
     void requestPause() {
@@ -530,9 +576,14 @@ public final class ChannelWorker implements Runnable {
         wake();
     }
 
-    /** Resumes after a pause; when {@code afterReset}, the worker first fails what the engine dropped. */
-    void resume(boolean afterReset, int rule) {
+    /**
+     * Resumes after a pause; when {@code afterReset}, the worker first fails what the engine dropped.
+     *
+     * @param reason why the engine was reset, given to the ops it dropped as their ABORTED reason; null for none
+     */
+    void resume(boolean afterReset, int rule, String reason) {
         if (afterReset) {
+            resetReason = Optional.ofNullable(reason); // before the generation, like the rule
             resetRule = rule;
             resetGeneration = resetGeneration + 1; // before the command: the worker reads them in the other order
         }
@@ -549,13 +600,17 @@ public final class ChannelWorker implements Runnable {
     /**
      * Stops the worker for good; the transfers it aborts from now on carry {@code reason}.
      *
-     * @param afterReset the engine was reset (or retired) and dropped what was in the ring
+     * @param afterReset the engine was successfully reset and dropped what was in the ring, so
+     *                   the memory of those ops may be released; when false, whatever is still in
+     *                   the ring once the worker stops keeps its memory pinned for good (see
+     *                   {@link #abandonRing})
      */
     void requestStop(boolean afterReset, String reason) {
         if (reason != null) {
             stopReason = Optional.of(reason); // before the command: the worker reads it while failing ops
         }
         if (afterReset) {
+            resetReason = Optional.empty(); // the dropped ops carry the stop reason
             resetRule = RULE_ABORT_ALL;
             resetGeneration = resetGeneration + 1;
         }

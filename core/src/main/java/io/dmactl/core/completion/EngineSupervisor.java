@@ -13,6 +13,12 @@ import java.util.function.LongSupplier;
  * channel owner first, so nobody is inside a channel while the engine resets), retires it when a
  * reset fails or a worker dies, and closes it in order. One lock serialises these; the fast path
  * never takes it.
+ *
+ * <p>Memory of ops in the device's ring is released only once the device is known to have
+ * dropped them: after a successful {@link DmaEngine#reset()} or a completion. When the engine has
+ * to be given up without that (its reset fails, or a channel owner never pauses or stops), the
+ * workers end those ops ABORTED but keep their buffers pinned and IOVA-mapped for good (see
+ * {@code ChannelWorker.abandonRing}); ops still queued in software are ABORTED and released at once.
  */
 public final class EngineSupervisor {
     private static final System.Logger LOG = System.getLogger(EngineSupervisor.class.getName());
@@ -104,9 +110,9 @@ public final class EngineSupervisor {
     }
 
     /**
-     * Watchdog check: retires the engine if it reports a fatal condition or a channel worker
-     * died, and resets it if a channel's oldest op has been with the engine longer than the op
-     * timeout.
+     * Watchdog check: retires the engine if a channel worker died; resets it if it reports a fatal
+     * condition (see {@link #recoverFromFatal}) or if a channel's oldest op has been with the engine
+     * longer than the op timeout.
      *
      * @return true if it reset or retired the engine
      */
@@ -119,9 +125,7 @@ public final class EngineSupervisor {
         }
         String fatal = fatalCondition();
         if (fatal != null) {
-            LOG.log(System.Logger.Level.ERROR, engineName + ": the engine reports a fatal condition; it is retired: " + fatal);
-            retire(fatal);
-            return true;
+            return recoverFromFatal(fatal);
         }
         if (unavailableReason != null || !anyHung()) {
             return false;
@@ -144,25 +148,22 @@ public final class EngineSupervisor {
                 return false;
             }
             if (!pauseAll()) {
-                resumeAll(false, rule);
+                resumeAll(false, rule, null);
                 return false;
             }
             if (onlyIfHung && !anyHung()) {
-                resumeAll(false, rule);
+                resumeAll(false, rule, null);
                 return false;
             }
             try {
                 engine.reset();
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, engineName + ": reset failed; the engine is retired", e);
-                unavailableReason = "reset failed: " + e.getMessage();
-                for (ChannelWorker w : workers) {
-                    w.requestStop(true, engineName + " retired: " + unavailableReason);
-                }
+                stopForGood("reset failed: " + e.getMessage(), false); // the device was not seen to drop the ring
                 return false;
             }
             resetCount = resetCount + 1;
-            resumeAll(true, rule);
+            resumeAll(true, rule, null);
             return true;
         } finally {
             control.unlock();
@@ -172,7 +173,8 @@ public final class EngineSupervisor {
     /**
      * Closes the engine: queued work is ABORTED, work already with the engine gets until
      * {@code graceNanos} to complete, then the engine is reset and what remains is ABORTED; then
-     * the workers stop and the engine closes. Idempotent.
+     * the workers stop and the engine closes. Idempotent. If that reset fails, what remained in
+     * the ring also ends ABORTED but keeps its memory pinned (see the class comment).
      *
      * <p>If a channel owner does not stop in time (stuck inside the engine's channel), the engine
      * is <b>not</b> closed: closing releases its rings and register mappings, and that owner (or
@@ -247,21 +249,74 @@ public final class EngineSupervisor {
             if (closed || unavailableReason != null) {
                 return;
             }
-            unavailableReason = reason;
-            String transferReason = engineName + " retired: " + reason;
-            boolean paused = pauseAll();
-            if (paused) {
+            unavailableReason = reason; // first: no more work is dispatched while we pause
+            boolean ringDropped = false;
+            if (pauseAll()) {
                 try {
                     engine.reset(); // make sure the device stops before the workers release memory
+                    ringDropped = true;
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, engineName + ": reset while retiring failed", e);
+                    LOG.log(System.Logger.Level.ERROR, engineName + ": reset while retiring failed", e);
                 }
             }
-            for (ChannelWorker w : workers) {
-                w.requestStop(paused, transferReason);
-            }
+            stopForGood(reason, ringDropped);
         } finally {
             control.unlock();
+        }
+    }
+
+    /**
+     * The engine reports a fatal condition: handled like a hung engine. Every owner pauses, the
+     * engine resets, the ops it dropped end ABORTED with the condition as their reason, and the
+     * owners resume, so the engine serves again. It is retired instead if the owners cannot be
+     * paused, the reset fails (then the ring's memory stays pinned), or the condition is still
+     * reported right after the reset.
+     *
+     * @return true (the engine was reset or retired) unless it was closed or retired meanwhile
+     */
+    private boolean recoverFromFatal(String condition) {
+        control.lock();
+        try {
+            if (closed || unavailableReason != null) {
+                return false;
+            }
+            LOG.log(System.Logger.Level.ERROR, engineName + ": the engine reports a fatal condition; resetting it: " + condition);
+            if (!pauseAll()) {
+                stopForGood(condition, false);
+                return true;
+            }
+            try {
+                engine.reset();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, engineName + ": reset after the fatal condition failed; the engine is retired", e);
+                stopForGood(condition + "; reset failed: " + e.getMessage(), false);
+                return true;
+            }
+            resetCount = resetCount + 1;
+            String remaining = probeFatal();
+            if (remaining != null) {
+                LOG.log(System.Logger.Level.ERROR, engineName + ": the fatal condition survived the reset; the engine is retired: "
+                    + remaining);
+                stopForGood(remaining, true);
+                return true;
+            }
+            resumeAll(true, ChannelWorker.RULE_ABORT_ALL, engineName + " was reset after a fatal condition: " + condition);
+            return true;
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /**
+     * Under the control lock: retires the engine for good and stops its owners.
+     *
+     * @param ringDropped the engine was just reset successfully, so the ops in its rings may be
+     *                    released; otherwise the owners keep their memory pinned (see the class comment)
+     */
+    private void stopForGood(String reason, boolean ringDropped) {
+        unavailableReason = reason;
+        for (ChannelWorker w : workers) {
+            w.requestStop(ringDropped, engineName + " retired: " + reason);
         }
     }
 
@@ -278,11 +333,18 @@ public final class EngineSupervisor {
             if (closed || unavailableReason != null) {
                 return null;
             }
+            return probeFatal();
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /** Under the control lock, engine open. */
+    private String probeFatal() {
+        try {
             return engine.fatalCondition();
         } catch (RuntimeException e) {
             return "fatal-condition check failed: " + e;
-        } finally {
-            control.unlock();
         }
     }
 
@@ -310,10 +372,10 @@ public final class EngineSupervisor {
         return paused;
     }
 
-    private void resumeAll(boolean afterReset, int rule) {
+    private void resumeAll(boolean afterReset, int rule, String reason) {
         for (ChannelWorker w : workers) {
             if (w.crash() == null) {
-                w.resume(afterReset, rule);
+                w.resume(afterReset, rule, reason);
             }
         }
     }

@@ -55,6 +55,8 @@ public final class PendingTransfer {
     int status = OpStatus.SUCCESS;
     int deviceCode;
     boolean done;
+    /** A chunk was in the ring when the worker stopped without a confirmed reset: keep the resources. */
+    boolean resourcesLeaked;
 
     /**
      * @param srcGate    pin of the source location taken by the caller (null for none), released at the end
@@ -121,6 +123,20 @@ public final class PendingTransfer {
             deviceCode = code;
         }
         enqueuedBytes = lengthBytes;
+    }
+
+    /**
+     * The opposite of {@link #releaseResources}, for a transfer the device may still be working on
+     * although the transfer ended: the pins and mapping references stay held for good, so the
+     * locations cannot be closed nor their IOVAs unmapped and reused; their gates record why.
+     */
+    void leakResources(String reason) {
+        if (srcGate != null) {
+            srcGate.markPinsLeaked(reason);
+        }
+        if (dstGate != null) {
+            dstGate.markPinsLeaked(reason);
+        }
     }
 
     /**

@@ -7,8 +7,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One daemon thread per runtime that looks at every engine a few times per op timeout: an engine
  * whose oldest op has been outstanding longer than the timeout is reset (that op fails with
- * TIMEOUT, the others it dropped with ABORTED); an engine whose channel worker died, or that
- * reports a fatal device condition ({@code DmaEngine.fatalCondition}), is retired.
+ * TIMEOUT, the others it dropped with ABORTED); an engine that reports a fatal device condition
+ * ({@code DmaEngine.fatalCondition}) is reset the same way (its dropped ops end ABORTED with the
+ * condition as reason) and retired only if the reset fails or the condition outlives it; an
+ * engine whose channel worker died is retired.
  */
 public final class Watchdog implements AutoCloseable {
     private final List<EngineSupervisor> engines = new CopyOnWriteArrayList<>();

@@ -34,6 +34,8 @@ final class RuntimeEngineContext implements EngineContext {
     private final List<DevicePrivateSpace> spaces = new CopyOnWriteArrayList<>();
     private final List<IovaMapping> heldMappings = new ArrayList<>();
     private final List<DeviceWindow> windows = new ArrayList<>();
+    /** Engine memory given back by {@link #releaseAfterDevice}, closed last in {@link #releaseResources}. */
+    private final List<DmaBuffer> returnedMemory = new ArrayList<>();
 
     RuntimeEngineContext(String engineName, Optional<PciDevice> pciDevice, Optional<VfioDevice> vfioDevice,
                          IovaMappings mappings, DmaMemoryPool pool, LongSupplier clock, Map<String, String> options,
@@ -92,6 +94,15 @@ final class RuntimeEngineContext implements EngineContext {
     }
 
     @Override
+    public synchronized void releaseAfterDevice(DmaBuffer buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+        if (!pool.owns(buffer)) {
+            throw new IllegalArgumentException(engineName + ": " + buffer.describe() + " is not a buffer of this runtime's pool");
+        }
+        returnedMemory.add(buffer);
+    }
+
+    @Override
     public DevicePrivateSpace declarePrivateSpace(String name, long lengthBytes, int granularityBytes) {
         Objects.requireNonNull(name, "name");
         synchronized (this) {
@@ -129,7 +140,9 @@ final class RuntimeEngineContext implements EngineContext {
 
     /**
      * After the engine closed: its windows detach, its device closes (vfio-pci disables it, so it
-     * can no longer master the bus), then the mappings the engine took for itself are dropped.
+     * can no longer master the bus), then the mappings the engine took for itself are dropped, and
+     * only then is the memory the engine gave back ({@link #releaseAfterDevice}) closed, which
+     * unmaps its last IOVA mapping before the pool may hand its pages out again.
      */
     synchronized void releaseResources() {
         RuntimeException failure = null;
@@ -154,6 +167,16 @@ final class RuntimeEngineContext implements EngineContext {
             }
         }
         heldMappings.clear();
+        for (DmaBuffer buffer : returnedMemory) {
+            try {
+                if (!buffer.isClosed()) {
+                    buffer.close();
+                }
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        returnedMemory.clear();
         if (failure != null) {
             throw failure;
         }

@@ -76,7 +76,8 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
 
     /**
      * Detaches the window from the runtime and unmaps it from every IOMMU domain.
-     * Idempotent; refused while a transfer on it is in flight.
+     * Idempotent; refused while a transfer on it is in flight, and for good once a transfer on it
+     * was left in a device that could not be confirmed stopped (see {@link InFlightGate#markPinsLeaked}).
      */
     @Override
     public void close() {
@@ -85,6 +86,13 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
             return;
         }
         if (result >= 0) {
+            String leaked = gate.leakedPinsReason();
+            if (leaked != null) {
+                throw new IllegalStateException("cannot close " + describe() + ": it stays pinned, deliberately: a transfer"
+                    + " on it was in a device's ring when the device could not be confirmed stopped, so the device may"
+                    + " still read or write it (" + leaked + "); the runtime frees it when it closes, unless the engine"
+                    + " cannot be closed either");
+            }
             throw new IllegalStateException("cannot close " + describe() + ": " + result
                 + " transfer(s) in flight on it; wait for their completion first");
         }

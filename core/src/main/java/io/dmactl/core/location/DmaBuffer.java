@@ -10,6 +10,13 @@ import java.util.Objects;
  * <p>The CPU reads and writes it through {@link #segment()}. The core maps it into an engine's
  * IOMMU domain the first time an engine in that domain uses it, and keeps the mapping until the
  * buffer is closed. {@link #close()} is refused while a transfer on the buffer is in flight.
+ *
+ * <p>A transfer that was already in a device's ring when its engine had to be stopped without
+ * the device being confirmed stopped (its reset failed, or a channel owner never came back)
+ * ends ABORTED with a reason saying so, but keeps the buffer pinned and IOVA-mapped for good:
+ * the device may still write it. Such a buffer can no longer be closed ({@link #close()} says
+ * why); its memory is freed when the runtime closes, and not even then if the engine itself
+ * could not be closed.
  */
 public final class DmaBuffer implements DmaLocation, AutoCloseable {
     private final long id;
@@ -91,7 +98,8 @@ public final class DmaBuffer implements DmaLocation, AutoCloseable {
      * Returns the buffer to its pool (or unregisters client memory) after unmapping it from every
      * IOMMU domain.
      *
-     * @throws IllegalStateException if a transfer on it is in flight, or if it was already closed
+     * @throws IllegalStateException if a transfer on it is in flight, if it stays pinned because a
+     *                               device that may still use it could not be stopped (see above), or if it was already closed
      *                               by its user (double free)
      */
     @Override
@@ -102,6 +110,13 @@ public final class DmaBuffer implements DmaLocation, AutoCloseable {
             return;
         }
         if (result >= 0) {
+            String leaked = gate.leakedPinsReason();
+            if (leaked != null) {
+                throw new IllegalStateException("cannot close " + describe() + ": it stays pinned, deliberately: a transfer"
+                    + " on it was in a device's ring when the device could not be confirmed stopped, so the device may"
+                    + " still read or write it (" + leaked + "); the runtime frees it when it closes, unless the engine"
+                    + " cannot be closed either");
+            }
             throw new IllegalStateException("cannot close " + describe() + ": " + result
                 + " transfer(s) in flight on it; wait for their completion first");
         }

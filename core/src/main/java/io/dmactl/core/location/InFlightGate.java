@@ -23,6 +23,8 @@ public final class InFlightGate {
 
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
+    /** Why some pins will never be released (see {@link #markPinsLeaked}), or null. */
+    private volatile String leakedPinsReason;
 
     /** Registers one more transfer; false when the location is already closed. */
     public boolean tryPin() {
@@ -72,6 +74,21 @@ public final class InFlightGate {
     /** Closes regardless of transfers in flight; only after the engines that could run them are stopped. */
     public void forceClose() {
         STATE.getAndBitwiseOr(this, CLOSED);
+    }
+
+    /**
+     * Records that pins of transfers on this location are kept for good: the transfers ended, but
+     * the device they were handed to could not be confirmed stopped and may still read or write
+     * the location, so their pins (and IOVA mapping references) are deliberately never released.
+     * The location's close then refuses with {@code reason}; the runtime frees it when it closes.
+     */
+    public void markPinsLeaked(String reason) {
+        leakedPinsReason = reason;
+    }
+
+    /** Why pins on this location are kept for good, or null when every pin will be released. */
+    public String leakedPinsReason() {
+        return leakedPinsReason;
     }
 
     public boolean isClosed() {

@@ -32,11 +32,14 @@ public interface DmaEngine extends AutoCloseable {
      * <p>Polled by the core's watchdog on its tick, never on the fast path, and possibly while a
      * channel owner is inside a channel: it must be thread-safe, cheap (a register read, no
      * waiting) and allocate nothing when healthy (return a prepared message when not). Once it
-     * returns non-null the core retires the engine as it does a hung one that cannot be reset:
-     * outstanding transfers end ABORTED with this text as their reason, no more work is
-     * dispatched to it, its channel owners stop. Not called after {@link #close()} returned.
+     * returns non-null the core treats the engine like a hung one: it pauses the channel owners,
+     * calls {@link #reset()}, ends the transfers the reset dropped ABORTED with this text as their
+     * reason, and lets the engine serve again. A reset must therefore clear the condition on a
+     * healthy device. If the reset throws, or this still returns non-null right after it, the
+     * engine is retired: no more work is dispatched to it, its channel owners stop. Not called
+     * after {@link #close()} returned.
      *
-     * @return why the engine must not be used any more, or null
+     * @return why the engine cannot be used until it is reset, or null
      */
     default String fatalCondition() {
         return null;

@@ -50,6 +50,19 @@ public interface EngineContext {
     long deviceAddress(DmaBuffer buffer, int dmaMaskBits);
 
     /**
+     * Gives back a buffer of {@link #memoryPool()} the engine took for itself (rings, PRP lists)
+     * once that is safe: the runtime closes it only after the engine's device is closed (it can no
+     * longer master the bus) and the mappings {@link #deviceAddress} made for the engine are
+     * dropped, so its pages are never handed out again while still mapped for the device. Call it
+     * from {@link DmaEngine#close()} (or a failed open) instead of closing the buffer, and only once
+     * the device was seen to stop using it; memory a device may still use is not given back at all.
+     * The default, for contexts with no device of their own, closes the buffer at once.
+     */
+    default void releaseAfterDevice(DmaBuffer buffer) {
+        buffer.close();
+    }
+
+    /**
      * Declares memory only this engine reaches (space ids are assigned 1, 2, ... in call order).
      *
      * @param granularityBytes offsets and lengths must be multiples of it (power of two)

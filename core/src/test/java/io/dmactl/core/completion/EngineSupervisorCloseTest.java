@@ -2,6 +2,7 @@ package io.dmactl.core.completion;
 
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.location.InFlightGate;
 import io.dmactl.core.spi.CompletionBatch;
 import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.core.spi.DmaChannel;
@@ -20,11 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Closing an engine whose channel owner is stuck inside the channel must not close the engine
  * (its memory and registers would go away under the owner): the engine is leaked, on purpose.
+ * And whenever the engine is given up without a successful reset (stuck owner, failed reset,
+ * crashed owner), the ops in its ring end ABORTED but keep their pins: the device may still use
+ * their memory.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class EngineSupervisorCloseTest {
@@ -39,7 +45,7 @@ class EngineSupervisorCloseTest {
             CONTROL_TIMEOUT_NANOS);
         supervisor.start();
         try {
-            CompletableFuture<TransferResult> result = submitOne(worker);
+            PinnedOp result = submitOne(worker);
             assertTrue(engine.channel.pollEntered.await(10, TimeUnit.SECONDS), "the worker never polled");
 
             assertFalse(supervisor.close(0), "close reports that it leaked the engine");
@@ -54,8 +60,10 @@ class EngineSupervisorCloseTest {
             TransferResult aborted = result.get(10, TimeUnit.SECONDS);
             assertEquals(TransferStatus.ABORTED, aborted.status());
             assertTrue(aborted.reason().orElse("").contains("stuck closed"), aborted.toString());
+            assertTrue(aborted.reason().orElse("").contains("pinned"), aborted.toString());
             assertTrue(worker.join(10_000_000_000L), "the worker ends once it is out of poll");
             assertEquals(0, engine.closeCalls.get(), "a leaked engine stays unclosed");
+            assertPinnedForGood(result);
         } finally {
             engine.channel.release.countDown();
         }
@@ -69,29 +77,153 @@ class EngineSupervisorCloseTest {
         EngineSupervisor supervisor = new EngineSupervisor("fine", engine, List.of(worker), System::nanoTime,
             CONTROL_TIMEOUT_NANOS);
         supervisor.start();
-        CompletableFuture<TransferResult> result = submitOne(worker);
+        engine.resetWorks = true;
+        PinnedOp result = submitOne(worker);
         assertTrue(engine.channel.pollEntered.await(10, TimeUnit.SECONDS), "the worker never polled");
 
         assertTrue(supervisor.close(0));
 
         assertFalse(supervisor.leaked());
         assertEquals(1, engine.closeCalls.get());
+        assertEquals(1, engine.resetCalls.get(), "the op was still in the ring: close reset the engine");
         assertTrue(worker.threadEnded());
-        assertEquals(TransferStatus.ABORTED, result.get(10, TimeUnit.SECONDS).status(), "never completed by the engine");
+        TransferResult aborted = result.get(10, TimeUnit.SECONDS);
+        assertEquals(TransferStatus.ABORTED, aborted.status(), "never completed by the engine");
+        assertFalse(aborted.reason().orElse("").contains("pinned"), aborted.toString());
+        assertReleased(result);
     }
 
-    private static CompletableFuture<TransferResult> submitOne(ChannelWorker worker) {
-        CompletableFuture<TransferResult> future = new CompletableFuture<>();
+    @Test
+    void aResetThatFailsDuringCloseKeepsTheRingsPins() throws Exception {
+        BlockingEngine engine = new BlockingEngine();
+        engine.channel.release.countDown();
+        engine.resetFails = true;
+        ChannelWorker worker = new ChannelWorker("bad", engine.channel, false, System::nanoTime, OP_TIMEOUT_NANOS, null);
+        EngineSupervisor supervisor = new EngineSupervisor("bad", engine, List.of(worker), System::nanoTime,
+            CONTROL_TIMEOUT_NANOS);
+        supervisor.start();
+        PinnedOp result = submitOne(worker);
+        assertTrue(engine.channel.pollEntered.await(10, TimeUnit.SECONDS), "the worker never polled");
+
+        assertTrue(supervisor.close(0), "the worker stopped, so the engine closes");
+
+        assertEquals(1, engine.resetCalls.get());
+        assertEquals(1, engine.closeCalls.get());
+        TransferResult aborted = result.get(10, TimeUnit.SECONDS);
+        assertEquals(TransferStatus.ABORTED, aborted.status());
+        assertTrue(aborted.reason().orElse("").contains("bad closed"), aborted.toString());
+        assertTrue(aborted.reason().orElse("").contains("pinned"), aborted.toString());
+        assertPinnedForGood(result);
+    }
+
+    @Test
+    void aFailedResetRetiresTheEngineAndKeepsTheRingsPinsButReleasesQueuedOps() throws Exception {
+        BlockingEngine engine = new BlockingEngine();
+        engine.channel.release.countDown();
+        engine.resetFails = true;
+        ChannelWorker worker = new ChannelWorker("sick", engine.channel, false, System::nanoTime, OP_TIMEOUT_NANOS, null);
+        EngineSupervisor supervisor = new EngineSupervisor("sick", engine, List.of(worker), System::nanoTime,
+            CONTROL_TIMEOUT_NANOS);
+        supervisor.start();
+        try {
+            List<PinnedOp> inRing = List.of(submitOne(worker), submitOne(worker), submitOne(worker), submitOne(worker));
+            assertTrue(SimpleWait.until(() -> engine.channel.enqueued.get() == 4), "the ring never filled");
+            PinnedOp queued = submitOne(worker); // the ring holds 4: this one stays with the worker
+
+            assertFalse(supervisor.reset(ChannelWorker.RULE_ABORT_ALL, false));
+
+            assertTrue(supervisor.unavailableReason().contains("reset failed"), supervisor.unavailableReason());
+            for (PinnedOp op : inRing) {
+                TransferResult aborted = op.get(10, TimeUnit.SECONDS);
+                assertEquals(TransferStatus.ABORTED, aborted.status());
+                assertTrue(aborted.reason().orElse("").contains("sick retired: reset failed"), aborted.toString());
+                assertTrue(aborted.reason().orElse("").contains("pinned"), aborted.toString());
+                assertPinnedForGood(op);
+            }
+            TransferResult software = queued.get(10, TimeUnit.SECONDS);
+            assertEquals(TransferStatus.ABORTED, software.status());
+            assertFalse(software.reason().orElse("").contains("pinned"), software.toString());
+            assertReleased(queued);
+        } finally {
+            supervisor.close(0);
+        }
+    }
+
+    @Test
+    void aCrashedOwnerWhoseEngineCannotBeResetKeepsTheRingsPins() throws Exception {
+        BlockingEngine engine = new BlockingEngine();
+        engine.resetFails = true;
+        engine.channel.crashInPoll = true;
+        ChannelWorker worker = new ChannelWorker("crash", engine.channel, false, System::nanoTime, OP_TIMEOUT_NANOS, null);
+        EngineSupervisor supervisor = new EngineSupervisor("crash", engine, List.of(worker), System::nanoTime,
+            CONTROL_TIMEOUT_NANOS);
+        supervisor.start();
+        try {
+            PinnedOp op = submitOne(worker);
+            engine.channel.release.countDown(); // poll now throws: the owner crashes with the op in the ring
+            assertTrue(SimpleWait.until(() -> worker.crash() != null), "the owner never crashed");
+
+            assertTrue(supervisor.checkHealth(), "the watchdog retires an engine whose owner died");
+
+            assertEquals(1, engine.resetCalls.get(), "retiring tries a reset first");
+            TransferResult aborted = op.get(10, TimeUnit.SECONDS);
+            assertEquals(TransferStatus.ABORTED, aborted.status());
+            assertTrue(aborted.reason().orElse("").contains("pinned"), aborted.toString());
+            assertPinnedForGood(op);
+        } finally {
+            supervisor.close(0);
+        }
+    }
+
+    private static void assertPinnedForGood(PinnedOp op) {
+        assertEquals(1, op.source.inFlight(), "the source pin is kept: the device may still read it");
+        assertEquals(1, op.destination.inFlight(), "the destination pin is kept: the device may still write it");
+        assertNotNull(op.destination.leakedPinsReason(), "the gate records why");
+        assertTrue(op.destination.tryClose() >= 0, "the destination cannot be closed");
+    }
+
+    private static void assertReleased(PinnedOp op) {
+        assertEquals(0, op.source.inFlight());
+        assertEquals(0, op.destination.inFlight());
+        assertNull(op.destination.leakedPinsReason());
+    }
+
+    private static PinnedOp submitOne(ChannelWorker worker) {
+        PinnedOp op = new PinnedOp();
+        assertTrue(op.source.tryPin());
+        assertTrue(op.destination.tryPin());
         PendingTransfer t = new PendingTransfer(DmaOpKind.COPY, DmaChannel.SPACE_BUS, 0x1000, DmaChannel.SPACE_BUS, 0x2000,
-            64, 0, false, 64, System.nanoTime(), null, null, null, null, future::complete);
+            64, 0, false, 64, System.nanoTime(), op.source, null, op.destination, null, op::complete);
         worker.submit(t, 1);
-        return future;
+        return op;
+    }
+
+    /** A submitted op's future and the two location gates it pinned. */
+    private static final class PinnedOp extends CompletableFuture<TransferResult> {
+        final InFlightGate source = new InFlightGate();
+        final InFlightGate destination = new InFlightGate();
+    }
+
+    private static final class SimpleWait {
+        static boolean until(java.util.function.BooleanSupplier condition) throws InterruptedException {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                Thread.sleep(1);
+            }
+            return true;
+        }
     }
 
     /** One channel that accepts ops, never completes them, and whose poll blocks until released. */
     private static final class BlockingEngine implements DmaEngine {
         final BlockingChannel channel = new BlockingChannel();
         final AtomicInteger closeCalls = new AtomicInteger();
+        final AtomicInteger resetCalls = new AtomicInteger();
+        volatile boolean resetWorks;
+        volatile boolean resetFails;
         private final EngineCapabilities caps = EngineCapabilities.builder()
             .ops(DmaOpKind.COPY).directions(io.dmactl.core.spi.Direction.MEM_TO_MEM)
             .reaches(io.dmactl.core.location.LocationKind.HOST_MEMORY).ringSize(4).build();
@@ -108,7 +240,14 @@ class EngineSupervisorCloseTest {
 
         @Override
         public void reset() {
-            throw new IllegalStateException("not expected: the worker never drained");
+            resetCalls.incrementAndGet();
+            if (resetFails) {
+                throw new IllegalStateException("injected: the device does not come back");
+            }
+            if (!resetWorks) {
+                throw new IllegalStateException("not expected: the worker never drained");
+            }
+            channel.outstanding = 0;
         }
 
         @Override
@@ -120,15 +259,27 @@ class EngineSupervisorCloseTest {
     private static final class BlockingChannel implements DmaChannel {
         final CountDownLatch pollEntered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger enqueued = new AtomicInteger();
+        volatile boolean crashInPoll;
+        volatile int outstanding;
         private long nextTicket;
 
         @Override
         public long enqueueCopy(int srcSpace, long srcAddress, int dstSpace, long dstAddress, int lengthBytes, int flags) {
-            return nextTicket++;
+            return accept();
         }
 
         @Override
         public long enqueueFill(long pattern, int dstSpace, long dstAddress, int lengthBytes, int flags) {
+            return accept();
+        }
+
+        private long accept() {
+            if (outstanding == capacity()) {
+                return NO_SPACE;
+            }
+            outstanding++;
+            enqueued.incrementAndGet();
             return nextTicket++;
         }
 
@@ -144,6 +295,9 @@ class EngineSupervisorCloseTest {
                 release.await(); // a device register read that never returns
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (crashInPoll) {
+                throw new IllegalStateException("injected: the channel broke");
             }
             return 0;
         }

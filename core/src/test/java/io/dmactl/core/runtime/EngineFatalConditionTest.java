@@ -28,9 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An engine that reports a fatal condition out of band (DmaEngine.fatalCondition) is retired by
- * the watchdog: its outstanding work ends ABORTED naming the condition, nothing more goes to it.
- * The op timeout is long so the watchdog's hang check cannot be what ends the held ops.
+ * An engine that reports a fatal condition out of band (DmaEngine.fatalCondition) is reset by the
+ * watchdog like a hung one: its outstanding work ends ABORTED naming the condition and the engine
+ * serves again. Only a condition that survives the reset retires it. The op timeout is long so
+ * the watchdog's hang check cannot be what ends the held ops.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EngineFatalConditionTest {
@@ -39,12 +40,12 @@ class EngineFatalConditionTest {
     private static final String CONDITION = "sim: controller fatal status (injected)";
 
     @Test
-    void aTransferInFlightEndsAbortedWithTheReasonAndTheEngineTakesNoMoreWork() {
+    void aTransferInFlightEndsWithTheReasonAndTheResetEngineServesTheNextCopy() {
         SimControl control = new SimControl();
         SimProvider sim = new SimProvider(SimConfig.defaults().withChannels(1), control);
         try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).opTimeout(LONG_OP_TIMEOUT).build();
-             DmaBuffer src = dma.allocate(4096);
-             DmaBuffer dst = dma.allocate(4096)) {
+             DmaBuffer src = dma.allocate(8192);
+             DmaBuffer dst = dma.allocate(8192)) {
             control.hold = true;
             CompletableFuture<TransferResult> held = dma.copy(src, 0, dst, 0, 1024);
             assertTrue(SimControl.await(() -> control.visible() == 1, WAIT_MILLIS), "the op never reached the ring");
@@ -56,6 +57,43 @@ class EngineFatalConditionTest {
             assertEquals(TransferStatus.ABORTED, result.status());
             assertTrue(result.reason().orElse("").contains(CONDITION), result.toString());
             assertEquals(0, control.executed(), "the device never executed the op");
+            assertEquals(1, control.resets(), "the condition was answered with one reset");
+            assertEquals(0, src.gate().inFlight(), "the reset dropped the op, so its source is released");
+            assertEquals(0, dst.gate().inFlight(), "the reset dropped the op, so its destination is released");
+            EngineInfo info = dma.engines().get(0);
+            assertTrue(info.unavailable().isEmpty(), "the engine serves again after its reset: " + info);
+            assertEquals(1, info.resets(), info.toString());
+
+            control.hold = false;
+            byte[] data = randomBytes(8192, 5);
+            write(src, 0, data);
+            TransferResult next = dma.copy(src, 0, dst, 0, 8192).join();
+            assertEquals(TransferStatus.SUCCESS, next.status(), next.toString());
+            assertEquals("sim", next.engine(), "the same engine served it");
+            assertTrue(next.reason().isEmpty(), next.toString());
+            assertArrayEquals(data, read(dst, 0, 8192), "the reset engine copies byte for byte");
+        }
+    }
+
+    @Test
+    void aConditionThatSurvivesTheResetRetiresTheEngine() {
+        SimControl control = new SimControl();
+        control.fatalSurvivesReset = true;
+        SimProvider sim = new SimProvider(SimConfig.defaults().withChannels(1), control);
+        try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).opTimeout(LONG_OP_TIMEOUT).build();
+             DmaBuffer src = dma.allocate(4096);
+             DmaBuffer dst = dma.allocate(4096)) {
+            control.hold = true;
+            CompletableFuture<TransferResult> held = dma.copy(src, 0, dst, 0, 1024);
+            assertTrue(SimControl.await(() -> control.visible() == 1, WAIT_MILLIS), "the op never reached the ring");
+
+            control.fatalCondition = CONDITION;
+
+            TransferResult result = held.join();
+            assertEquals(TransferStatus.ABORTED, result.status());
+            assertTrue(result.reason().orElse("").contains(CONDITION), result.toString());
+            assertEquals(0, control.executed(), "the device never executed the op");
+            assertEquals(1, control.resets(), "one reset was tried");
             EngineInfo info = dma.engines().get(0);
             assertEquals(CONDITION, info.unavailable().orElse(""), info.toString());
 
@@ -65,12 +103,14 @@ class EngineFatalConditionTest {
                 () -> dma.copy(src, 0, dst, 0, 64));
             assertTrue(refused.getMessage().contains(CONDITION), refused.getMessage());
             assertEquals(fetchedBefore, control.fetched(), "nothing was dispatched to the retired engine");
+            assertEquals(0, src.gate().inFlight(), "the reset did succeed, so the dropped op released its source");
         }
     }
 
     @Test
     void laterCopiesGoToTheHealthyEngine() {
         SimControl sickControl = new SimControl();
+        sickControl.fatalSurvivesReset = true;
         SimControl healthyControl = new SimControl();
         SimProvider sick = new SimProvider(SimConfig.defaults().withName("sick").withChannels(1), sickControl);
         SimProvider healthy = new SimProvider(SimConfig.defaults().withName("healthy").withChannels(1), healthyControl);

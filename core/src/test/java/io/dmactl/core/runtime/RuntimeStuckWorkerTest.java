@@ -28,14 +28,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A runtime whose engine's channel owner is stuck in poll when the runtime closes: the engine is
- * not closed and the memory the owner could still touch is not freed (deliberately leaked). Takes
- * about ten seconds: the runtime's own drain and stop timeouts.
+ * not closed and the memory the owner could still touch is not freed (deliberately leaked), and
+ * close says so by throwing. Takes about ten seconds: the runtime's own drain and stop timeouts.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RuntimeStuckWorkerTest {
@@ -51,9 +53,14 @@ class RuntimeStuckWorkerTest {
             CompletableFuture<TransferResult> copy = dma.copy(src, 0, dst, 0, 64);
             assertTrue(provider.engine.pollEntered.await(10, TimeUnit.SECONDS), "the worker never polled");
 
-            dma.close();
+            IllegalStateException leaked = assertThrows(IllegalStateException.class, dma::close);
 
+            assertTrue(leaked.getMessage().contains("[stuck]"), "names the engine: " + leaked.getMessage());
+            assertTrue(leaked.getMessage().contains("could not be stopped"), leaked.getMessage());
+            assertTrue(leaked.getMessage().contains("DMA memory pool") && leaked.getMessage().contains("left in place"),
+                "says what was left in place: " + leaked.getMessage());
             assertFalse(dma.isOpen());
+            assertDoesNotThrow(dma::close, "a second close has nothing left to do");
             assertEquals(0, provider.engine.closeCalls.get(), "the engine must not be closed under its running worker");
             src.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 1); // would throw if the pool had freed its memory
             DmaBuffer more = dma.memoryPool().allocate(4096);
@@ -64,6 +71,10 @@ class RuntimeStuckWorkerTest {
             TransferResult aborted = copy.get(10, TimeUnit.SECONDS);
             assertEquals(TransferStatus.ABORTED, aborted.status());
             assertTrue(aborted.reason().orElse("").contains("stuck closed"), aborted.toString());
+            assertTrue(aborted.reason().orElse("").contains("pinned"), aborted.toString());
+            assertEquals(1, src.gate().inFlight(), "the owner left poll, but the op's pins stay: nothing confirmed it stopped");
+            IllegalStateException pinned = assertThrows(IllegalStateException.class, dst::close);
+            assertTrue(pinned.getMessage().contains("stays pinned"), pinned.getMessage());
         } finally {
             provider.engine.release.countDown();
         }

@@ -18,8 +18,14 @@ public final class SimControl {
     public volatile boolean reorder = true;
     /** The next engine reset fails (the device cannot be brought back). */
     public volatile boolean failReset;
-    /** While non-null the engine reports this as its fatal condition (DmaEngine.fatalCondition). */
+    /**
+     * While non-null the engine reports this as its fatal condition (DmaEngine.fatalCondition). An
+     * engine reset clears it, as a controller reset clears a healthy controller's fatal status,
+     * unless {@link #fatalSurvivesReset}.
+     */
     public volatile String fatalCondition;
+    /** The fatal condition stays after a reset (a controller that does not recover). */
+    public volatile boolean fatalSurvivesReset;
     /** How often the core asked the engine for a fatal condition. */
     public final AtomicLong fatalChecks = new AtomicLong();
     /** Device code reported with injected DEVICE_ERRORs. */

@@ -96,6 +96,9 @@ public final class SimEngine implements DmaEngine {
             device.halt();
         }
         control.hung = false;
+        if (!control.fatalSurvivesReset) {
+            control.fatalCondition = null;
+        }
         control.visible.set(0);
         for (SimChannel channel : channels) {
             channel.restart();

@@ -55,13 +55,15 @@ final class NvmeEngine implements DmaEngine {
     private final NvmeNamespace namespace;
     /** DMA memory this engine took from the pool (admin queues and identify page, I/O rings, slot pages). */
     private final List<DmaBuffer> ownedMemory;
+    /** Where the owned memory goes back, after the runtime closed the device and dropped its mappings. */
+    private final EngineContext context;
     private final FatalStatusProbe fatalStatus;
     private boolean closed;
 
     private NvmeEngine(String name, VfioDevice device, NvmeController controller, ControllerMemoryBuffer cmb,
                        List<NvmeQueueMemory> queues, NvmeChannel[] channels, EventFd[] eventFds,
                        EngineCapabilities capabilities, ControllerIdentity identity, NvmeNamespace namespace,
-                       List<DmaBuffer> ownedMemory) {
+                       List<DmaBuffer> ownedMemory, EngineContext context) {
         this.name = name;
         this.device = device;
         this.controller = controller;
@@ -73,6 +75,7 @@ final class NvmeEngine implements DmaEngine {
         this.identity = identity;
         this.namespace = namespace;
         this.ownedMemory = ownedMemory;
+        this.context = context;
         this.fatalStatus = new FatalStatusProbe(controller, name);
     }
 
@@ -145,11 +148,11 @@ final class NvmeEngine implements DmaEngine {
                     space.spaceId(), maxTransfer, interrupts[i]);
             }
             return new NvmeEngine(name, device, controller, cmb, queues, channels, eventFds,
-                capabilities(settings, maxTransfer, maxCopy), identity, namespace, owned);
+                capabilities(settings, maxTransfer, maxCopy), identity, namespace, owned, context);
         } catch (RuntimeException e) {
             RuntimeException failure = undo(device, controller, eventFds, busMaster, e);
             if (controller == null || controllerStopped(controller)) {
-                failure = releaseMemory(owned, failure); // never enabled, or seen disabled: nothing DMAs into it
+                failure = releaseMemory(context, owned, failure); // never enabled, or seen disabled: nothing DMAs into it
             }
             throw failure;
         }
@@ -294,9 +297,10 @@ final class NvmeEngine implements DmaEngine {
     }
 
     /**
-     * Disables the controller, detaches MSI-X, turns bus mastering off, then gives the engine's
+     * Disables the controller, detaches MSI-X, turns bus mastering off, then hands the engine's
      * DMA memory (admin queues and identify page, I/O rings, PRP-list and Copy-range pages) back
-     * to the pool, but only once CC.EN = 0 and CSTS.RDY = 0 were observed: from then on the
+     * to the runtime, which returns it to the pool after it closed the device and dropped the
+     * engine's IOVA mappings; but only once CC.EN = 0 and CSTS.RDY = 0 were observed: from then on the
      * controller no longer touches any queue. If it cannot be seen stopped the memory is leaked,
      * on purpose: a controller that may still post completions must not write into reused pages.
      * The device itself is closed by its owner.
@@ -310,7 +314,7 @@ final class NvmeEngine implements DmaEngine {
         fatalStatus.stop();
         RuntimeException failure = undo(device, controller, eventFds, true, null);
         if (controllerStopped(controller)) {
-            failure = releaseMemory(ownedMemory, failure);
+            failure = releaseMemory(context, ownedMemory, failure);
         } else {
             LOG.log(System.Logger.Level.ERROR, name + ": the controller was not seen disabled (CC.EN = 0, CSTS.RDY = 0); "
                 + "its " + ownedMemory.size() + " DMA buffers are left allocated rather than reused under it");
@@ -330,12 +334,17 @@ final class NvmeEngine implements DmaEngine {
         }
     }
 
-    private static RuntimeException releaseMemory(List<DmaBuffer> owned, RuntimeException primary) {
+    /**
+     * Hands the memory back to the runtime, which closes it only after the device is closed and the
+     * engine's IOVA mappings are dropped ({@link EngineContext#releaseAfterDevice}): closing it here
+     * would return pages to the pool while they are still mapped for this controller.
+     */
+    private static RuntimeException releaseMemory(EngineContext context, List<DmaBuffer> owned, RuntimeException primary) {
         RuntimeException failure = primary;
         for (DmaBuffer buffer : owned) {
             try {
                 if (!buffer.isClosed()) {
-                    buffer.close();
+                    context.releaseAfterDevice(buffer);
                 }
             } catch (RuntimeException e) {
                 failure = collect(failure, e);

@@ -1,0 +1,110 @@
+package io.dmactl.core.runtime;
+
+import io.dmactl.core.DmaRuntime;
+import io.dmactl.core.location.DmaBuffer;
+import io.dmactl.core.sim.FakeIommuDomain;
+import io.dmactl.core.sim.SimConfig;
+import io.dmactl.core.sim.SimControl;
+import io.dmactl.core.sim.SimProvider;
+import io.dmactl.core.spi.DeviceRequirement;
+import io.dmactl.core.spi.DmaChannel;
+import io.dmactl.core.spi.DmaEngine;
+import io.dmactl.core.spi.DmaProvider;
+import io.dmactl.core.spi.EngineCapabilities;
+import io.dmactl.core.spi.EngineContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static io.dmactl.core.sim.SimRuntimes.builder;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Memory an engine took for itself (rings, as the NVMe engine does) goes back to the pool only
+ * after the engine closed and its IOVA mappings were dropped: its pages must never be handed out
+ * again while still mapped for the device ({@link EngineContext#releaseAfterDevice}).
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class EngineMemoryReturnOrderTest {
+
+    @Test
+    void ringMemoryReturnsToThePoolAfterTheEngineClosedAndItsMappingWasDropped() {
+        FakeIommuDomain iommu = new FakeIommuDomain("iommu");
+        RingOwningProvider provider = new RingOwningProvider(new SimProvider(SimConfig.defaults().withChannels(1), new SimControl()));
+        DmaRuntime dma = builder(iommu).provider(provider).build();
+        DmaBuffer ring = provider.ring;
+        assertTrue(dma.iovaOf(ring, "sim").isPresent(), "the engine mapped its ring");
+        assertEquals(1, iommu.mappingCount(), "only the ring is mapped");
+        List<String> returns = new CopyOnWriteArrayList<>();
+        dma.memoryPool().addReleaseListener(buffer -> {
+            if (buffer == ring) { // runs after the runtime's own listener, right before the pages are reused
+                returns.add("engine closed " + provider.engineClosed + ", mappings left " + iommu.mappingCount());
+            }
+        });
+
+        dma.close();
+
+        assertEquals(List.of("engine closed true, mappings left 0"), returns);
+        assertTrue(provider.handedBack, "the engine gave its ring back through the context");
+        assertFalse(dma.isOpen());
+    }
+
+    /** Opens the simulated engine and, like a real driver, a ring buffer of its own in the pool. */
+    private static final class RingOwningProvider implements DmaProvider {
+        private final SimProvider sim;
+        volatile DmaBuffer ring;
+        volatile boolean engineClosed;
+        volatile boolean handedBack;
+
+        RingOwningProvider(SimProvider sim) {
+            this.sim = sim;
+        }
+
+        @Override
+        public String name() {
+            return sim.name();
+        }
+
+        @Override
+        public DeviceRequirement devices() {
+            return sim.devices();
+        }
+
+        @Override
+        public DmaEngine open(EngineContext context) {
+            DmaEngine inner = sim.open(context);
+            DmaBuffer owned = context.memoryPool().allocate(4096);
+            context.deviceAddress(owned, 32);
+            ring = owned;
+            return new DmaEngine() {
+                @Override
+                public EngineCapabilities capabilities() {
+                    return inner.capabilities();
+                }
+
+                @Override
+                public DmaChannel channel(int index) {
+                    return inner.channel(index);
+                }
+
+                @Override
+                public void reset() {
+                    inner.reset();
+                }
+
+                @Override
+                public void close() {
+                    inner.close();
+                    engineClosed = true;
+                    context.releaseAfterDevice(owned); // the device stopped: the runtime may take it back
+                    handedBack = true;
+                }
+            };
+        }
+    }
+}
