@@ -105,7 +105,11 @@ public final class EngineSession implements AutoCloseable {
             }
             return new EngineSession(runtime, List.copyOf(usable), List.copyOf(windows));
         } catch (RuntimeException e) {
-            runtime.close();
+            try {
+                runtime.close();
+            } catch (RuntimeException closeFailure) {
+                e.addSuppressed(closeFailure); // what the user asked for failed first: report that
+            }
             throw e;
         }
     }

@@ -159,5 +159,10 @@ class NvmeFaultTest {
         public String option(String key, String defaultValue) {
             return context.option(key, defaultValue);
         }
+
+        @Override
+        public void releaseAfterDevice(DmaBuffer buffer) {
+            context.releaseAfterDevice(buffer);
+        }
     }
 }
