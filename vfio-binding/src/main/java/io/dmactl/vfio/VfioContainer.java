@@ -52,7 +52,8 @@ public final class VfioContainer implements AutoCloseable {
         }
     }
 
-    private VfioContainer(int fd) {
+    /** Wraps an open container fd; {@link #open()} checks it first (tests wrap a stand-in fd). */
+    VfioContainer(int fd) {
         this.fd = fd;
     }
 

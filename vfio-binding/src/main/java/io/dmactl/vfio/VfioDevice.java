@@ -71,6 +71,20 @@ public final class VfioDevice implements AutoCloseable {
         this.config = new ConfigSpace(fd, configRegion.fileOffset(), configRegion.sizeBytes(), subject, arena);
     }
 
+    /**
+     * Wraps {@code fd} with info the caller already has, asking the kernel nothing: lets tests
+     * check what is refused before any ioctl, with a stand-in fd.
+     */
+    VfioDevice(VfioGroup group, String pciAddress, int fd, Arena arena, DeviceInfo info, ConfigSpace config) {
+        this.group = group;
+        this.pciAddress = pciAddress;
+        this.fd = fd;
+        this.subject = "device " + pciAddress;
+        this.arena = arena;
+        this.info = info;
+        this.config = config;
+    }
+
     /** Wraps a fresh device fd; on any failure closes what was opened and rethrows. */
     static VfioDevice open(VfioGroup group, String pciAddress, int fd) {
         Arena arena = Arena.ofShared();
@@ -108,8 +122,10 @@ public final class VfioDevice implements AutoCloseable {
      * (an unused BAR, the VGA region of a non-VGA device) has size 0 and no flags.
      *
      * @throws IllegalArgumentException if {@code index} is not below {@code info().numRegions()}
+     * @throws IllegalStateException    if the device is closed (its fd number may belong to another file by now)
      */
     public RegionInfo regionInfo(int index) {
+        checkOpen();
         checkRegionIndex(index);
         try (Arena call = Arena.ofConfined()) {
             MemorySegment region;
@@ -333,6 +349,95 @@ public final class VfioDevice implements AutoCloseable {
                 set.set(ValueLayout.JAVA_INT, dataOffset + (long) i * Integer.BYTES, eventFd);
             }
             LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_SET_IRQS, subject + " IRQ index " + index, set);
+        }
+    }
+
+    /**
+     * Masks vector {@code subindex} of IRQ {@code index} ({@code VFIO_DEVICE_SET_IRQS} with
+     * {@code DATA_NONE | ACTION_MASK}): VFIO holds the device's interrupts there back until
+     * {@link #unmaskIrq}. Only maskable indexes ({@link IrqInfo#maskable()}; on vfio-pci that is
+     * INTx) can be masked, and only while their trigger is set ({@link #setIrqEventFds}).
+     *
+     * @throws IllegalArgumentException if the index or vector does not exist or is not maskable
+     * @throws IllegalStateException    if the device is closed
+     * @throws NativeCallException      if the kernel refuses (EINVAL: the index is not enabled)
+     */
+    public synchronized void maskIrq(int index, int subindex) {
+        setIrqMaskState(index, subindex, Native.VFIO_IRQ_SET_ACTION_MASK(), "mask");
+    }
+
+    /**
+     * Unmasks vector {@code subindex} of IRQ {@code index} ({@code DATA_NONE | ACTION_UNMASK}).
+     * An automasked index ({@link IrqInfo#automasked()}: level-triggered INTx) is masked by VFIO
+     * after every interrupt and delivers no further one until this is called; acknowledge the
+     * device's interrupt first, or the still-asserted line interrupts again at once. Unmasking an
+     * unmasked vector does nothing. For an unmask on a hot path, see {@link #setIrqUnmaskEventFd}.
+     *
+     * @throws IllegalArgumentException if the index or vector does not exist or is not maskable
+     * @throws IllegalStateException    if the device is closed
+     * @throws NativeCallException      if the kernel refuses (EINVAL: the index is not enabled)
+     */
+    public synchronized void unmaskIrq(int index, int subindex) {
+        setIrqMaskState(index, subindex, Native.VFIO_IRQ_SET_ACTION_UNMASK(), "unmask");
+    }
+
+    /**
+     * Makes every signal of {@code unmaskFd} unmask vector {@code subindex} of IRQ {@code index}
+     * ({@code DATA_EVENTFD | ACTION_UNMASK}): the kernel unmasks as the eventfd is written, so
+     * {@link EventFd#signal()} is an unmask that allocates nothing. Needs the index's trigger set
+     * first ({@link #setIrqEventFds}); {@link #disableIrqs} drops it again. Null detaches it.
+     *
+     * @throws IllegalArgumentException if the index or vector does not exist or is not maskable
+     * @throws IllegalStateException    if the device is closed
+     * @throws NativeCallException      if the kernel refuses (EINVAL: the index is not enabled)
+     */
+    public synchronized void setIrqUnmaskEventFd(int index, int subindex, EventFd unmaskFd) {
+        checkMaskable(index, subindex, "unmask on an eventfd");
+        try (Arena call = Arena.ofConfined()) {
+            long dataOffset = vfio_irq_set.data$offset();
+            long sizeBytes = dataOffset + Integer.BYTES;
+            MemorySegment set = call.allocate(sizeBytes, Integer.BYTES);
+            vfio_irq_set.argsz(set, (int) sizeBytes);
+            vfio_irq_set.flags(set, Native.VFIO_IRQ_SET_DATA_EVENTFD() | Native.VFIO_IRQ_SET_ACTION_UNMASK());
+            vfio_irq_set.index(set, index);
+            vfio_irq_set.start(set, subindex);
+            vfio_irq_set.count(set, 1);
+            set.set(ValueLayout.JAVA_INT, dataOffset, unmaskFd == null ? -1 : unmaskFd.fd());
+            LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_SET_IRQS, subject + " IRQ index " + index + " vector " + subindex
+                    + " unmask eventfd", set);
+        }
+    }
+
+    private void setIrqMaskState(int index, int subindex, int action, String actionName) {
+        checkMaskable(index, subindex, actionName);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment set = vfio_irq_set.allocate(call);
+            vfio_irq_set.argsz(set, (int) vfio_irq_set.sizeof());
+            vfio_irq_set.flags(set, Native.VFIO_IRQ_SET_DATA_NONE() | action);
+            vfio_irq_set.index(set, index);
+            vfio_irq_set.start(set, subindex);
+            vfio_irq_set.count(set, 1);
+            LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_SET_IRQS, subject + " IRQ index " + index + " vector " + subindex
+                    + " " + actionName, set);
+        }
+    }
+
+    /** Everything a mask/unmask needs, checked before the SET_IRQS ioctl (GET_IRQ_INFO only reads). */
+    private void checkMaskable(int index, int subindex, String actionName) {
+        checkOpen();
+        checkIrqIndex(index);
+        if (subindex < 0) {
+            throw new IllegalArgumentException("vector " + subindex + " of IRQ index " + index + " of " + subject
+                    + " is negative; cannot " + actionName + " it");
+        }
+        IrqInfo irq = irqInfo(index);
+        if (subindex >= irq.count()) {
+            throw new IllegalArgumentException("vector " + subindex + " of IRQ index " + index + " does not exist: "
+                    + subject + " has " + irq.count() + " vectors there; cannot " + actionName + " it");
+        }
+        if (!irq.maskable()) {
+            throw new IllegalArgumentException("IRQ index " + index + " of " + subject + " is not maskable (flags 0x"
+                    + Integer.toHexString(irq.flags()) + "); cannot " + actionName + " it");
         }
     }
 

@@ -142,6 +142,45 @@ class GeneratedLayoutTest {
         assertNoMismatches(mismatches);
     }
 
+    /**
+     * VfioDevice ORs one DATA_* and one ACTION_* flag into vfio_irq_set.flags (unmask: DATA_NONE or
+     * DATA_EVENTFD with ACTION_UNMASK): the compiler's values must be distinct single bits, data
+     * flags in bits 0-2 and actions in bits 3-5 as the kernel's VFIO_IRQ_SET_DATA_TYPE_MASK and
+     * VFIO_IRQ_SET_ACTION_TYPE_MASK expect, and the probe must list each.
+     */
+    @Test
+    void irqSetDataAndActionFlagsAreSingleBitsInTheirFields() {
+        Map<String, Long> probed = new LinkedHashMap<>();
+        for (String line : probeLines) {
+            Matcher constant = CONST.matcher(line);
+            if (constant.matches() && constant.group(1).startsWith("VFIO_IRQ_SET_")) {
+                probed.put(constant.group(1), Long.parseLong(constant.group(2)));
+            }
+        }
+        List<String> data = List.of("VFIO_IRQ_SET_DATA_NONE", "VFIO_IRQ_SET_DATA_EVENTFD");
+        List<String> actions = List.of("VFIO_IRQ_SET_ACTION_MASK", "VFIO_IRQ_SET_ACTION_UNMASK",
+                "VFIO_IRQ_SET_ACTION_TRIGGER");
+        long seen = 0;
+        for (String name : concat(data, actions)) {
+            Long value = probed.get(name);
+            assertTrue(value != null, "layout-probe.c does not print " + name + "; it printed " + probed.keySet());
+            assertEquals(1, Long.bitCount(value), name + " = " + value + " is not a single bit");
+            assertEquals(0, seen & value, name + " = " + value + " shares its bit with another flag");
+            seen |= value;
+            long field = data.contains(name) ? 0x07 : 0x38;
+            assertEquals(value, value & field, name + " = " + value + " lies outside its field 0x" + Long.toHexString(field));
+        }
+        assertEquals(Native.VFIO_IRQ_SET_ACTION_UNMASK(), (int) (long) probed.get("VFIO_IRQ_SET_ACTION_UNMASK"));
+        assertEquals(Native.VFIO_IRQ_SET_ACTION_MASK(), (int) (long) probed.get("VFIO_IRQ_SET_ACTION_MASK"));
+        assertEquals(Native.VFIO_PCI_INTX_IRQ_INDEX(), VfioDevice.INTX);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     @Test
     void functionArgumentSizesMatchTheCompiler() throws Exception {
         List<String> mismatches = new ArrayList<>();

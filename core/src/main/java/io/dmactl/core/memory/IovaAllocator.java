@@ -13,14 +13,18 @@ import java.util.TreeMap;
  *
  * <p>IOVA 0 is never handed out: a zero address in a descriptor is then always a bug that faults
  * in the IOMMU instead of silently hitting a real buffer. Thread-safe (control path, synchronized).
+ *
+ * <p>IOVAs and limits are unsigned 64-bit bus addresses held in longs: an IOMMU without a limit
+ * reports 2^64-1 (-1 as a long) as its last IOVA, and a limit of -1 means "no DMA mask". Every
+ * comparison is {@link Long#compareUnsigned}, and every sum is checked for wrapping past 2^64.
  */
 public final class IovaAllocator {
     private final long pageSizeBytes;
     private final List<IovaRange> usableRanges;
-    /** Free extents: first IOVA → last IOVA (inclusive); disjoint, never adjacent. */
-    private final TreeMap<Long, Long> free = new TreeMap<>();
+    /** Free extents: first IOVA → last IOVA (inclusive); disjoint, never adjacent; ordered unsigned. */
+    private final TreeMap<Long, Long> free = new TreeMap<>(Long::compareUnsigned);
     /** Live allocations: IOVA → page-rounded length, to check every free. */
-    private final TreeMap<Long, Long> allocated = new TreeMap<>();
+    private final TreeMap<Long, Long> allocated = new TreeMap<>(Long::compareUnsigned);
 
     public IovaAllocator(List<IovaRange> validRanges, long pageSizeBytes) {
         Objects.requireNonNull(validRanges, "validRanges");
@@ -29,21 +33,26 @@ public final class IovaAllocator {
         }
         this.pageSizeBytes = pageSizeBytes;
         List<IovaRange> sorted = new ArrayList<>(validRanges);
-        sorted.sort((a, b) -> Long.compare(a.firstIova(), b.firstIova()));
+        sorted.sort((a, b) -> Long.compareUnsigned(a.firstIova(), b.firstIova()));
         List<IovaRange> usable = new ArrayList<>();
-        long previousLast = -1;
+        IovaRange previous = null;
         for (IovaRange range : sorted) {
-            if (range.firstIova() <= previousLast) {
+            if (previous != null && Long.compareUnsigned(range.firstIova(), previous.lastIova()) <= 0) {
                 throw new IllegalArgumentException("valid IOVA ranges overlap at " + range + ": " + validRanges);
             }
-            previousLast = range.lastIova();
-            long first = Math.max(alignUp(range.firstIova(), pageSizeBytes), pageSizeBytes); // skip page 0
-            if (range.lastIova() < pageSizeBytes - 1 || first < 0) {
+            previous = range;
+            long first = alignUp(range.firstIova(), pageSizeBytes);
+            if (first == 0 && range.firstIova() != 0) {
+                continue; // starts inside the top page: no whole page left
+            }
+            first = first == 0 ? pageSizeBytes : first; // skip page 0
+            if (Long.compareUnsigned(range.lastIova(), pageSizeBytes - 1) < 0) {
                 continue;
             }
-            // Largest page start p with p + page - 1 <= last, written so it cannot overflow.
+            // Largest page start p with p + page - 1 <= last: last - page + 1 cannot wrap here, and
+            // for last = 2^64-1 it is 2^64 - page, the top page's start.
             long lastPageStart = (range.lastIova() - pageSizeBytes + 1) & -pageSizeBytes;
-            if (lastPageStart < first) {
+            if (Long.compareUnsigned(lastPageStart, first) < 0) {
                 continue;
             }
             long last = lastPageStart + pageSizeBytes - 1;
@@ -67,9 +76,11 @@ public final class IovaAllocator {
 
     /**
      * Allocates {@code lengthBytes} (rounded up to pages) at the lowest IOVA aligned to
-     * {@code alignmentBytes} (at least a page) whose last byte is {@code <= limitIova}.
+     * {@code alignmentBytes} (at least a page) whose last byte is at or below {@code limitIova}.
      *
-     * @throws IllegalArgumentException for a non-positive length, a non-power-of-two alignment or a negative limit
+     * @param limitIova the highest IOVA the device can emit, unsigned: 2^bits - 1 for a DMA mask of
+     *                  that many bits, -1 (2^64 - 1) for none
+     * @throws IllegalArgumentException for a non-positive length or a non-power-of-two alignment
      * @throws IovaExhaustedException   if no free range fits
      */
     public synchronized long allocate(long lengthBytes, long alignmentBytes, long limitIova) {
@@ -79,9 +90,6 @@ public final class IovaAllocator {
         if (alignmentBytes <= 0 || Long.bitCount(alignmentBytes) != 1) {
             throw new IllegalArgumentException("IOVA alignmentBytes " + alignmentBytes + " must be a power of two");
         }
-        if (limitIova < 0) {
-            throw new IllegalArgumentException("limitIova 0x" + Long.toHexString(limitIova) + " must be non-negative");
-        }
         long rounded = alignUp(lengthBytes, pageSizeBytes);
         if (rounded <= 0) {
             throw new IovaExhaustedException("IOVA length " + lengthBytes + " bytes cannot be represented");
@@ -90,22 +98,23 @@ public final class IovaAllocator {
         for (Map.Entry<Long, Long> extent : free.entrySet()) {
             long first = extent.getKey();
             long last = extent.getValue();
-            if (first > limitIova) {
-                break;
+            if (Long.compareUnsigned(first, limitIova) > 0) {
+                break; // extents are in ascending order: every later one is above the limit too
             }
             long candidate = alignUp(first, alignment);
-            if (candidate < 0 || candidate > last) {
-                continue;
+            if (Long.compareUnsigned(candidate, first) < 0 || Long.compareUnsigned(candidate, last) > 0) {
+                continue; // aligning wrapped past 2^64, or left the extent
             }
             long end = candidate + rounded - 1;
-            if (end < candidate || end > last || end > limitIova) {
+            if (Long.compareUnsigned(end, candidate) < 0 || Long.compareUnsigned(end, last) > 0
+                || Long.compareUnsigned(end, limitIova) > 0) {
                 continue;
             }
             free.remove(first);
-            if (candidate > first) {
+            if (candidate != first) {
                 free.put(first, candidate - 1);
             }
-            if (end < last) {
+            if (end != last) {
                 free.put(end + 1, last);
             }
             allocated.put(candidate, rounded);
@@ -133,11 +142,15 @@ public final class IovaAllocator {
         addFree(iova, iova + rounded - 1);
     }
 
-    /** Total free bytes (for tests and diagnostics). */
+    /** Total free bytes (for tests and diagnostics); Long.MAX_VALUE if 2^63 bytes or more are free. */
     public synchronized long freeBytes() {
         long total = 0;
         for (Map.Entry<Long, Long> e : free.entrySet()) {
-            total += e.getValue() - e.getKey() + 1;
+            long extentBytes = e.getValue() - e.getKey() + 1; // never 0: page 0 is never free
+            if (extentBytes < 0 || total + extentBytes < 0) {
+                return Long.MAX_VALUE;
+            }
+            total += extentBytes;
         }
         return total;
     }
@@ -149,11 +162,11 @@ public final class IovaAllocator {
 
     private void addFree(long first, long last) {
         Map.Entry<Long, Long> below = free.floorEntry(first);
-        if (below != null && below.getValue() != Long.MAX_VALUE && below.getValue() + 1 == first) {
+        if (below != null && below.getValue() != -1L && below.getValue() + 1 == first) {
             free.remove(below.getKey());
             first = below.getKey();
         }
-        if (last != Long.MAX_VALUE) {
+        if (last != -1L) { // 2^64 - 1: nothing above it to merge with
             Long aboveLast = free.remove(last + 1);
             if (aboveLast != null) {
                 last = aboveLast;
@@ -178,6 +191,7 @@ public final class IovaAllocator {
         return text.isEmpty() ? "none" : text.toString();
     }
 
+    /** Rounds up to a multiple of {@code alignment}; wraps to a value below {@code value} past 2^64. */
     private static long alignUp(long value, long alignment) {
         return (value + alignment - 1) & -alignment;
     }

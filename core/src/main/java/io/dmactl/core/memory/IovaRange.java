@@ -2,33 +2,32 @@ package io.dmactl.core.memory;
 
 /**
  * An inclusive range of IOVAs, as the kernel reports valid ranges
- * (VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE). Inclusive so the top of the space fits in a long;
- * IOVAs at or above 2^63 are out of reach for this library (no IOMMU we drive has them).
+ * (VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE). Both ends are unsigned 64-bit bus addresses: an IOMMU
+ * without a limit reports a last IOVA of 2^64-1, which is -1 as a long. Inclusive so that end
+ * fits; compare with {@link Long#compareUnsigned}.
  */
 public record IovaRange(long firstIova, long lastIova) {
 
     public IovaRange {
-        if (firstIova < 0 || lastIova < firstIova) {
+        if (Long.compareUnsigned(firstIova, lastIova) > 0) {
             throw new IllegalArgumentException("IOVA range 0x" + Long.toHexString(firstIova) + "..0x"
-                + Long.toHexString(lastIova) + " must satisfy 0 <= first <= last < 2^63");
+                + Long.toHexString(lastIova) + " must satisfy first <= last (unsigned 64-bit)");
         }
     }
 
-    /** From the kernel's unsigned 64-bit bounds: the part at or above 2^63 is dropped; null if nothing remains. */
+    /** From the kernel's unsigned 64-bit bounds, kept whole. */
     public static IovaRange ofUnsigned(long start, long end) {
-        if (start < 0) {
-            return null;
-        }
-        return new IovaRange(start, end < 0 ? Long.MAX_VALUE : end);
+        return new IovaRange(start, end);
     }
 
+    /** The range's size, or Long.MAX_VALUE if it is 2^63 bytes or more. */
     public long lengthBytes() {
         long length = lastIova - firstIova + 1;
         return length <= 0 ? Long.MAX_VALUE : length;
     }
 
     public boolean contains(long iova) {
-        return iova >= firstIova && iova <= lastIova;
+        return Long.compareUnsigned(iova, firstIova) >= 0 && Long.compareUnsigned(iova, lastIova) <= 0;
     }
 
     @Override

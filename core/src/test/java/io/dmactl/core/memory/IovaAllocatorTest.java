@@ -101,7 +101,102 @@ class IovaAllocatorTest {
         assertThrows(IllegalArgumentException.class, () -> a.allocate(0, PAGE, Long.MAX_VALUE));
         assertThrows(IllegalArgumentException.class, () -> new IovaRange(10, 5));
         IovaAllocator top = new IovaAllocator(List.of(IovaRange.ofUnsigned(0, -1L)), PAGE);
-        assertEquals(Long.MAX_VALUE, top.usableRanges().get(0).lastIova(), "an unsigned all-ones end is capped at 2^63-1");
+        assertEquals(List.of(new IovaRange(PAGE, -1L)), top.usableRanges(), "an unsigned all-ones end is kept: 2^64-1");
+        IovaAllocator inTopPage = new IovaAllocator(List.of(new IovaRange(PAGE, 2 * PAGE - 1),
+            new IovaRange(-PAGE + 1, -1L)), PAGE);
+        assertEquals(List.of(new IovaRange(PAGE, 2 * PAGE - 1)), inTopPage.usableRanges(),
+            "a range starting inside the top page holds no whole page (aligning it up wraps past 2^64)");
+    }
+
+    private static final long TOP_PAGE = -PAGE; // 2^64 - 4096 as an unsigned IOVA
+
+    @Test
+    void aRangeEndingAt2To64Minus1IsUsedToItsLastPage() {
+        // An IOMMU reporting no limit: the last valid IOVA is 0xffffffffffffffff (-1 as a long).
+        IovaAllocator a = new IovaAllocator(List.of(new IovaRange(TOP_PAGE - 15 * PAGE, -1L)), PAGE);
+        assertEquals(List.of(new IovaRange(TOP_PAGE - 15 * PAGE, -1L)), a.usableRanges());
+        assertEquals(16 * PAGE, a.freeBytes());
+        long low = a.allocate(4 * PAGE, PAGE, -1L);
+        assertEquals(TOP_PAGE - 15 * PAGE, low, "first fit from the lowest page of the range");
+        long rest = a.allocate(12 * PAGE, PAGE, -1L);
+        assertEquals(TOP_PAGE - 11 * PAGE, rest);
+        assertEquals(-1L, rest + 12 * PAGE - 1, "the allocation ends at 2^64-1");
+        IovaExhaustedException e = assertThrows(IovaExhaustedException.class, () -> a.allocate(1, PAGE, -1L));
+        assertTrue(e.getMessage().contains("free ranges: none"), e.getMessage());
+        a.free(rest, 12 * PAGE);
+        a.free(low, 4 * PAGE);
+        assertEquals(16 * PAGE, a.freeBytes(), "the top extents coalesce again");
+        assertEquals(low, a.allocate(16 * PAGE, PAGE, -1L), "into one extent of the whole range");
+    }
+
+    @Test
+    void rangesAreOrderedAndCheckedForOverlapAsUnsignedAddresses() {
+        IovaRange high = new IovaRange(0x8000_0000_0000_0000L, -1L);
+        IovaRange low = new IovaRange(0, 0xfedf_ffffL);
+        IovaAllocator a = new IovaAllocator(List.of(high, low), PAGE);
+        assertEquals(List.of(new IovaRange(PAGE, 0xfedf_ffffL), high), a.usableRanges(), "low range first");
+        assertEquals(PAGE, a.allocate(PAGE, PAGE, -1L), "first fit starts in the low range, not at 2^63");
+        IllegalArgumentException overlap = assertThrows(IllegalArgumentException.class, () -> new IovaAllocator(
+            List.of(new IovaRange(0x7fff_ffff_ffff_0000L, 0x8000_0000_0000_ffffL), new IovaRange(0x8000_0000_0000_1000L, -1L)),
+            PAGE));
+        assertTrue(overlap.getMessage().contains("overlap"), overlap.getMessage());
+    }
+
+    @Test
+    void anAllocationMayCrossTwoToThe63rdAndTheDmaMaskStillHolds() {
+        long signBoundary = 0x8000_0000_0000_0000L;
+        IovaRange across = new IovaRange(signBoundary - 16 * PAGE, signBoundary + 16 * PAGE - 1);
+        IovaAllocator masked = new IovaAllocator(List.of(across), PAGE);
+        // A 63-bit mask (limit 2^63-1) leaves only the 16 pages below the boundary.
+        assertThrows(IovaExhaustedException.class, () -> masked.allocate(17 * PAGE, PAGE, Long.MAX_VALUE));
+        assertEquals(signBoundary - 16 * PAGE, masked.allocate(16 * PAGE, PAGE, Long.MAX_VALUE));
+        assertThrows(IovaExhaustedException.class, () -> masked.allocate(PAGE, PAGE, Long.MAX_VALUE),
+            "everything left lies above the mask");
+        assertEquals(signBoundary, masked.allocate(PAGE, PAGE, -1L), "without a mask the pages above 2^63 are used");
+
+        IovaAllocator unmasked = new IovaAllocator(List.of(across), PAGE);
+        long big = unmasked.allocate(32 * PAGE, PAGE, -1L);
+        assertEquals(signBoundary - 16 * PAGE, big, "one block across 2^63");
+
+        // A 48-bit mask over a range that lies wholly above it: nothing may be handed out.
+        IovaAllocator top = new IovaAllocator(List.of(new IovaRange(0xffff_0000_0000_0000L, -1L)), PAGE);
+        IovaExhaustedException e = assertThrows(IovaExhaustedException.class, () -> top.allocate(PAGE, PAGE, (1L << 48) - 1));
+        assertTrue(e.getMessage().contains("0xffffffffffff"), e.getMessage());
+        long aligned = top.allocate(PAGE, 1L << 40, -1L);
+        assertEquals(0xffff_0000_0000_0000L, aligned);
+        assertEquals(0xffff_0100_0000_0000L, top.allocate(PAGE, 1L << 40, -1L), "alignment counted in unsigned space");
+    }
+
+    @Test
+    void randomAllocationsAtTheTopOfTheSpaceNeverOverlapAndAllComeBack() {
+        long first = -(1L << 30); // the top GiB: 0xffffffffc0000000..0xffffffffffffffff
+        IovaAllocator a = new IovaAllocator(List.of(new IovaRange(first, -1L)), PAGE);
+        long limit = -(1L << 29) - 1; // a mask that leaves out the top half of that GiB
+        Random random = new Random(5);
+        List<long[]> live = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            if (!live.isEmpty() && random.nextInt(3) == 0) {
+                long[] victim = live.remove(random.nextInt(live.size()));
+                a.free(victim[0], victim[1]);
+                continue;
+            }
+            long length = (1 + random.nextInt(64)) * PAGE;
+            boolean masked = random.nextBoolean();
+            long iova = a.allocate(length, PAGE, masked ? limit : -1L);
+            long last = iova + length - 1;
+            assertTrue(Long.compareUnsigned(iova, first) >= 0 && Long.compareUnsigned(last, iova) > 0, "outside the range");
+            assertTrue(!masked || Long.compareUnsigned(last, limit) <= 0, "above the mask");
+            for (long[] other : live) {
+                assertTrue(Long.compareUnsigned(last, other[0]) < 0
+                    || Long.compareUnsigned(other[0] + other[1] - 1, iova) < 0, "overlap");
+            }
+            live.add(new long[] {iova, length});
+        }
+        for (long[] range : live) {
+            a.free(range[0], range[1]);
+        }
+        assertEquals(1L << 30, a.freeBytes());
+        assertEquals(0, a.allocationCount());
     }
 
     @Test

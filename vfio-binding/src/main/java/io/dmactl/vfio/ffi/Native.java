@@ -1717,6 +1717,24 @@ public class Native extends Native$shared {
     public static int VFIO_IRQ_SET_DATA_EVENTFD() {
         return VFIO_IRQ_SET_DATA_EVENTFD;
     }
+    private static final int VFIO_IRQ_SET_ACTION_MASK = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define VFIO_IRQ_SET_ACTION_MASK 8
+     * }
+     */
+    public static int VFIO_IRQ_SET_ACTION_MASK() {
+        return VFIO_IRQ_SET_ACTION_MASK;
+    }
+    private static final int VFIO_IRQ_SET_ACTION_UNMASK = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define VFIO_IRQ_SET_ACTION_UNMASK 16
+     * }
+     */
+    public static int VFIO_IRQ_SET_ACTION_UNMASK() {
+        return VFIO_IRQ_SET_ACTION_UNMASK;
+    }
     private static final int VFIO_IRQ_SET_ACTION_TRIGGER = (int)32L;
     /**
      * {@snippet lang=c :

@@ -43,6 +43,8 @@ final class EduChannel implements DmaChannel {
     private final int bufferSpace;
     private final long commandExtraBits;
     private final boolean acknowledgeInterrupt;
+    /** INTx mode: re-arms the line VFIO masked when it delivered the interrupt; null otherwise. */
+    private final Runnable unmaskInterrupt;
     private final long[] source;
     private final long[] destination;
     private final int[] count;
@@ -67,6 +69,19 @@ final class EduChannel implements DmaChannel {
      *                    for polling (then the device is not asked to raise an interrupt)
      */
     EduChannel(int index, MmioRegisters registers, int bufferSpace, int ringSize, CompletionInterrupt interrupt) {
+        this(index, registers, bufferSpace, ringSize, interrupt, null);
+    }
+
+    /**
+     * @param unmaskInterrupt for a level-triggered, automasked interrupt (INTx): run after each
+     *                        completion's INTERRUPT_ACK, so the line is low again when VFIO unmasks
+     *                        it; must not allocate. Null for MSI and polling.
+     */
+    EduChannel(int index, MmioRegisters registers, int bufferSpace, int ringSize, CompletionInterrupt interrupt,
+               Runnable unmaskInterrupt) {
+        if (unmaskInterrupt != null && interrupt == null) {
+            throw new IllegalArgumentException("an interrupt unmask without an interrupt: polling mode unmasks nothing");
+        }
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("edu ring size " + ringSize + " must be a power of two of at least 2");
         }
@@ -75,6 +90,7 @@ final class EduChannel implements DmaChannel {
         this.bufferSpace = bufferSpace;
         this.interrupt = interrupt;
         this.acknowledgeInterrupt = interrupt != null;
+        this.unmaskInterrupt = unmaskInterrupt;
         this.commandExtraBits = interrupt != null ? DMA_CMD_RAISE_IRQ : 0;
         this.capacity = ringSize;
         this.mask = ringSize - 1;
@@ -156,6 +172,11 @@ final class EduChannel implements DmaChannel {
             busy = false;
             if (acknowledgeInterrupt) {
                 registers.write32(INTERRUPT_ACK, IRQ_DMA);
+                if (unmaskInterrupt != null) {
+                    // After the ack: edu lowers INTx once INTERRUPT_STATUS is 0. Unmasking a line
+                    // that is still high would only interrupt again at once.
+                    unmaskInterrupt.run();
+                }
             }
             startNext();
         }

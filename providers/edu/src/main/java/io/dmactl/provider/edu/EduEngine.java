@@ -27,7 +27,8 @@ import static io.dmactl.provider.edu.EduRegisters.USABLE_BUFFER_BYTES;
  * One opened edu device: the control path. Opening follows the device's needs step by step:
  * map BAR0, check IDENTIFICATION, reset if VFIO can (it cannot for edu) and quiesce
  * ({@link EduQuiesce}), enable bus mastering (vfio-pci leaves it off), route MSI 0 to an eventfd
- * (MSI mode), declare the device buffer as the private space {@value #BUFFER_SPACE_NAME}.
+ * (MSI mode) or INTx to an eventfd plus an unmask eventfd (INTx mode), declare the device buffer
+ * as the private space {@value #BUFFER_SPACE_NAME}.
  *
  * <p>The device buffer is declared {@value EduRegisters#USABLE_BUFFER_BYTES} bytes long, not
  * 4096: QEMU 7.2 stops the VM on a DMA that touches the buffer's last byte, so that byte is not
@@ -51,18 +52,25 @@ final class EduEngine implements DmaEngine {
     private final String name;
     private final VfioDevice device;
     private final MmioRegisters registers;
-    private final EventFd msiEventFd;
+    /** VfioDevice.MSI or VfioDevice.INTX: the IRQ index the trigger eventfd is on (unused when polling). */
+    private final int irqIndex;
+    /** The interrupt's trigger eventfd; null when polling. */
+    private final EventFd triggerEventFd;
+    /** INTx mode: each signal unmasks INTx in the kernel; null otherwise. */
+    private final EventFd unmaskEventFd;
     private final EduChannel channel;
     private final EngineCapabilities capabilities;
     private final long quiesceTimeoutNanos;
     private boolean closed;
 
-    private EduEngine(String name, VfioDevice device, MmioRegisters registers, EventFd msiEventFd, EduChannel channel,
-                      EngineCapabilities capabilities, long quiesceTimeoutNanos) {
+    private EduEngine(String name, VfioDevice device, MmioRegisters registers, int irqIndex, EventFd triggerEventFd,
+                      EventFd unmaskEventFd, EduChannel channel, EngineCapabilities capabilities, long quiesceTimeoutNanos) {
         this.name = name;
         this.device = device;
         this.registers = registers;
-        this.msiEventFd = msiEventFd;
+        this.irqIndex = irqIndex;
+        this.triggerEventFd = triggerEventFd;
+        this.unmaskEventFd = unmaskEventFd;
         this.channel = channel;
         this.capabilities = capabilities;
         this.quiesceTimeoutNanos = quiesceTimeoutNanos;
@@ -91,7 +99,9 @@ final class EduEngine implements DmaEngine {
             device.reset();
         }
         EduQuiesce.quiesce(registers, settings.quiesceTimeoutNanos());
+        int irqIndex = settings.completion() == CompletionMode.INTX ? VfioDevice.INTX : VfioDevice.MSI;
         EventFd eventFd = null;
+        EventFd unmaskFd = null;
         boolean busMaster = false;
         try {
             device.enableBusMaster();
@@ -104,14 +114,27 @@ final class EduEngine implements DmaEngine {
                 }
                 eventFd = EventFd.create();
                 device.setIrqEventFds(VfioDevice.MSI, 0, eventFd);
+            } else if (settings.completion() == CompletionMode.INTX) {
+                IrqInfo intx = device.irqInfo(VfioDevice.INTX);
+                if (intx.count() < 1 || !intx.eventFdCapable() || !intx.maskable()) {
+                    throw new IllegalStateException(name + ": " + device.pciAddress() + " offers no maskable INTx on an"
+                        + " eventfd (" + intx + "); open it with edu.completion=msi or poll");
+                }
+                eventFd = EventFd.create();
+                // With no MSI enabled, edu raises INTx (QEMU 7.2 edu_raise_irq).
+                device.setIrqEventFds(VfioDevice.INTX, 0, eventFd);
+                unmaskFd = EventFd.create();
+                // After the trigger: the kernel takes an unmask eventfd only for an enabled INTx.
+                device.setIrqUnmaskEventFd(VfioDevice.INTX, 0, unmaskFd);
             }
             DevicePrivateSpace buffer = context.declarePrivateSpace(BUFFER_SPACE_NAME, USABLE_BUFFER_BYTES, 1);
+            EventFd unmask = unmaskFd;
             EduChannel channel = new EduChannel(0, registers, buffer.spaceId(), settings.ringSize(),
-                eventFd == null ? null : new EventFdInterrupt(eventFd));
-            return new EduEngine(name, device, registers, eventFd, channel, capabilities(settings),
+                eventFd == null ? null : new EventFdInterrupt(eventFd), unmask == null ? null : unmask::signal);
+            return new EduEngine(name, device, registers, irqIndex, eventFd, unmaskFd, channel, capabilities(settings),
                 settings.quiesceTimeoutNanos());
         } catch (RuntimeException e) {
-            throw undo(device, eventFd, busMaster, e);
+            throw undo(device, irqIndex, eventFd, unmaskFd, busMaster, e);
         }
     }
 
@@ -129,7 +152,7 @@ final class EduEngine implements DmaEngine {
             .maxSgEntries(1)
             .ringSize(settings.ringSize())
             .channelCount(1)
-            .interrupts(settings.completion() == CompletionMode.MSI)
+            .interrupts(settings.completion() != CompletionMode.POLL)
             .inOrderCompletion(true)
             // Every edu DMA has the device buffer at one end: host<->window is not an edu transfer.
             .requiresOwnPrivateEnd(true)
@@ -153,7 +176,8 @@ final class EduEngine implements DmaEngine {
 
     /**
      * There is no device reset: waits for the running DMA (which cannot be stopped) and drops
-     * every outstanding op.
+     * every outstanding op. In INTx mode it also unmasks INTx, after quiesce acknowledged every
+     * interrupt: an interrupt whose op is dropped here would otherwise leave the line masked.
      *
      * @throws IllegalStateException if the device stays busy past the quiesce timeout
      */
@@ -163,10 +187,13 @@ final class EduEngine implements DmaEngine {
             throw new IllegalStateException(name + " is closed");
         }
         EduQuiesce.quiesce(registers, quiesceTimeoutNanos);
+        if (unmaskEventFd != null) {
+            device.unmaskIrq(VfioDevice.INTX, 0);
+        }
         channel.dropOutstanding();
     }
 
-    /** Quiesces, detaches the MSI eventfd, turns bus mastering off. The device is closed by its owner. */
+    /** Quiesces, detaches the interrupt eventfds, turns bus mastering off. The device is closed by its owner. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -179,26 +206,31 @@ final class EduEngine implements DmaEngine {
         } catch (RuntimeException e) {
             failure = e; // still detach and stop mastering: with bus mastering off the device cannot reach memory
         }
-        failure = undo(device, msiEventFd, true, failure);
+        failure = undo(device, irqIndex, triggerEventFd, unmaskEventFd, true, failure);
         if (failure != null) {
             throw failure;
         }
     }
 
     /**
-     * Detaches the MSI eventfd (if any) and turns bus mastering off, going on past failures.
+     * Detaches the interrupt (if any: disabling the index drops its trigger and INTx's unmask
+     * eventfd), closes the eventfds and turns bus mastering off, going on past failures.
      *
      * @return {@code primary} with later failures suppressed, or the first failure if there was no primary
      */
-    private static RuntimeException undo(VfioDevice device, EventFd eventFd, boolean busMaster, RuntimeException primary) {
+    private static RuntimeException undo(VfioDevice device, int irqIndex, EventFd eventFd, EventFd unmaskFd,
+                                         boolean busMaster, RuntimeException primary) {
         RuntimeException failure = primary;
         if (eventFd != null) {
             try {
-                device.disableIrqs(VfioDevice.MSI);
+                device.disableIrqs(irqIndex);
             } catch (RuntimeException e) {
                 failure = collect(failure, e);
             }
             eventFd.close();
+        }
+        if (unmaskFd != null) {
+            unmaskFd.close();
         }
         if (busMaster) {
             try {

@@ -14,7 +14,7 @@ import java.util.Objects;
  * buffer, one transfer at a time, MSI on completion, 28-bit DMA addresses. One engine per device,
  * one channel; its buffer is the private space {@code "buffer"}.
  *
- * <p>Options: {@code edu.completion} = msi (default) | poll; {@code edu.ringSize} (power of two,
+ * <p>Options: {@code edu.completion} = msi (default) | intx | poll; {@code edu.ringSize} (power of two,
  * default 64); {@code edu.quiesceTimeoutMillis} (default 2000).
  */
 public final class EduProvider implements DmaProvider {
@@ -45,7 +45,7 @@ public final class EduProvider implements DmaProvider {
      *
      * @throws IllegalArgumentException if an option is malformed
      * @throws IllegalStateException    if there is no VFIO device, or it is no edu 1.x, cannot be
-     *                                  quiesced or lacks MSI (in MSI mode)
+     *                                  quiesced or lacks MSI (in MSI mode) or a maskable INTx (in INTx mode)
      */
     @Override
     public DmaEngine open(EngineContext context) {

@@ -5,7 +5,7 @@ import io.dmactl.core.spi.EngineContext;
 /**
  * The provider options of an edu engine, checked once at open.
  *
- * @param completion          {@value #COMPLETION}: msi (default) or poll
+ * @param completion          {@value #COMPLETION}: msi (default), intx or poll
  * @param ringSize            {@value #RING_SIZE}: descriptors in the software ring, a power of two
  *                            in 2..{@value #MAX_RING_SIZE} (default {@value #DEFAULT_RING_SIZE})
  * @param quiesceTimeoutNanos {@value #QUIESCE_TIMEOUT_MILLIS}: how long to wait for a running DMA

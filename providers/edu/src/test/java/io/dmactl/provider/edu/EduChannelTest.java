@@ -23,6 +23,7 @@ import static io.dmactl.provider.edu.EduRegisters.IRQ_DMA;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The software ring in front of edu's one-at-a-time register engine, against fake registers. */
@@ -202,6 +203,55 @@ class EduChannelTest {
         assertEquals(1, channel.poll(small));
         assertEquals(4, small.ticket(0));
         assertEquals(0, channel.poll(small));
+    }
+
+    @Test
+    void intxModeAcknowledgesEachCompletionBeforeItUnmasksTheLine() {
+        // The unmask records what INTERRUPT_ACK held at that moment: the ack must already be written.
+        int[] ackSeenByUnmask = new int[4];
+        int[] unmasks = new int[1];
+        Runnable unmask = () -> ackSeenByUnmask[unmasks[0]++] = device.reg32(INTERRUPT_ACK);
+        EduChannel channel = new EduChannel(0, device.mmio(), BUF, 8, msi, unmask);
+        assertSame(msi, channel.interrupt());
+        channel.enqueueCopy(SPACE_BUS, IOVA, BUF, 0, 100, 0);
+        channel.enqueueCopy(SPACE_BUS, IOVA, BUF, 4000, 100, 0); // refused: raises no interrupt
+        channel.enqueueCopy(BUF, 0, SPACE_BUS, IOVA + 0x800, 100, 0);
+        channel.submit();
+        assertProgrammed(IOVA, 0x40000, 100, DMA_CMD_START | DMA_CMD_RAISE_IRQ);
+        assertEquals(0, channel.poll(batch));
+        assertEquals(0, unmasks[0], "nothing finished, nothing to unmask");
+
+        device.finishDma();
+        assertEquals(2, channel.poll(batch));
+        assertEquals(1, unmasks[0], "one interrupt, one unmask; the refused op raised none");
+        assertEquals(IRQ_DMA, ackSeenByUnmask[0], "INTERRUPT_ACK was written before the unmask");
+        assertProgrammed(0x40000, IOVA + 0x800, 100, DMA_CMD_START | DMA_CMD_EDU_TO_RAM | DMA_CMD_RAISE_IRQ);
+
+        device.set32(INTERRUPT_ACK, SENTINEL32);
+        device.finishDma();
+        assertEquals(1, channel.poll(batch));
+        assertCompletion(0, 2, OpStatus.SUCCESS, 0);
+        assertEquals(2, unmasks[0]);
+        assertEquals(IRQ_DMA, ackSeenByUnmask[1], "the second unmask also came after its ack");
+        assertEquals(0, channel.poll(batch));
+        assertEquals(2, unmasks[0], "a poll without a completion unmasks nothing");
+    }
+
+    @Test
+    void anUnmaskWithoutAnInterruptIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new EduChannel(0, device.mmio(), BUF, 8, null, () -> { }));
+        assertTrue(e.getMessage().contains("polling mode"), e.getMessage());
+    }
+
+    @Test
+    void theIntxFastPathAllocatesNothing() {
+        long[] unmasks = new long[1];
+        EduChannel channel = new EduChannel(0, device.mmio(), BUF, 64, msi, () -> unmasks[0]++);
+        long allocated = ThreadAllocation.bytesAllocatedBy(() -> cycle(channel, 20_000));
+        assertEquals(0, allocated, "bytes allocated by 20000 enqueue/submit/poll rounds in INTx mode");
+        // The work runs several times (warm-up, then measured runs): a whole number of rounds each time.
+        assertTrue(unmasks[0] >= 20_000 && unmasks[0] % 20_000 == 0, "one unmask per completed DMA: " + unmasks[0]);
     }
 
     /** enqueue, submit and poll allocate nothing (the thread's allocation counter stays put). */

@@ -41,8 +41,13 @@ class EduProviderTest {
         assertEquals(new EduSettings(CompletionMode.POLL, 8, 500_000_000L), settings(Map.of(
             EduProvider.OPTION_COMPLETION, "Poll", EduProvider.OPTION_RING_SIZE, "8",
             EduProvider.OPTION_QUIESCE_TIMEOUT_MILLIS, "500")));
-        assertEquals("option edu.completion=interrupt must be msi or poll", assertThrows(IllegalArgumentException.class,
+        assertEquals(new EduSettings(CompletionMode.INTX, 64, 2_000_000_000L),
+            settings(Map.of(EduProvider.OPTION_COMPLETION, " INTx ")));
+        assertEquals(CompletionMode.INTX, CompletionMode.parse(EduProvider.OPTION_COMPLETION, "intx"));
+        assertEquals("option edu.completion=interrupt must be msi, intx or poll", assertThrows(IllegalArgumentException.class,
             () -> settings(Map.of(EduProvider.OPTION_COMPLETION, "interrupt"))).getMessage());
+        assertEquals("option edu.completion=int-x must be msi, intx or poll", assertThrows(IllegalArgumentException.class,
+            () -> settings(Map.of(EduProvider.OPTION_COMPLETION, "int-x"))).getMessage());
         assertEquals("option edu.ringSize=12 must be a power of two in 2..4096", assertThrows(IllegalArgumentException.class,
             () -> settings(Map.of(EduProvider.OPTION_RING_SIZE, "12"))).getMessage());
         assertEquals("option edu.ringSize=many is not an integer", assertThrows(IllegalArgumentException.class,
