@@ -16,6 +16,23 @@ public interface DmaTransfers {
     CompletableFuture<TransferResult> copy(DmaLocation source, long sourceOffset,
                                            DmaLocation destination, long destinationOffset, long lengthBytes);
 
+    /**
+     * Copies the whole of {@code source} to the start of {@code destination}: the common case of
+     * moving one buffer, window or device memory into another. A destination shorter than the
+     * source is refused (naming both lengths) rather than cut short.
+     */
+    default CompletableFuture<TransferResult> copy(DmaLocation source, DmaLocation destination) {
+        if (source == null || destination == null) {
+            throw new NullPointerException(source == null ? "source" : "destination");
+        }
+        if (destination.lengthBytes() < source.lengthBytes()) {
+            throw new IllegalArgumentException("cannot copy all " + source.lengthBytes() + " bytes of " + source.describe()
+                + " into " + destination.describe() + ", which holds " + destination.lengthBytes()
+                + " bytes; name offsets and a length to copy part of it");
+        }
+        return copy(source, 0, destination, 0, source.lengthBytes());
+    }
+
     /** As {@link #copy(DmaLocation, long, DmaLocation, long, long)}, reporting to {@code callback} instead of a future. */
     void copy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes,
               TransferCallback callback);

@@ -52,6 +52,40 @@ class RuntimeTransferTest {
     }
 
     @Test
+    void copyOfAWholeLocationMovesAllOfItAndLeavesTheRestOfALongerDestination() {
+        SimProvider sim = new SimProvider(SimConfig.defaults(), new SimControl());
+        try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).build();
+             DmaBuffer src = dma.allocate(10_000);
+             DmaBuffer dst = dma.allocate(12_000)) {
+            byte[] data = randomBytes(10_000, 11);
+            byte[] before = randomBytes(12_000, 12);
+            write(src, 0, data);
+            write(dst, 0, before);
+            TransferResult r = dma.copy(src, dst).join();
+            assertEquals(TransferStatus.SUCCESS, r.status(), r.toString());
+            assertEquals(10_000, r.lengthBytes());
+            byte[] expected = before.clone();
+            System.arraycopy(data, 0, expected, 0, 10_000);
+            assertArrayEquals(expected, read(dst, 0, 12_000));
+        }
+    }
+
+    @Test
+    void copyOfAWholeLocationIntoAShorterOneIsRefusedBeforeAnythingMoves() {
+        SimProvider sim = new SimProvider(SimConfig.defaults(), new SimControl());
+        try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).build();
+             DmaBuffer src = dma.allocate(8192);
+             DmaBuffer dst = dma.allocate(4096)) {
+            write(src, 0, randomBytes(8192, 13));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dma.copy(src, dst));
+            assertTrue(e.getMessage().contains("cannot copy all 8192 bytes of " + src.describe()), e.getMessage());
+            assertTrue(e.getMessage().contains("which holds 4096 bytes"), e.getMessage());
+            assertArrayEquals(new byte[4096], read(dst, 0, 4096), "nothing was written");
+        }
+    }
+
+    @Test
     void hostToPrivateSpaceAndBackPreservesEveryByte() {
         SimProvider sim = new SimProvider(SimConfig.defaults(), new SimControl());
         try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).build();
