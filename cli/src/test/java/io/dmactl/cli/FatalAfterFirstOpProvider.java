@@ -1,12 +1,11 @@
 package io.dmactl.cli;
 
+import io.dmactl.core.sim.ForwardingChannel;
+import io.dmactl.core.sim.ForwardingEngine;
+import io.dmactl.core.sim.ForwardingProvider;
 import io.dmactl.core.spi.CompletionBatch;
-import io.dmactl.core.spi.CompletionInterrupt;
-import io.dmactl.core.spi.DeviceRequirement;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
-import io.dmactl.core.spi.DmaProvider;
-import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.EngineContext;
 import io.dmactl.provider.cpu.CpuProvider;
 
@@ -16,57 +15,22 @@ import io.dmactl.provider.cpu.CpuProvider;
  * channels never report a completion and, once an op was enqueued, it reports {@code condition}
  * as a fatal condition, which makes the core's watchdog retire it.
  */
-public final class FatalAfterFirstOpProvider implements DmaProvider {
+public final class FatalAfterFirstOpProvider extends ForwardingProvider {
 
-    private final CpuProvider cpu = new CpuProvider();
     private final String condition;
 
     public FatalAfterFirstOpProvider(String condition) {
+        super("fatalcpu", new CpuProvider());
         this.condition = condition;
     }
 
     @Override
-    public String name() {
-        return "fatalcpu";
-    }
-
-    @Override
-    public DeviceRequirement devices() {
-        return DeviceRequirement.none();
-    }
-
-    @Override
-    public DmaEngine open(EngineContext context) {
-        DmaEngine engine = cpu.open(context);
+    protected DmaEngine wrap(DmaEngine cpu, EngineContext context) {
         Enqueued enqueued = new Enqueued();
-        DmaChannel[] channels = new DmaChannel[engine.capabilities().channelCount()];
-        for (int i = 0; i < channels.length; i++) {
-            channels[i] = new SilentChannel(engine.channel(i), enqueued);
-        }
-        return new DmaEngine() {
-            @Override
-            public EngineCapabilities capabilities() {
-                return engine.capabilities();
-            }
-
-            @Override
-            public DmaChannel channel(int index) {
-                return channels[index];
-            }
-
+        return new ForwardingEngine(cpu, channel -> new SilentChannel(channel, enqueued)) {
             @Override
             public String fatalCondition() {
                 return enqueued.any ? condition : null;
-            }
-
-            @Override
-            public void reset() {
-                engine.reset();
-            }
-
-            @Override
-            public void close() {
-                engine.close();
             }
         };
     }
@@ -76,7 +40,14 @@ public final class FatalAfterFirstOpProvider implements DmaProvider {
         volatile boolean any;
     }
 
-    private record SilentChannel(DmaChannel inner, Enqueued enqueued) implements DmaChannel {
+    private static final class SilentChannel extends ForwardingChannel {
+        private final Enqueued enqueued;
+
+        SilentChannel(DmaChannel inner, Enqueued enqueued) {
+            super(inner);
+            this.enqueued = enqueued;
+        }
+
         @Override
         public long enqueueCopy(int srcSpace, long srcAddress, int dstSpace, long dstAddress, int lengthBytes, int flags) {
             long ticket = inner.enqueueCopy(srcSpace, srcAddress, dstSpace, dstAddress, lengthBytes, flags);
@@ -92,28 +63,8 @@ public final class FatalAfterFirstOpProvider implements DmaProvider {
         }
 
         @Override
-        public void submit() {
-            inner.submit();
-        }
-
-        @Override
         public int poll(CompletionBatch out) {
             return 0; // the dead device reports nothing
-        }
-
-        @Override
-        public int capacity() {
-            return inner.capacity();
-        }
-
-        @Override
-        public int index() {
-            return inner.index();
-        }
-
-        @Override
-        public CompletionInterrupt interrupt() {
-            return inner.interrupt();
         }
     }
 }

@@ -1,12 +1,10 @@
 package io.dmactl.cli;
 
-import io.dmactl.core.spi.CompletionBatch;
-import io.dmactl.core.spi.CompletionInterrupt;
-import io.dmactl.core.spi.DeviceRequirement;
+import io.dmactl.core.sim.ForwardingChannel;
+import io.dmactl.core.sim.ForwardingEngine;
+import io.dmactl.core.sim.ForwardingProvider;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
-import io.dmactl.core.spi.DmaProvider;
-import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.EngineContext;
 import io.dmactl.provider.cpu.CpuProvider;
 
@@ -15,90 +13,32 @@ import io.dmactl.provider.cpu.CpuProvider;
  * that every copy longer than {@code shortByBytes} moves that many bytes too few (a classic
  * off-by-one in a descriptor's length field). Fills are untouched.
  */
-public final class ShortCopyProvider implements DmaProvider {
+public final class ShortCopyProvider extends ForwardingProvider {
 
-    private final CpuProvider cpu = new CpuProvider();
     private final int shortByBytes;
 
     public ShortCopyProvider(int shortByBytes) {
+        super("shortcpu", new CpuProvider());
         this.shortByBytes = shortByBytes;
     }
 
     @Override
-    public String name() {
-        return "shortcpu";
+    protected DmaEngine wrap(DmaEngine cpu, EngineContext context) {
+        return new ForwardingEngine(cpu, channel -> new ShortChannel(channel, shortByBytes));
     }
 
-    @Override
-    public DeviceRequirement devices() {
-        return DeviceRequirement.none();
-    }
+    private static final class ShortChannel extends ForwardingChannel {
+        private final int shortByBytes;
 
-    @Override
-    public DmaEngine open(EngineContext context) {
-        DmaEngine engine = cpu.open(context);
-        DmaChannel[] channels = new DmaChannel[engine.capabilities().channelCount()];
-        for (int i = 0; i < channels.length; i++) {
-            channels[i] = new ShortChannel(engine.channel(i), shortByBytes);
+        ShortChannel(DmaChannel inner, int shortByBytes) {
+            super(inner);
+            this.shortByBytes = shortByBytes;
         }
-        return new DmaEngine() {
-            @Override
-            public EngineCapabilities capabilities() {
-                return engine.capabilities();
-            }
 
-            @Override
-            public DmaChannel channel(int index) {
-                return channels[index];
-            }
-
-            @Override
-            public void reset() {
-                engine.reset();
-            }
-
-            @Override
-            public void close() {
-                engine.close();
-            }
-        };
-    }
-
-    private record ShortChannel(DmaChannel inner, int shortBy) implements DmaChannel {
         @Override
         public long enqueueCopy(int srcSpace, long srcAddress, int dstSpace, long dstAddress, int lengthBytes, int flags) {
-            int length = lengthBytes > shortBy ? lengthBytes - shortBy : lengthBytes;
+            int length = lengthBytes > shortByBytes ? lengthBytes - shortByBytes : lengthBytes;
             return inner.enqueueCopy(srcSpace, srcAddress, dstSpace, dstAddress, length, flags);
-        }
-
-        @Override
-        public long enqueueFill(long pattern, int dstSpace, long dstAddress, int lengthBytes, int flags) {
-            return inner.enqueueFill(pattern, dstSpace, dstAddress, lengthBytes, flags);
-        }
-
-        @Override
-        public void submit() {
-            inner.submit();
-        }
-
-        @Override
-        public int poll(CompletionBatch out) {
-            return inner.poll(out);
-        }
-
-        @Override
-        public int capacity() {
-            return inner.capacity();
-        }
-
-        @Override
-        public int index() {
-            return inner.index();
-        }
-
-        @Override
-        public CompletionInterrupt interrupt() {
-            return inner.interrupt();
         }
     }
 }

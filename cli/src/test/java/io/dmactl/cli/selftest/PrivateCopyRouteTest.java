@@ -5,13 +5,13 @@ import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.sim.FakeIommuDomain;
+import io.dmactl.core.sim.ForwardingChannel;
+import io.dmactl.core.sim.ForwardingEngine;
+import io.dmactl.core.sim.ForwardingProvider;
 import io.dmactl.core.sim.SimConfig;
 import io.dmactl.core.sim.SimControl;
 import io.dmactl.core.sim.SimProvider;
 import io.dmactl.core.sim.SimRuntimes;
-import io.dmactl.core.spi.CompletionBatch;
-import io.dmactl.core.spi.CompletionInterrupt;
-import io.dmactl.core.spi.DeviceRequirement;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.DmaProvider;
@@ -119,84 +119,27 @@ class PrivateCopyRouteTest {
     }
 
     /** The sim engine, except that a copy from private memory to private memory moves one byte too few. */
-    private record ShortPrivateCopies(SimProvider sim) implements DmaProvider {
-        @Override
-        public String name() {
-            return sim.name();
+    private static final class ShortPrivateCopies extends ForwardingProvider {
+        ShortPrivateCopies(SimProvider sim) {
+            super(sim.name(), sim);
         }
 
         @Override
-        public DeviceRequirement devices() {
-            return sim.devices();
-        }
-
-        @Override
-        public DmaEngine open(EngineContext context) {
-            DmaEngine engine = sim.open(context);
-            DmaChannel[] channels = new DmaChannel[engine.capabilities().channelCount()];
-            for (int i = 0; i < channels.length; i++) {
-                channels[i] = new ShortChannel(engine.channel(i));
-            }
-            return new DmaEngine() {
-                @Override
-                public EngineCapabilities capabilities() {
-                    return engine.capabilities();
-                }
-
-                @Override
-                public DmaChannel channel(int index) {
-                    return channels[index];
-                }
-
-                @Override
-                public void reset() {
-                    engine.reset();
-                }
-
-                @Override
-                public void close() {
-                    engine.close();
-                }
-            };
+        protected DmaEngine wrap(DmaEngine opened, EngineContext context) {
+            return new ForwardingEngine(opened, ShortChannel::new);
         }
     }
 
-    private record ShortChannel(DmaChannel inner) implements DmaChannel {
+    private static final class ShortChannel extends ForwardingChannel {
+        ShortChannel(DmaChannel inner) {
+            super(inner);
+        }
+
         @Override
         public long enqueueCopy(int srcSpace, long srcAddress, int dstSpace, long dstAddress, int lengthBytes, int flags) {
             boolean privateToPrivate = srcSpace != 0 && dstSpace != 0;
             return inner.enqueueCopy(srcSpace, srcAddress, dstSpace, dstAddress,
                     privateToPrivate ? lengthBytes - 1 : lengthBytes, flags);
-        }
-
-        @Override
-        public long enqueueFill(long pattern, int dstSpace, long dstAddress, int lengthBytes, int flags) {
-            return inner.enqueueFill(pattern, dstSpace, dstAddress, lengthBytes, flags);
-        }
-
-        @Override
-        public void submit() {
-            inner.submit();
-        }
-
-        @Override
-        public int poll(CompletionBatch out) {
-            return inner.poll(out);
-        }
-
-        @Override
-        public int capacity() {
-            return inner.capacity();
-        }
-
-        @Override
-        public int index() {
-            return inner.index();
-        }
-
-        @Override
-        public CompletionInterrupt interrupt() {
-            return inner.interrupt();
         }
     }
 }

@@ -86,15 +86,7 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
             return;
         }
         if (result >= 0) {
-            String leaked = gate.leakedPinsReason();
-            if (leaked != null) {
-                throw new IllegalStateException("cannot close " + describe() + ": it stays pinned, deliberately: a transfer"
-                    + " on it was in a device's ring when the device could not be confirmed stopped, so the device may"
-                    + " still read or write it (" + leaked + "); the runtime frees it when it closes, unless the engine"
-                    + " cannot be closed either");
-            }
-            throw new IllegalStateException("cannot close " + describe() + ": " + result
-                + " transfer(s) in flight on it; wait for their completion first");
+            throw gate.closeRefused(describe(), result);
         }
         releaseOnce();
     }

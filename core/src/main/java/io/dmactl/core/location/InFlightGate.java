@@ -91,6 +91,26 @@ public final class InFlightGate {
         return leakedPinsReason;
     }
 
+    /**
+     * Why a location's close was refused: its pins are kept for good ({@link #leakedPinsReason}),
+     * else {@code inFlightCount} transfers (what {@link #tryClose} returned) still hold it.
+     *
+     * @param location      the location's description, for the message
+     * @param inFlightCount what {@link #tryClose} returned: the transfers in flight on it
+     * @return the exception for the location's close to throw
+     */
+    IllegalStateException closeRefused(String location, int inFlightCount) {
+        String leaked = leakedPinsReason;
+        if (leaked != null) {
+            return new IllegalStateException("cannot close " + location + ": it stays pinned, deliberately: a transfer"
+                + " on it was in a device's ring when the device could not be confirmed stopped, so the device may"
+                + " still read or write it (" + leaked + "); the runtime frees it when it closes, unless the engine"
+                + " cannot be closed either");
+        }
+        return new IllegalStateException("cannot close " + location + ": " + inFlightCount
+            + " transfer(s) in flight on it; wait for their completion first");
+    }
+
     public boolean isClosed() {
         return (state & CLOSED) != 0;
     }

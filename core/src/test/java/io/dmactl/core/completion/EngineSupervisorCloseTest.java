@@ -3,21 +3,16 @@ package io.dmactl.core.completion;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
 import io.dmactl.core.location.InFlightGate;
-import io.dmactl.core.spi.CompletionBatch;
-import io.dmactl.core.spi.CompletionInterrupt;
+import io.dmactl.core.sim.BlockingEngine;
 import io.dmactl.core.spi.DmaChannel;
-import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.DmaOpKind;
-import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.OpStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,10 +35,8 @@ class EngineSupervisorCloseTest {
     @Test
     void aWorkerStuckInPollKeepsTheEngineOpenAndLeaked() throws Exception {
         BlockingEngine engine = new BlockingEngine();
-        ChannelWorker worker = new ChannelWorker("stuck", engine.channel, false, System::nanoTime, OP_TIMEOUT_NANOS, null);
-        EngineSupervisor supervisor = new EngineSupervisor("stuck", engine, List.of(worker), System::nanoTime,
-            CONTROL_TIMEOUT_NANOS);
-        supervisor.start();
+        ChannelWorker worker = worker("stuck", engine);
+        EngineSupervisor supervisor = start("stuck", engine, worker);
         try {
             PinnedOp result = submitOne(worker);
             assertTrue(engine.channel.pollEntered.await(10, TimeUnit.SECONDS), "the worker never polled");
@@ -73,10 +66,8 @@ class EngineSupervisorCloseTest {
     void aWorkerThatStopsLetsTheEngineClose() throws Exception {
         BlockingEngine engine = new BlockingEngine();
         engine.channel.release.countDown(); // poll never blocks
-        ChannelWorker worker = new ChannelWorker("fine", engine.channel, false, System::nanoTime, OP_TIMEOUT_NANOS, null);
-        EngineSupervisor supervisor = new EngineSupervisor("fine", engine, List.of(worker), System::nanoTime,
-            CONTROL_TIMEOUT_NANOS);
-        supervisor.start();
+        ChannelWorker worker = worker("fine", engine);
+        EngineSupervisor supervisor = start("fine", engine, worker);
         engine.resetWorks = true;
         PinnedOp result = submitOne(worker);
         assertTrue(engine.channel.pollEntered.await(10, TimeUnit.SECONDS), "the worker never polled");
@@ -98,10 +89,8 @@ class EngineSupervisorCloseTest {
         BlockingEngine engine = new BlockingEngine();
         engine.channel.release.countDown();
         engine.resetFails = true;
-        ChannelWorker worker = new ChannelWorker("bad", engine.channel, false, System::nanoTime, OP_TIMEOUT_NANOS, null);
-        EngineSupervisor supervisor = new EngineSupervisor("bad", engine, List.of(worker), System::nanoTime,
-            CONTROL_TIMEOUT_NANOS);
-        supervisor.start();
+        ChannelWorker worker = worker("bad", engine);
+        EngineSupervisor supervisor = start("bad", engine, worker);
         PinnedOp result = submitOne(worker);
         assertTrue(engine.channel.pollEntered.await(10, TimeUnit.SECONDS), "the worker never polled");
 
@@ -121,10 +110,8 @@ class EngineSupervisorCloseTest {
         BlockingEngine engine = new BlockingEngine();
         engine.channel.release.countDown();
         engine.resetFails = true;
-        ChannelWorker worker = new ChannelWorker("sick", engine.channel, false, System::nanoTime, OP_TIMEOUT_NANOS, null);
-        EngineSupervisor supervisor = new EngineSupervisor("sick", engine, List.of(worker), System::nanoTime,
-            CONTROL_TIMEOUT_NANOS);
-        supervisor.start();
+        ChannelWorker worker = worker("sick", engine);
+        EngineSupervisor supervisor = start("sick", engine, worker);
         try {
             List<PinnedOp> inRing = List.of(submitOne(worker), submitOne(worker), submitOne(worker), submitOne(worker));
             assertTrue(SimpleWait.until(() -> engine.channel.enqueued.get() == 4), "the ring never filled");
@@ -154,10 +141,8 @@ class EngineSupervisorCloseTest {
         BlockingEngine engine = new BlockingEngine();
         engine.resetFails = true;
         engine.channel.crashInPoll = true;
-        ChannelWorker worker = new ChannelWorker("crash", engine.channel, false, System::nanoTime, OP_TIMEOUT_NANOS, null);
-        EngineSupervisor supervisor = new EngineSupervisor("crash", engine, List.of(worker), System::nanoTime,
-            CONTROL_TIMEOUT_NANOS);
-        supervisor.start();
+        ChannelWorker worker = worker("crash", engine);
+        EngineSupervisor supervisor = start("crash", engine, worker);
         try {
             PinnedOp op = submitOne(worker);
             engine.channel.release.countDown(); // poll now throws: the owner crashes with the op in the ring
@@ -173,6 +158,16 @@ class EngineSupervisorCloseTest {
         } finally {
             supervisor.close(0);
         }
+    }
+
+    private static ChannelWorker worker(String name, BlockingEngine engine) {
+        return new ChannelWorker(name, engine.channel, false, System::nanoTime, OP_TIMEOUT_NANOS, null);
+    }
+
+    private static EngineSupervisor start(String name, BlockingEngine engine, ChannelWorker worker) {
+        EngineSupervisor supervisor = new EngineSupervisor(name, engine, List.of(worker), System::nanoTime, CONTROL_TIMEOUT_NANOS);
+        supervisor.start();
+        return supervisor;
     }
 
     private static void assertPinnedForGood(PinnedOp op) {
@@ -214,107 +209,6 @@ class EngineSupervisorCloseTest {
                 Thread.sleep(1);
             }
             return true;
-        }
-    }
-
-    /** One channel that accepts ops, never completes them, and whose poll blocks until released. */
-    private static final class BlockingEngine implements DmaEngine {
-        final BlockingChannel channel = new BlockingChannel();
-        final AtomicInteger closeCalls = new AtomicInteger();
-        final AtomicInteger resetCalls = new AtomicInteger();
-        volatile boolean resetWorks;
-        volatile boolean resetFails;
-        private final EngineCapabilities caps = EngineCapabilities.builder()
-            .ops(DmaOpKind.COPY).directions(io.dmactl.core.spi.Direction.MEM_TO_MEM)
-            .reaches(io.dmactl.core.location.LocationKind.HOST_MEMORY).ringSize(4).build();
-
-        @Override
-        public EngineCapabilities capabilities() {
-            return caps;
-        }
-
-        @Override
-        public DmaChannel channel(int index) {
-            return channel;
-        }
-
-        @Override
-        public void reset() {
-            resetCalls.incrementAndGet();
-            if (resetFails) {
-                throw new IllegalStateException("injected: the device does not come back");
-            }
-            if (!resetWorks) {
-                throw new IllegalStateException("not expected: the worker never drained");
-            }
-            channel.outstanding = 0;
-        }
-
-        @Override
-        public void close() {
-            closeCalls.incrementAndGet();
-        }
-    }
-
-    private static final class BlockingChannel implements DmaChannel {
-        final CountDownLatch pollEntered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        final AtomicInteger enqueued = new AtomicInteger();
-        volatile boolean crashInPoll;
-        volatile int outstanding;
-        private long nextTicket;
-
-        @Override
-        public long enqueueCopy(int srcSpace, long srcAddress, int dstSpace, long dstAddress, int lengthBytes, int flags) {
-            return accept();
-        }
-
-        @Override
-        public long enqueueFill(long pattern, int dstSpace, long dstAddress, int lengthBytes, int flags) {
-            return accept();
-        }
-
-        private long accept() {
-            if (outstanding == capacity()) {
-                return NO_SPACE;
-            }
-            outstanding++;
-            enqueued.incrementAndGet();
-            return nextTicket++;
-        }
-
-        @Override
-        public void submit() {
-        }
-
-        @Override
-        public int poll(CompletionBatch out) {
-            out.clear();
-            pollEntered.countDown();
-            try {
-                release.await(); // a device register read that never returns
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (crashInPoll) {
-                throw new IllegalStateException("injected: the channel broke");
-            }
-            return 0;
-        }
-
-        @Override
-        public int capacity() {
-            return 4;
-        }
-
-        @Override
-        public int index() {
-            return 0;
-        }
-
-        @Override
-        public CompletionInterrupt interrupt() {
-            return null;
         }
     }
 }

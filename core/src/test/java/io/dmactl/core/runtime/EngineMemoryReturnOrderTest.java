@@ -3,14 +3,12 @@ package io.dmactl.core.runtime;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.sim.FakeIommuDomain;
+import io.dmactl.core.sim.ForwardingEngine;
+import io.dmactl.core.sim.ForwardingProvider;
 import io.dmactl.core.sim.SimConfig;
 import io.dmactl.core.sim.SimControl;
 import io.dmactl.core.sim.SimProvider;
-import io.dmactl.core.spi.DeviceRequirement;
-import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
-import io.dmactl.core.spi.DmaProvider;
-import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.EngineContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static io.dmactl.core.sim.SimRuntimes.builder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,48 +54,21 @@ class EngineMemoryReturnOrderTest {
     }
 
     /** Opens the simulated engine and, like a real driver, a ring buffer of its own in the pool. */
-    private static final class RingOwningProvider implements DmaProvider {
-        private final SimProvider sim;
+    private static final class RingOwningProvider extends ForwardingProvider {
         volatile DmaBuffer ring;
         volatile boolean engineClosed;
         volatile boolean handedBack;
 
         RingOwningProvider(SimProvider sim) {
-            this.sim = sim;
+            super(sim.name(), sim);
         }
 
         @Override
-        public String name() {
-            return sim.name();
-        }
-
-        @Override
-        public DeviceRequirement devices() {
-            return sim.devices();
-        }
-
-        @Override
-        public DmaEngine open(EngineContext context) {
-            DmaEngine inner = sim.open(context);
+        protected DmaEngine wrap(DmaEngine opened, EngineContext context) {
             DmaBuffer owned = context.memoryPool().allocate(4096);
             context.deviceAddress(owned, 32);
             ring = owned;
-            return new DmaEngine() {
-                @Override
-                public EngineCapabilities capabilities() {
-                    return inner.capabilities();
-                }
-
-                @Override
-                public DmaChannel channel(int index) {
-                    return inner.channel(index);
-                }
-
-                @Override
-                public void reset() {
-                    inner.reset();
-                }
-
+            return new ForwardingEngine(opened, UnaryOperator.identity()) {
                 @Override
                 public void close() {
                     inner.close();

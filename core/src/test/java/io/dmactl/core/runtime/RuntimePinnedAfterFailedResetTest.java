@@ -95,11 +95,9 @@ class RuntimePinnedAfterFailedResetTest {
     @Test
     void aResetThatFailsDuringCloseKeepsTheRingsMemoryPinned() {
         SimControl control = new SimControl();
-        SimProvider sim = new SimProvider(SimConfig.defaults().withChannels(1), control);
-        DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).closeGrace(Duration.ofMillis(50)).build();
+        DmaRuntime dma = holdingRuntime(control);
         DmaBuffer src = dma.allocate(4096);
         DmaBuffer dst = dma.allocate(4096);
-        control.hold = true;
         CompletableFuture<TransferResult> first = dma.copy(src, 0, dst, 0, 512);
         CompletableFuture<TransferResult> second = dma.copy(src, 512, dst, 512, 512);
         assertTrue(SimControl.await(() -> control.visible() == 2, WAIT_MILLIS), "the ops never reached the ring");
@@ -121,11 +119,9 @@ class RuntimePinnedAfterFailedResetTest {
     @Test
     void aResetThatWorksDuringCloseReleasesTheRingsMemory() {
         SimControl control = new SimControl();
-        SimProvider sim = new SimProvider(SimConfig.defaults().withChannels(1), control);
-        DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).closeGrace(Duration.ofMillis(50)).build();
+        DmaRuntime dma = holdingRuntime(control);
         DmaBuffer src = dma.allocate(4096);
         DmaBuffer dst = dma.allocate(4096);
-        control.hold = true;
         CompletableFuture<TransferResult> held = dma.copy(src, 0, dst, 0, 512);
         assertTrue(SimControl.await(() -> control.visible() == 1, WAIT_MILLIS), "the op never reached the ring");
 
@@ -137,5 +133,12 @@ class RuntimePinnedAfterFailedResetTest {
         assertEquals(1, control.resets(), "close reset the engine");
         assertEquals(0, src.gate().inFlight(), "a confirmed reset releases the op's pins");
         assertEquals(0, dst.gate().inFlight(), "a confirmed reset releases the op's pins");
+    }
+
+    /** A runtime on one sim channel whose device is held: ops submitted to its ring stay there, none executes. */
+    private static DmaRuntime holdingRuntime(SimControl control) {
+        control.hold = true;
+        SimProvider sim = new SimProvider(SimConfig.defaults().withChannels(1), control);
+        return builder(new FakeIommuDomain("iommu"), sim).closeGrace(Duration.ofMillis(50)).build();
     }
 }

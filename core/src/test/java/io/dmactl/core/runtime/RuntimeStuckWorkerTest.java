@@ -4,29 +4,19 @@ import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
 import io.dmactl.core.location.DmaBuffer;
-import io.dmactl.core.location.LocationKind;
 import io.dmactl.core.memory.ArenaPageSource;
-import io.dmactl.core.spi.AddressingMode;
-import io.dmactl.core.spi.CompletionBatch;
-import io.dmactl.core.spi.CompletionInterrupt;
+import io.dmactl.core.sim.BlockingEngine;
 import io.dmactl.core.spi.DeviceRequirement;
-import io.dmactl.core.spi.Direction;
-import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
-import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.DmaProvider;
-import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.EngineContext;
-import io.dmactl.core.spi.ExecutionKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,7 +41,7 @@ class RuntimeStuckWorkerTest {
             DmaBuffer src = dma.allocate(4096);
             DmaBuffer dst = dma.allocate(4096);
             CompletableFuture<TransferResult> copy = dma.copy(src, 0, dst, 0, 64);
-            assertTrue(provider.engine.pollEntered.await(10, TimeUnit.SECONDS), "the worker never polled");
+            assertTrue(provider.engine.channel.pollEntered.await(10, TimeUnit.SECONDS), "the worker never polled");
 
             IllegalStateException leaked = assertThrows(IllegalStateException.class, dma::close);
 
@@ -67,7 +57,7 @@ class RuntimeStuckWorkerTest {
             more.close();
             assertFalse(copy.isDone(), "the op is still with the stuck owner");
 
-            provider.engine.release.countDown();
+            provider.engine.channel.release.countDown();
             TransferResult aborted = copy.get(10, TimeUnit.SECONDS);
             assertEquals(TransferStatus.ABORTED, aborted.status());
             assertTrue(aborted.reason().orElse("").contains("stuck closed"), aborted.toString());
@@ -76,12 +66,12 @@ class RuntimeStuckWorkerTest {
             IllegalStateException pinned = assertThrows(IllegalStateException.class, dst::close);
             assertTrue(pinned.getMessage().contains("stays pinned"), pinned.getMessage());
         } finally {
-            provider.engine.release.countDown();
+            provider.engine.channel.release.countDown();
         }
     }
 
     private static final class StuckProvider implements DmaProvider {
-        final StuckEngine engine = new StuckEngine();
+        final BlockingEngine engine = new BlockingEngine();
 
         @Override
         public String name() {
@@ -96,78 +86,6 @@ class RuntimeStuckWorkerTest {
         @Override
         public DmaEngine open(EngineContext context) {
             return engine;
-        }
-    }
-
-    /** A software engine whose single channel accepts ops and then blocks in poll until released. */
-    private static final class StuckEngine implements DmaEngine, DmaChannel {
-        final CountDownLatch pollEntered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        final AtomicInteger closeCalls = new AtomicInteger();
-        private final EngineCapabilities caps = EngineCapabilities.builder().ops(DmaOpKind.COPY)
-            .directions(Direction.MEM_TO_MEM).reaches(LocationKind.HOST_MEMORY).addressing(AddressingMode.CPU_VIRTUAL)
-            .execution(ExecutionKind.SOFTWARE).ringSize(4).build();
-        private long nextTicket;
-
-        @Override
-        public EngineCapabilities capabilities() {
-            return caps;
-        }
-
-        @Override
-        public DmaChannel channel(int index) {
-            return this;
-        }
-
-        @Override
-        public void reset() {
-            throw new IllegalStateException("not expected: the owner never paused");
-        }
-
-        @Override
-        public void close() {
-            closeCalls.incrementAndGet();
-        }
-
-        @Override
-        public long enqueueCopy(int srcSpace, long srcAddress, int dstSpace, long dstAddress, int lengthBytes, int flags) {
-            return nextTicket++;
-        }
-
-        @Override
-        public long enqueueFill(long pattern, int dstSpace, long dstAddress, int lengthBytes, int flags) {
-            return nextTicket++;
-        }
-
-        @Override
-        public void submit() {
-        }
-
-        @Override
-        public int poll(CompletionBatch out) {
-            out.clear();
-            pollEntered.countDown();
-            try {
-                release.await(); // a register read that never returns
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 0;
-        }
-
-        @Override
-        public int capacity() {
-            return 4;
-        }
-
-        @Override
-        public int index() {
-            return 0;
-        }
-
-        @Override
-        public CompletionInterrupt interrupt() {
-            return null;
         }
     }
 }
