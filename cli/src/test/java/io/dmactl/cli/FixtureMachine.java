@@ -61,6 +61,13 @@ public final class FixtureMachine {
     }
 
     /** The machine with these providers; {@code info} finds no engine to inspect. */
+    /** A host with no providers on which any VFIO or engine question fails the test: for help and parsing. */
+    public HostSystem hostWithoutVfio() {
+        return host(List.of(), device -> {
+            throw new AssertionError("this test asks no VFIO question, but one was asked about " + device);
+        });
+    }
+
     public HostSystem host(List<DmaProvider> providers, VfioInspector vfio) {
         return host(providers, vfio, (device, provider) -> {
             throw new IllegalStateException("no engine for " + device.address() + " in this test");

@@ -29,9 +29,7 @@ class HelpAndUsageTest {
 
     @BeforeEach
     void setUp() {
-        host = FixtureMachine.q35(temporary).host(List.of(), device -> {
-            throw new AssertionError("no VFIO here");
-        });
+        host = FixtureMachine.q35(temporary).hostWithoutVfio();
     }
 
     @Test

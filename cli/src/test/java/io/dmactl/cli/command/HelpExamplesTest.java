@@ -50,9 +50,7 @@ class HelpExamplesTest {
 
     @BeforeEach
     void setUp() {
-        host = FixtureMachine.q35(temporary).host(List.of(), device -> {
-            throw new AssertionError("parsing asks no VFIO");
-        });
+        host = FixtureMachine.q35(temporary).hostWithoutVfio();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.dmactl.core.dispatch;
 
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
+import io.dmactl.core.sim.FakeCandidate;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.LocationKind;
 import io.dmactl.core.spi.AddressingMode;
@@ -28,11 +29,11 @@ class DispatcherTest {
     private final DevicePrivateSpace eduBuffer = new DevicePrivateSpace("buffer", "edu", 1, 4096, 1);
     private final DevicePrivateSpace namespace = new DevicePrivateSpace("ns1", "nvme", 1, 1 << 30, 512);
 
-    private final Candidate cpu = new Candidate("cpu", caps(ExecutionKind.SOFTWARE, AddressingMode.CPU_VIRTUAL, 1, Integer.MAX_VALUE,
+    private final FakeCandidate cpu = new FakeCandidate("cpu", caps(ExecutionKind.SOFTWARE, AddressingMode.CPU_VIRTUAL, 1, Integer.MAX_VALUE,
         List.of(DmaOpKind.COPY, DmaOpKind.FILL), LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW), null, false, 0);
-    private final Candidate edu = new Candidate("edu", caps(ExecutionKind.HARDWARE, AddressingMode.IOVA, 1, 4095,
+    private final FakeCandidate edu = new FakeCandidate("edu", caps(ExecutionKind.HARDWARE, AddressingMode.IOVA, 1, 4095,
         List.of(DmaOpKind.COPY), LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE), eduBuffer, true, 0);
-    private final Candidate nvme = new Candidate("nvme", caps(ExecutionKind.HARDWARE, AddressingMode.IOVA, 4, 128 * 1024,
+    private final FakeCandidate nvme = new FakeCandidate("nvme", caps(ExecutionKind.HARDWARE, AddressingMode.IOVA, 4, 128 * 1024,
         List.of(DmaOpKind.COPY), LocationKind.HOST_MEMORY, LocationKind.DEVICE_PRIVATE), namespace, false, 0);
 
     @AfterEach
@@ -45,7 +46,7 @@ class DispatcherTest {
         Dispatcher d = new Dispatcher(new DispatchPolicy(List.of(), 4096));
         assertEquals("cpu", d.choose(copy(host, 0, host2, 0, 4095), List.of(edu, cpu)).engineName());
         assertEquals("edu", d.choose(copy(host, 0, host2, 0, 4096), List.of(cpu, edu)).engineName());
-        Candidate onlyCpu = cpu;
+        FakeCandidate onlyCpu = cpu;
         assertEquals("cpu", d.choose(copy(host, 0, host2, 0, 1 << 20), List.of(onlyCpu)).engineName(), "fallback for host<->host");
     }
 
@@ -55,7 +56,7 @@ class DispatcherTest {
             .directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
             .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE)
             .maxTransferBytes(4095).requiresOwnPrivateEnd(true).build();
-        Candidate realEdu = new Candidate("edu", eduCaps, eduBuffer, true, 0);
+        FakeCandidate realEdu = new FakeCandidate("edu", eduCaps, eduBuffer, true, 0);
         Dispatcher d = new Dispatcher(new DispatchPolicy(List.of(), 0)); // hardware preferred at every size
 
         assertEquals("cpu", d.choose(copy(host, 0, window, 0, 4095), List.of(realEdu, cpu)).engineName(),
@@ -84,8 +85,8 @@ class DispatcherTest {
 
     @Test
     void preferenceThenLoadBreakTies() {
-        Candidate busyEdu = new Candidate("edu", edu.caps, eduBuffer, true, 10);
-        Candidate idleNvme = new Candidate("nvme", nvme.caps, namespace, false, 0);
+        FakeCandidate busyEdu = new FakeCandidate("edu", edu.capabilities(), eduBuffer, true, 10);
+        FakeCandidate idleNvme = new FakeCandidate("nvme", nvme.capabilities(), namespace, false, 0);
         Dispatcher byLoad = new Dispatcher(DispatchPolicy.defaults());
         assertEquals("nvme", byLoad.choose(copy(host, 0, host2, 0, 65536), List.of(busyEdu, idleNvme)).engineName());
         Dispatcher preferEdu = new Dispatcher(new DispatchPolicy(List.of("edu"), 4096));
@@ -129,7 +130,7 @@ class DispatcherTest {
     @Test
     void windowsNeedAnIommuThatMapsDeviceMemoryOrTheCpu() {
         Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
-        Candidate eduNoP2p = new Candidate("edu", edu.caps, eduBuffer, false, 0);
+        FakeCandidate eduNoP2p = new FakeCandidate("edu", edu.capabilities(), eduBuffer, false, 0);
         assertEquals("its IOMMU domain cannot map device windows for peer-to-peer (source ivshmem BAR2)",
             d.rejection(copy(window, 0, eduBuffer, 0, 64), eduNoP2p));
         assertNull(d.rejection(copy(window, 0, eduBuffer, 0, 64), edu));
@@ -148,12 +149,12 @@ class DispatcherTest {
 
     @Test
     void longTransfersAreSplitInAlignedChunks() {
-        assertEquals(4095, Dispatcher.chunkBytes(copy(host, 0, eduBuffer, 0, 4096), edu.caps));
-        assertEquals(128 * 1024, Dispatcher.chunkBytes(copy(host, 0, namespace, 0, 1 << 20), nvme.caps));
+        assertEquals(4095, Dispatcher.chunkBytes(copy(host, 0, eduBuffer, 0, 4096), edu.capabilities()));
+        assertEquals(128 * 1024, Dispatcher.chunkBytes(copy(host, 0, namespace, 0, 1 << 20), nvme.capabilities()));
         TransferShape fill = new TransferShape(DmaOpKind.FILL, null, 0, host, 0, 1 << 20, 1, null);
-        Candidate oddMax = new Candidate("odd", caps(ExecutionKind.HARDWARE, AddressingMode.IOVA, 1, 1001,
+        FakeCandidate oddMax = new FakeCandidate("odd", caps(ExecutionKind.HARDWARE, AddressingMode.IOVA, 1, 1001,
             List.of(DmaOpKind.FILL), LocationKind.HOST_MEMORY), null, false, 0);
-        assertEquals(1000, Dispatcher.chunkBytes(fill, oddMax.caps), "fill pieces keep the pattern phase: multiples of 8");
+        assertEquals(1000, Dispatcher.chunkBytes(fill, oddMax.capabilities()), "fill pieces keep the pattern phase: multiples of 8");
         Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
         assertNull(d.rejection(copy(host, 0, host2, 0, 1 << 20), edu), "longer than max transfer is split, not refused");
     }
@@ -164,15 +165,15 @@ class DispatcherTest {
             .directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
             .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_PRIVATE).alignmentBytes(4)
             .maxTransferBytes(512 * 1024).requiresOwnPrivateEnd(true);
-        Candidate withCopy = new Candidate("nvme", nvmeLike.maxPrivateCopyBytes(64 * 1024).build(), namespace, false, 0);
-        assertEquals(64 * 1024, Dispatcher.chunkBytes(copy(namespace, 0, namespace, 1 << 20, 1 << 20), withCopy.caps),
+        FakeCandidate withCopy = new FakeCandidate("nvme", nvmeLike.maxPrivateCopyBytes(64 * 1024).build(), namespace, false, 0);
+        assertEquals(64 * 1024, Dispatcher.chunkBytes(copy(namespace, 0, namespace, 1 << 20, 1 << 20), withCopy.capabilities()),
             "namespace -> namespace: pieces of the copy limit (MCL)");
-        assertEquals(512 * 1024, Dispatcher.chunkBytes(copy(host, 0, namespace, 0, 1 << 20), withCopy.caps),
+        assertEquals(512 * 1024, Dispatcher.chunkBytes(copy(host, 0, namespace, 0, 1 << 20), withCopy.capabilities()),
             "host -> namespace: pieces of the transfer limit (MDTS)");
         Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
         assertNull(d.rejection(copy(namespace, 0, namespace, 1 << 20, 1 << 20), withCopy));
 
-        Candidate noCopy = new Candidate("nvme", nvmeLike.maxPrivateCopyBytes(0).build(), namespace, false, 0);
+        FakeCandidate noCopy = new FakeCandidate("nvme", nvmeLike.maxPrivateCopyBytes(0).build(), namespace, false, 0);
         assertNull(d.rejection(copy(host, 0, namespace, 0, 4096), noCopy), "reads and writes are unaffected");
         NoEngineAvailableException e = assertThrows(NoEngineAvailableException.class,
             () -> d.choose(copy(namespace, 0, namespace, 4096, 512), List.of(noCopy, cpu)));
@@ -197,7 +198,7 @@ class DispatcherTest {
     @Test
     void unavailableEnginesAreSkippedWithTheirReason() {
         Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
-        Candidate retired = new Candidate("edu", edu.caps, eduBuffer, true, 0, "reset failed: device gone");
+        FakeCandidate retired = new FakeCandidate("edu", edu.capabilities(), eduBuffer, true, 0, "reset failed: device gone");
         NoEngineAvailableException e = assertThrows(NoEngineAvailableException.class,
             () -> d.choose(copy(host, 0, eduBuffer, 0, 64), List.of(retired)));
         assertTrue(e.getMessage().contains("edu: reset failed: device gone"), e.getMessage());
@@ -225,37 +226,5 @@ class DispatcherTest {
             b.directions(Direction.DEV_TO_DEV); // window <-> device: the peer-to-peer case
         }
         return b.build();
-    }
-
-    private record Candidate(String engineName, EngineCapabilities caps, DevicePrivateSpace own, boolean p2p, long load,
-                             String unavailableReason) implements DispatchCandidate {
-        Candidate(String engineName, EngineCapabilities caps, DevicePrivateSpace own, boolean p2p, long load) {
-            this(engineName, caps, own, p2p, load, null);
-        }
-
-        @Override
-        public String providerName() {
-            return engineName;
-        }
-
-        @Override
-        public EngineCapabilities capabilities() {
-            return caps;
-        }
-
-        @Override
-        public boolean owns(DevicePrivateSpace space) {
-            return space == own;
-        }
-
-        @Override
-        public boolean domainMapsDeviceMemory() {
-            return p2p;
-        }
-
-        @Override
-        public long outstandingOps() {
-            return load;
-        }
     }
 }

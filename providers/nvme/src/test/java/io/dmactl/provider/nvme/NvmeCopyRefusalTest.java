@@ -1,12 +1,12 @@
 package io.dmactl.provider.nvme;
 
-import io.dmactl.core.dispatch.DispatchCandidate;
 import io.dmactl.core.dispatch.DispatchPolicy;
 import io.dmactl.core.dispatch.Dispatcher;
 import io.dmactl.core.dispatch.NoEngineAvailableException;
 import io.dmactl.core.dispatch.TransferShape;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
+import io.dmactl.core.sim.FakeCandidate;
 import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.EngineCapabilities;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +47,7 @@ class NvmeCopyRefusalTest {
     @Test
     void aNamespaceWithoutCopyIsRefusedUpFrontNamingTheNamespace() {
         NvmeNamespace noCopy = new NvmeNamespace(1, 131072, 512, false, 0, 1, 0); // ONCS bit 8 clear or MSSRL/MCL 0
-        Candidate nvme = new Candidate(caps(noCopy), namespace);
+        FakeCandidate nvme = new FakeCandidate(ENGINE, caps(noCopy), namespace, false, 0);
         TransferShape inside = copy(namespace, 0, namespace, 1 << 20, 4096);
         NoEngineAvailableException e = assertThrows(NoEngineAvailableException.class,
             () -> dispatcher.choose(inside, List.of(nvme)));
@@ -65,48 +65,11 @@ class NvmeCopyRefusalTest {
         assertEquals(128 * 1024, caps.maxPrivateCopyBytes(), "MCL");
         assertEquals(512 * 1024, Dispatcher.chunkBytes(copy(host, 0, namespace, 0, 1 << 20), caps));
         assertEquals(128 * 1024, Dispatcher.chunkBytes(copy(namespace, 0, namespace, 4 << 20, 1 << 20), caps));
-        assertNull(dispatcher.rejection(copy(namespace, 0, namespace, 4 << 20, 1 << 20), new Candidate(caps, namespace)));
+        assertNull(dispatcher.rejection(copy(namespace, 0, namespace, 4 << 20, 1 << 20), new FakeCandidate(ENGINE, caps, namespace, false, 0)));
     }
 
     private static TransferShape copy(io.dmactl.core.location.DmaLocation src, long srcOffset,
                                       io.dmactl.core.location.DmaLocation dst, long dstOffset, long length) {
         return new TransferShape(DmaOpKind.COPY, src, srcOffset, dst, dstOffset, length, 0, null);
-    }
-
-    private record Candidate(EngineCapabilities caps, DevicePrivateSpace own) implements DispatchCandidate {
-        @Override
-        public String engineName() {
-            return ENGINE;
-        }
-
-        @Override
-        public String providerName() {
-            return "nvme";
-        }
-
-        @Override
-        public EngineCapabilities capabilities() {
-            return caps;
-        }
-
-        @Override
-        public boolean owns(DevicePrivateSpace space) {
-            return space == own;
-        }
-
-        @Override
-        public boolean domainMapsDeviceMemory() {
-            return false;
-        }
-
-        @Override
-        public long outstandingOps() {
-            return 0;
-        }
-
-        @Override
-        public String unavailableReason() {
-            return null;
-        }
     }
 }
