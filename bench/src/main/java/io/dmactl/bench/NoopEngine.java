@@ -8,13 +8,13 @@ import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.ExecutionKind;
+import io.dmactl.provider.cpu.RingMemory;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 /**
- * A benchmark-only engine of {@link NoopChannel}s: rings and registers in native memory owned by
- * the engine's arena, every op completed at submit without moving data. It isolates the cost of
+ * A benchmark-only engine of {@link NoopChannel}s: the cpu engine's rings ({@link RingMemory}) in
+ * native memory owned by the engine's arena, every op completed at submit without moving data. It isolates the cost of
  * the {@link DmaChannel} API (and, under a runtime, of the core) from the cost of any data mover.
  */
 final class NoopEngine implements DmaEngine {
@@ -37,10 +37,7 @@ final class NoopEngine implements DmaEngine {
             .build();
         channels = new NoopChannel[channelCount];
         for (int i = 0; i < channelCount; i++) {
-            MemorySegment ring = arena.allocate(ringSize * NoopRing.DESCRIPTOR_BYTES, 4096);
-            MemorySegment status = arena.allocate(ringSize * NoopRing.STATUS_BYTES, 64);
-            MemorySegment registers = arena.allocate(NoopRing.REGISTER_BLOCK_BYTES, 64);
-            channels[i] = new NoopChannel(i, ring, status, registers, ringSize);
+            channels[i] = new NoopChannel(i, RingMemory.allocate(arena, ringSize));
         }
     }
 

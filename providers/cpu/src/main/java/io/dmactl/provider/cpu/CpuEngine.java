@@ -49,12 +49,11 @@ final class CpuEngine implements DmaEngine {
         channels = new CpuChannel[channelCount];
         executors = new CpuExecutor[channelCount];
         for (int i = 0; i < channelCount; i++) {
-            MemorySegment ring = arena.allocate(ringSize * CpuDescriptor.BYTES, 4096);
-            MemorySegment status = arena.allocate(ringSize * CpuDescriptor.STATUS_BYTES, 64);
-            MemorySegment registers = arena.allocate(CpuDescriptor.REGISTER_BLOCK_BYTES, 64);
+            RingMemory ring = RingMemory.allocate(arena, ringSize);
             SoftInterrupt interrupt = new SoftInterrupt();
-            executors[i] = new CpuExecutor("dmactl-" + name + "-executor" + i, all, ring, status, registers, ringSize, interrupt);
-            channels[i] = new CpuChannel(i, ring, status, registers, ringSize, interrupt, executors[i]);
+            executors[i] = new CpuExecutor("dmactl-" + name + "-executor" + i, all,
+                ring.descriptors(), ring.statuses(), ring.registers(), ringSize, interrupt);
+            channels[i] = new CpuChannel(i, ring, interrupt, executors[i]);
         }
         for (CpuExecutor executor : executors) {
             executor.start();
