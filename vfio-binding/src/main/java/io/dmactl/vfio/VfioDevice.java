@@ -277,6 +277,16 @@ public final class VfioDevice implements AutoCloseable {
     }
 
     /**
+     * Clears Bus Master Enable, so the device can issue no more DMA: a driver's last step before
+     * the memory the device used is unmapped. Other command bits are left as they are.
+     */
+    public synchronized void disableBusMaster() {
+        checkOpen();
+        int command = config.read16(PCI_COMMAND);
+        config.write16(PCI_COMMAND, command & ~PCI_COMMAND_BUS_MASTER);
+    }
+
+    /**
      * Resets the device ({@code VFIO_DEVICE_RESET}); vfio-pci saves and restores config space around it.
      *
      * @throws NativeCallException if the device has no reset method ({@link DeviceInfo#canReset()} false)

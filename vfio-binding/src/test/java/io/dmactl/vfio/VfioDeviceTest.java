@@ -5,8 +5,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,6 +45,28 @@ class VfioDeviceTest {
         device.close();
     }
 
+    /** Config space from a plain file: the command register's other bits must survive both calls. */
+    @Test
+    void busMasterEnableIsTheOnlyCommandBitTheTogglesTouch(@TempDir Path directory) throws Exception {
+        Path configFile = directory.resolve("config");
+        byte[] config = new byte[256];
+        config[0x04] = 0x03; // I/O and memory space enabled, bus mastering off
+        config[0x05] = 0x04; // INTx disable (bit 10)
+        Files.write(configFile, config);
+        int fd = LibC.open(configFile.toString(), Native.O_RDWR() | Native.O_CLOEXEC());
+        Arena arena = Arena.ofShared();
+        VfioDevice onFile = new VfioDevice(new VfioGroup(new VfioContainer(-1), 7, -1, "/dev/vfio/7"), ADDRESS, fd,
+                arena, PCI_INFO, new ConfigSpace(fd, 0, 256, "device " + ADDRESS, arena));
+        try {
+            onFile.enableBusMaster();
+            assertEquals(0x0407, onFile.configRead16(0x04), "bus master set, the rest kept");
+            onFile.disableBusMaster();
+            assertEquals(0x0403, onFile.configRead16(0x04), "bus master cleared, the rest kept");
+        } finally {
+            onFile.close();
+        }
+    }
+
     @Test
     void anOpenDeviceTakesRegionQueriesToTheKernel() {
         NativeCallException e = assertThrows(NativeCallException.class, () -> device.regionInfo(0));
@@ -69,6 +94,7 @@ class VfioDeviceTest {
         calls.put("configWrite16", () -> device.configWrite16(0x04, 0));
         calls.put("configWrite32", () -> device.configWrite32(0x10, 0));
         calls.put("enableBusMaster", device::enableBusMaster);
+        calls.put("disableBusMaster", device::disableBusMaster);
         calls.put("reset", device::reset);
         calls.put("irqInfo", () -> device.irqInfo(VfioDevice.INTX));
         calls.put("setIrqEventFds", () -> device.setIrqEventFds(VfioDevice.INTX, 0, (EventFd) null));

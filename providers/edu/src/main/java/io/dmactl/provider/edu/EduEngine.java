@@ -40,9 +40,6 @@ final class EduEngine implements DmaEngine {
     /** Name of the device buffer's private space (the runtime prefixes the engine name). */
     static final String BUFFER_SPACE_NAME = "buffer";
 
-    // PCI Local Bus Specification 3.0, section 6.2.2: Command register at 0x04, Bus Master Enable bit 2.
-    private static final int PCI_COMMAND = 0x04;
-    private static final int PCI_COMMAND_BUS_MASTER = 1 << 2;
     /**
      * Between two reads of a register a wait polls (quiesce): each read traps into QEMU's device
      * model, and a DMA takes about 100 ms there, so polling faster gains nothing.
@@ -234,7 +231,7 @@ final class EduEngine implements DmaEngine {
         }
         if (busMaster) {
             try {
-                device.configWrite16(PCI_COMMAND, device.configRead16(PCI_COMMAND) & ~PCI_COMMAND_BUS_MASTER);
+                device.disableBusMaster();
             } catch (RuntimeException e) {
                 failure = collect(failure, e);
             }

@@ -35,9 +35,6 @@ import static io.dmactl.provider.nvme.NvmeRegisters.SQ_ENTRY_BYTES;
  * namespace is the private space {@code "ns<nsid>"}, addressed by byte offset in whole blocks.
  */
 final class NvmeEngine implements DmaEngine {
-    // PCI Local Bus Specification 3.0, 6.2.2: Command register, Bus Master Enable bit 2.
-    private static final int PCI_COMMAND = 0x04;
-    private static final int PCI_COMMAND_BUS_MASTER = 1 << 2;
     private static final int DMA_MASK_BITS = 64;
     private static final System.Logger LOG = System.getLogger(NvmeEngine.class.getName());
     /** Between two reads of a register a wait polls (CSTS.RDY): each read traps into the device model. */
@@ -378,7 +375,7 @@ final class NvmeEngine implements DmaEngine {
         }
         if (busMaster) {
             try {
-                device.configWrite16(PCI_COMMAND, device.configRead16(PCI_COMMAND) & ~PCI_COMMAND_BUS_MASTER);
+                device.disableBusMaster();
             } catch (RuntimeException e) {
                 failure = collect(failure, e);
             }
