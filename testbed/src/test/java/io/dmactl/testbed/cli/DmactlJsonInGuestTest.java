@@ -1,12 +1,12 @@
 package io.dmactl.testbed.cli;
 
-import io.dmactl.testbed.TestbedEnvironment;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.dmactl.cli.Dmactl;
 import io.dmactl.cli.host.HostSystem;
+import io.dmactl.testbed.TestbedEnvironment;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -1,6 +1,5 @@
 package io.dmactl.testbed.edu;
 
-import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
@@ -9,6 +8,7 @@ import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.provider.edu.EduProvider;
+import io.dmactl.testbed.TestbedEnvironment;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

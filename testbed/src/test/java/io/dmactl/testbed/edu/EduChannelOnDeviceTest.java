@@ -1,7 +1,5 @@
 package io.dmactl.testbed.edu;
 
-import io.dmactl.testbed.ByteChecks;
-import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.conformance.EngineFixture.HostRegion;
 import io.dmactl.core.conformance.ProviderFixture;
 import io.dmactl.core.location.DevicePrivateSpace;
@@ -12,6 +10,8 @@ import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.OpStatus;
 import io.dmactl.provider.edu.EduProvider;
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.vfio.HostPages;
 import io.dmactl.vfio.PageKind;
 import io.dmactl.vfio.VfioContainer;

@@ -1,12 +1,12 @@
 package io.dmactl.testbed.edu;
 
-import io.dmactl.testbed.ByteChecks;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.provider.edu.EduProvider;
+import io.dmactl.testbed.ByteChecks;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

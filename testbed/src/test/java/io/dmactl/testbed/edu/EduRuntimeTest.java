@@ -1,7 +1,5 @@
 package io.dmactl.testbed.edu;
 
-import io.dmactl.testbed.ByteChecks;
-import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
@@ -13,6 +11,8 @@ import io.dmactl.core.location.DmaLocation;
 import io.dmactl.core.spi.Direction;
 import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.provider.edu.EduProvider;
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.TestbedEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

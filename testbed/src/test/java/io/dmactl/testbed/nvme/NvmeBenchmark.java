@@ -1,6 +1,5 @@
 package io.dmactl.testbed.nvme;
 
-import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferStatus;
 import io.dmactl.core.location.DevicePrivateSpace;
@@ -14,6 +13,7 @@ import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.EngineContext;
 import io.dmactl.core.spi.OpStatus;
 import io.dmactl.provider.nvme.NvmeProvider;
+import io.dmactl.testbed.TestbedEnvironment;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

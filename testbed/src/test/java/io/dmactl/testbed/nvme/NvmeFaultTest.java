@@ -1,12 +1,10 @@
 package io.dmactl.testbed.nvme;
 
-import io.dmactl.testbed.ByteChecks;
-import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
-import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
+import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
 import io.dmactl.core.memory.DmaMemoryPool;
@@ -16,6 +14,8 @@ import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.DmaProvider;
 import io.dmactl.core.spi.EngineContext;
 import io.dmactl.provider.nvme.NvmeProvider;
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.vfio.VfioDevice;
 import io.dmactl.vfio.pci.PciDevice;
 import org.junit.jupiter.api.Tag;

@@ -1,7 +1,7 @@
 package io.dmactl.testbed.nvme;
 
-import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.location.DmaBuffer;
+import io.dmactl.testbed.TestbedEnvironment;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

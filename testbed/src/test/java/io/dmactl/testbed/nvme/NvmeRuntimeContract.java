@@ -1,7 +1,5 @@
 package io.dmactl.testbed.nvme;
 
-import io.dmactl.testbed.ByteChecks;
-import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
@@ -12,6 +10,8 @@ import io.dmactl.core.location.DmaLocation;
 import io.dmactl.core.spi.Direction;
 import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.provider.nvme.NvmeProvider;
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.TestbedEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

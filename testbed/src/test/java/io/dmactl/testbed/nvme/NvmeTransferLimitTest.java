@@ -1,9 +1,6 @@
 package io.dmactl.testbed.nvme;
 
-import io.dmactl.testbed.ByteChecks;
-import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.core.conformance.EngineFixture.HostRegion;
-import io.dmactl.core.conformance.ProviderFixture;
 import io.dmactl.core.conformance.StandaloneEngineContext;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
@@ -15,6 +12,9 @@ import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.OpStatus;
 import io.dmactl.provider.nvme.NvmeProvider;
+import io.dmactl.testbed.ByteChecks;
+import io.dmactl.testbed.DeviceEngineFixture;
+import io.dmactl.testbed.TestbedEnvironment;
 import io.dmactl.vfio.VfioContainer;
 import io.dmactl.vfio.VfioDevice;
 import io.dmactl.vfio.pci.PciAddress;
@@ -57,52 +57,46 @@ class NvmeTransferLimitTest {
 
     @Test
     void opsBeyondMdtsOrMclAreRefusedBeforeTheControllerSeesThem() {
-        VfioContainer container = VfioContainer.open();
-        try {
-            VfioDevice device = container.attachGroup(group()).openDevice(TestbedEnvironment.nvmePci());
-            try (ProviderFixture fixture = new ProviderFixture(new NvmeProvider(), Optional.of(pci()), Optional.of(device),
-                new VfioIommuDomain(container), options(), new ArenaPageSource(4096))) {
-                DmaEngine engine = fixture.engine();
-                EngineCapabilities caps = engine.capabilities();
-                assertEquals(MDTS_BYTES, caps.maxTransferBytes(), "reads and writes: MDTS");
-                assertEquals(MCL_BYTES, caps.maxPrivateCopyBytes(), "copies inside the namespace: MCL");
-                int ns = fixture.privateSpaces().get(0).spaceId();
-                DmaChannel channel = engine.channel(0);
-                CompletionBatch batch = new CompletionBatch(16);
-                int over = MDTS_BYTES + BLOCK_BYTES;
+        try (DeviceEngineFixture fixture = DeviceEngineFixture.open(new NvmeProvider(), group(), TestbedEnvironment.nvmePci(),
+            options())) {
+            DmaEngine engine = fixture.engine();
+            EngineCapabilities caps = engine.capabilities();
+            assertEquals(MDTS_BYTES, caps.maxTransferBytes(), "reads and writes: MDTS");
+            assertEquals(MCL_BYTES, caps.maxPrivateCopyBytes(), "copies inside the namespace: MCL");
+            int ns = fixture.privateSpaces().get(0).spaceId();
+            DmaChannel channel = engine.channel(0);
+            CompletionBatch batch = new CompletionBatch(16);
+            int over = MDTS_BYTES + BLOCK_BYTES;
 
-                HostRegion original = fixture.allocateHost(over);
-                byte[] contentA = pattern(over, 41);
-                write(original.segment(), 0, contentA);
-                writeInTwo(channel, batch, original, ns, REGION_A, over);
-                byte[] contentB = pattern(over, 42);
-                write(original.segment(), 0, contentB);
-                writeInTwo(channel, batch, original, ns, REGION_B, over);
+            HostRegion original = fixture.allocateHost(over);
+            byte[] contentA = pattern(over, 41);
+            write(original.segment(), 0, contentA);
+            writeInTwo(channel, batch, original, ns, REGION_A, over);
+            byte[] contentB = pattern(over, 42);
+            write(original.segment(), 0, contentB);
+            writeInTwo(channel, batch, original, ns, REGION_B, over);
 
-                HostRegion fresh = fixture.allocateHost(over);
-                write(fresh.segment(), 0, pattern(over, 43));
-                long write = channel.enqueueCopy(SPACE_BUS, fresh.busAddress(), ns, REGION_A, over, FLAG_SUBMIT);
-                assertOnlyRefusal(channel, batch, write, LONGER_THAN_MDTS, "a write one block beyond MDTS");
-                long copy = channel.enqueueCopy(ns, REGION_A, ns, REGION_B, MCL_BYTES + BLOCK_BYTES, FLAG_SUBMIT);
-                assertOnlyRefusal(channel, batch, copy, LONGER_THAN_MCL, "a copy one block beyond MCL");
-                HostRegion back = fixture.allocateHost(over);
-                long read = channel.enqueueCopy(ns, REGION_A, SPACE_BUS, back.busAddress(), over, FLAG_SUBMIT);
-                assertOnlyRefusal(channel, batch, read, LONGER_THAN_MDTS, "a read one block beyond MDTS");
-                assertFilled(back.segment(), 0, over, (byte) 0, "the refused read moved nothing into host memory");
+            HostRegion fresh = fixture.allocateHost(over);
+            write(fresh.segment(), 0, pattern(over, 43));
+            long write = channel.enqueueCopy(SPACE_BUS, fresh.busAddress(), ns, REGION_A, over, FLAG_SUBMIT);
+            assertOnlyRefusal(channel, batch, write, LONGER_THAN_MDTS, "a write one block beyond MDTS");
+            long copy = channel.enqueueCopy(ns, REGION_A, ns, REGION_B, MCL_BYTES + BLOCK_BYTES, FLAG_SUBMIT);
+            assertOnlyRefusal(channel, batch, copy, LONGER_THAN_MCL, "a copy one block beyond MCL");
+            HostRegion back = fixture.allocateHost(over);
+            long read = channel.enqueueCopy(ns, REGION_A, SPACE_BUS, back.busAddress(), over, FLAG_SUBMIT);
+            assertOnlyRefusal(channel, batch, read, LONGER_THAN_MDTS, "a read one block beyond MDTS");
+            assertFilled(back.segment(), 0, over, (byte) 0, "the refused read moved nothing into host memory");
 
-                readInTwo(channel, batch, ns, REGION_A, back, over);
-                assertBytes(contentA, back.segment(), 0, "region A after the refused write");
-                readInTwo(channel, batch, ns, REGION_B, back, over);
-                assertBytes(contentB, back.segment(), 0, "region B after the refused copy");
+            readInTwo(channel, batch, ns, REGION_A, back, over);
+            assertBytes(contentA, back.segment(), 0, "region A after the refused write");
+            readInTwo(channel, batch, ns, REGION_B, back, over);
+            assertBytes(contentB, back.segment(), 0, "region B after the refused copy");
 
-                long atLimit = channel.enqueueCopy(ns, REGION_A, ns, REGION_B, MCL_BYTES, FLAG_SUBMIT);
-                assertEquals(read + 5, atLimit, "tickets stay consecutive across refusals");
-                assertStatus(channel, batch, atLimit, OpStatus.SUCCESS, 0, "a copy of exactly MCL");
-                readInTwo(channel, batch, ns, REGION_B, back, over);
-                assertBytes(java.util.Arrays.copyOf(contentA, MCL_BYTES), back.segment(), 0, "the copy at MCL");
-            }
-        } finally {
-            container.close();
+            long atLimit = channel.enqueueCopy(ns, REGION_A, ns, REGION_B, MCL_BYTES, FLAG_SUBMIT);
+            assertEquals(read + 5, atLimit, "tickets stay consecutive across refusals");
+            assertStatus(channel, batch, atLimit, OpStatus.SUCCESS, 0, "a copy of exactly MCL");
+            readInTwo(channel, batch, ns, REGION_B, back, over);
+            assertBytes(java.util.Arrays.copyOf(contentA, MCL_BYTES), back.segment(), 0, "the copy at MCL");
         }
     }
 
