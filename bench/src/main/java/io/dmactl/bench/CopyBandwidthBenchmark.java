@@ -1,6 +1,5 @@
 package io.dmactl.bench;
 
-import io.dmactl.core.conformance.EngineFixture.HostRegion;
 import io.dmactl.core.spi.CompletionBatch;
 import io.dmactl.core.spi.DmaChannel;
 
@@ -19,7 +18,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,6 +50,7 @@ public class CopyBandwidthBenchmark {
     private EngineUnderTest under;
     private DmaChannel channel;
     private CompletionBatch completions;
+    private CopyPair buffers;
     private MemorySegment source;
     private MemorySegment destination;
     private long sourceAddress;
@@ -66,15 +65,11 @@ public class CopyBandwidthBenchmark {
         channel = under.channel();
         completions = new CompletionBatch(QUEUE_DEPTH);
         oneCompletion = new CompletionBatch(1);
-        HostRegion src = under.allocate(sizeBytes);
-        HostRegion dst = under.allocate(sizeBytes);
-        source = src.segment();
-        destination = dst.segment();
-        sourceAddress = src.busAddress();
-        destinationAddress = dst.busAddress();
-        for (long i = 0; i + Long.BYTES <= sizeBytes; i += Long.BYTES) {
-            source.set(ValueLayout.JAVA_LONG, i, i * 0x9E3779B97F4A7C15L);
-        }
+        buffers = CopyPair.allocate(under, sizeBytes);
+        source = buffers.source().segment();
+        destination = buffers.destination().segment();
+        sourceAddress = buffers.source().busAddress();
+        destinationAddress = buffers.destination().busAddress();
     }
 
     @TearDown(Level.Trial)
@@ -83,10 +78,7 @@ public class CopyBandwidthBenchmark {
             statusBits |= Completions.await(channel, completions, inFlight);
             inFlight = 0;
             Completions.requireAllSucceeded(statusBits, "cpu engine copies of " + sizeBytes + " bytes");
-            long mismatch = source.mismatch(destination);
-            if (mismatch != -1) {
-                throw new IllegalStateException(sizeBytes + "-byte copies: destination differs from source at byte " + mismatch);
-            }
+            buffers.requireCopied(sizeBytes + "-byte copies");
         } finally {
             under.close();
         }
