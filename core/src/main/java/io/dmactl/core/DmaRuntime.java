@@ -2,8 +2,8 @@ package io.dmactl.core;
 
 import io.dmactl.core.completion.PendingTransfer;
 import io.dmactl.core.completion.EngineSupervisor;
+import io.dmactl.core.completion.ResetRule;
 import io.dmactl.core.completion.Watchdog;
-import io.dmactl.core.completion.ChannelWorker;
 import io.dmactl.core.dispatch.DispatchPolicy;
 import io.dmactl.core.dispatch.Dispatcher;
 import io.dmactl.core.dispatch.TransferShape;
@@ -188,7 +188,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         List<EngineInfo> infos = new ArrayList<>();
         for (EngineHandle e : engines) {
             infos.add(new EngineInfo(e.engineName(), e.providerName(), e.device(), e.capabilities(), e.privateSpaces(),
-                e.supervisor().resetCount(), Optional.ofNullable(e.unavailableReason())));
+                e.supervisor().resetCount(), Optional.ofNullable(e.unavailableReason()), e.supervisor().deviceErrors()));
         }
         return infos;
     }
@@ -231,9 +231,12 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     }
 
     /**
-     * Resets an engine now: every op it holds ends ABORTED; queued ops run afterwards.
+     * Resets an engine now: every op it holds ends ABORTED (with a reason naming this reset);
+     * queued ops run afterwards, and the engine serves again when this returns true.
      *
-     * @return false if the engine is retired or closing
+     * @return true if the engine was reset; false if it is retired or closing, if one of its
+     *         channel owners did not leave its channel within the control timeout (then nothing
+     *         was reset), or if the reset failed (then the engine is retired)
      */
     public boolean resetEngine(String engineName) {
         checkOpen();
@@ -242,7 +245,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             throw new IllegalStateException("cannot reset " + engineName + " from a completion callback on its own channel"
                 + " worker; reset it from another thread");
         }
-        return engine.supervisor().reset(ChannelWorker.RULE_ABORT_ALL, false);
+        return engine.supervisor().reset(ResetRule.ABORT_ALL, false, engineName + " was reset (resetEngine)");
     }
 
     /** How the dispatcher sees a copy: each engine and why it can or cannot serve it, and the pick. */

@@ -16,11 +16,21 @@ import java.util.Optional;
  * @param privateSpaces the device-private locations it declared
  * @param resets        how often the runtime reset it (watchdog or explicit)
  * @param unavailable   why it takes no work, empty when it does
+ * @param deviceErrors  completions and enqueues on which the engine broke the channel contract (a
+ *                      completion for a ticket that was not outstanding, ...): each was ignored and
+ *                      made the runtime reset the engine
  */
 public record EngineInfo(String name, String provider, Optional<String> device, EngineCapabilities capabilities,
-                         List<DevicePrivateSpace> privateSpaces, long resets, Optional<String> unavailable) {
+                         List<DevicePrivateSpace> privateSpaces, long resets, Optional<String> unavailable,
+                         long deviceErrors) {
 
     public EngineInfo {
         privateSpaces = List.copyOf(privateSpaces);
+    }
+
+    /** An engine that reported no device errors. */
+    public EngineInfo(String name, String provider, Optional<String> device, EngineCapabilities capabilities,
+                      List<DevicePrivateSpace> privateSpaces, long resets, Optional<String> unavailable) {
+        this(name, provider, device, capabilities, privateSpaces, resets, unavailable, 0);
     }
 }

@@ -2,12 +2,17 @@ package io.dmactl.core.completion;
 
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.completion.WorkerControl.Command;
+import io.dmactl.core.completion.WorkerControl.Request;
+import io.dmactl.core.completion.WorkerControl.ResetNotice;
+import io.dmactl.core.completion.WorkerControl.WorkerState;
 import io.dmactl.core.spi.CompletionBatch;
 import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.OpStatus;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -23,25 +28,40 @@ import java.util.function.LongSupplier;
  * channel's interrupt (or parks, for polling engines) and is woken by clients.
  *
  * <p>Control (pause for an engine reset, drain and stop for close) comes from the
- * {@link EngineSupervisor} through volatile command/phase fields; everything else is owned by the
- * worker thread alone.
+ * {@link EngineSupervisor} as {@link Request} records, each with an epoch the worker acknowledges
+ * once it is in the requested state (a handshake per request: a PAUSED state left over from the
+ * previous reset never answers the next one); an engine reset reaches it as a {@link ResetNotice}
+ * that it applies exactly once. Everything else is owned by the worker thread alone.
+ *
+ * <p><b>Progress, not age.</b> The watchdog asks {@link #progressSinceNanos()}: since when the
+ * oldest op in the ring could run, which is the later of its enqueue and the last harvest that
+ * completed something before it became the oldest. A healthy engine that is merely busy keeps
+ * moving that time forward, so queued work never times out for having waited; an engine that
+ * completes nothing for the op timeout while it holds work is hung.
+ *
+ * <p><b>The device is not trusted.</b> A completion whose ticket matches nothing outstanding, or
+ * an enqueue that breaks the ticket contract (a ticket out of sequence or already outstanding, a
+ * ring fuller than its capacity, NO_SPACE on an empty ring), is a <em>device error</em>: counted
+ * ({@link #deviceErrors()}), logged at most once a second, ignored (never matched to a live op),
+ * and the worker stops feeding the channel and reports a fault ({@link #deviceFault()}) that the
+ * watchdog treats as a fatal condition of the engine: it resets the engine, and the ops the reset
+ * dropped end ABORTED with the fault as their reason.
  */
 public final class ChannelWorker implements Runnable {
-    static final int CMD_RUN = 0;
-    static final int CMD_PAUSE = 1;
-    static final int CMD_DRAIN = 2;
-    static final int CMD_STOP = 3;
+    private static final VarHandle REQUEST;
+    private static final VarHandle ACKNOWLEDGED_EPOCH;
+    private static final VarHandle RESET_NOTICE;
 
-    static final int PHASE_NEW = 0;
-    static final int PHASE_RUNNING = 1;
-    static final int PHASE_PAUSED = 2;
-    static final int PHASE_DRAINED = 3;
-    static final int PHASE_STOPPED = 4;
-
-    /** After a reset: every dropped op is ABORTED. */
-    public static final int RULE_ABORT_ALL = 0;
-    /** After a hang reset: the oldest dropped op is TIMEOUT if it outlived the op timeout, the rest ABORTED. */
-    public static final int RULE_TIMEOUT_OLDEST = 1;
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            REQUEST = lookup.findVarHandle(ChannelWorker.class, "request", Request.class);
+            ACKNOWLEDGED_EPOCH = lookup.findVarHandle(ChannelWorker.class, "acknowledgedEpoch", long.class);
+            RESET_NOTICE = lookup.findVarHandle(ChannelWorker.class, "resetNotice", ResetNotice.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private static final System.Logger LOG = System.getLogger(ChannelWorker.class.getName());
     private static final long IDLE_SLEEP_NANOS = 100_000_000L;
@@ -68,6 +88,8 @@ public final class ChannelWorker implements Runnable {
     private static final int SHARED_CORE_EPISODES = 64;
     /** Idle rounds between two clock reads while spinning: keeps {@code nanoTime} off most rounds. */
     private static final int ROUNDS_PER_CLOCK_READ = 4;
+    /** Device errors are logged at most this often per channel (they are all counted). */
+    private static final long DEVICE_ERROR_LOG_NANOS = 1_000_000_000L;
 
     // ---- hot: touched by the worker on every round ----
     private final DmaChannel channel;
@@ -79,6 +101,12 @@ public final class ChannelWorker implements Runnable {
     private long nextTicket;
     private boolean ticketsKnown;
     private long oldestTicket;
+    /** Since when the oldest op in the ring could run (see the class comment); valid while inRing > 0. */
+    private long oldestSinceNanos;
+    /** The last request acted upon; the hot loop compares the published request's epoch with it. */
+    private long handledEpoch;
+    /** A device error was seen: the channel's ring state is not trusted, nothing more is fed until a reset. */
+    private boolean feedBlocked;
     private int inRing;
     private int unsubmitted;
     private int idleRounds;
@@ -94,23 +122,40 @@ public final class ChannelWorker implements Runnable {
     private final long opTimeoutNanos;
     private final Executor deliveryExecutor;
     private final AtomicLong accepted = new AtomicLong();
-    private long seenGeneration;
+    private long appliedResetGeneration;
     private Thread thread;
 
-    private volatile int command = CMD_RUN;
-    private volatile int phase = PHASE_NEW;
+    /** Supervisor to worker: the latest request (release store / acquire load through REQUEST). */
+    @SuppressWarnings("unused")
+    private volatile Request request = Request.INITIAL;
+    /** Worker to supervisor: the epoch of the latest request the worker is in the state of (ACKNOWLEDGED_EPOCH). */
+    @SuppressWarnings("unused")
+    private volatile long acknowledgedEpoch;
+    /** Supervisor to worker: the latest engine reset (RESET_NOTICE). */
+    @SuppressWarnings("unused")
+    private volatile ResetNotice resetNotice = ResetNotice.NONE;
+    /** Supervisor-owned (under its control lock): the epoch of the last request issued. */
+    private long issuedEpoch;
+    private volatile WorkerState state = WorkerState.NEW;
     private volatile boolean sleeping;
-    private volatile long resetGeneration;
-    private volatile int resetRule;
-    private volatile long drainDeadlineNanos;
     private volatile boolean ringBusy;
-    private volatile long oldestEnqueueNanos;
+    private volatile long progressSinceNanos;
     private volatile long finishedOps;
     private volatile Throwable crash;
+    /** Device errors seen (single writer: the worker). */
+    private volatile long deviceErrors;
+    /** The first device error since the engine was last reset, or null; the watchdog resets the engine for it. */
+    private volatile String deviceFault;
+    /** Worker-owned: when a device error was last logged, and how many were not logged since. */
+    private long deviceErrorLoggedNanos;
+    private long deviceErrorsUnlogged;
+    /**
+     * Worker-owned: a transfer whose chunk the engine accepted against the ticket contract, so it
+     * is not in the ticket table; failed when the engine is reset (or leaked with the ring).
+     */
+    private PendingTransfer untracked;
     /** Why the worker is stopping for good (engine retired or closed); given to the transfers it aborts. */
     private volatile Optional<String> stopReason = Optional.empty();
-    /** Why the engine was last reset, when the supervisor knows (a fatal condition); given to the ops it dropped. */
-    private volatile Optional<String> resetReason = Optional.empty();
     /** Worker-owned: the reason for ABORTED ops while a reset is being applied, else empty. */
     private Optional<String> droppedReason = Optional.empty();
     /** Worker-owned: the reason given to transfers whose resources are leaked (see {@link #abandonRing}). */
@@ -164,12 +209,12 @@ public final class ChannelWorker implements Runnable {
         accepted.addAndGet(ops);
         inbox.offer(head);
         // Store-load barrier: the link store in offer must be visible before we read sleeping /
-        // phase; the worker fences between writing them and re-checking the inbox (Dekker).
+        // state; the worker fences between writing them and re-checking the inbox (Dekker).
         VarHandle.fullFence();
         if (sleeping) {
             waiter.wakeup();
         }
-        if (phase == PHASE_STOPPED) {
+        if (state == WorkerState.STOPPED) {
             abortAfterStop(); // the worker is gone (engine retired or closed): nobody else will
         }
     }
@@ -185,22 +230,28 @@ public final class ChannelWorker implements Runnable {
 
     @Override
     public void run() {
-        phase = PHASE_RUNNING;
+        state = WorkerState.RUNNING;
         try {
             while (true) {
-                int cmd = command;
-                applyResetIfAny(); // after reading the command: the supervisor bumps the generation before resuming us
-                if (cmd == CMD_PAUSE) {
-                    pauseHere();
-                    continue;
-                }
-                if (cmd == CMD_DRAIN) {
-                    drainHere();
-                    continue;
-                }
-                if (cmd == CMD_STOP) {
-                    stopHere();
-                    return;
+                Request r = requestAcquire();
+                applyResetIfAny(); // after reading the request: the supervisor publishes a reset before the request
+                if (r.epoch() != handledEpoch) {
+                    handledEpoch = r.epoch();
+                    switch (r.command()) {
+                        case RUN -> acknowledgeRelease(r.epoch());
+                        case PAUSE -> {
+                            pauseHere(r);
+                            continue;
+                        }
+                        case DRAIN -> {
+                            drainHere(r);
+                            continue;
+                        }
+                        case STOP -> {
+                            stopHere();
+                            return;
+                        }
+                    }
                 }
                 int moved = feed();
                 int done = harvest();
@@ -214,8 +265,8 @@ public final class ChannelWorker implements Runnable {
         } catch (Throwable t) {
             crash = t;
             LOG.log(System.Logger.Level.ERROR, name + ": channel worker failed; the engine is retired", t);
-            phase = PHASE_PAUSED; // never touches the channel again; the supervisor retires the engine
-            while (command != CMD_STOP) {
+            state = WorkerState.CRASHED; // never touches the channel again; the supervisor retires the engine
+            while (requestAcquire().command() != Command.STOP) {
                 LockSupport.parkNanos(this, CONTROL_PARK_NANOS);
             }
             try {
@@ -225,7 +276,7 @@ public final class ChannelWorker implements Runnable {
             }
             abandonRing();
             failQueued(OpStatus.ABORTED);
-            phase = PHASE_STOPPED;
+            state = WorkerState.STOPPED;
             VarHandle.fullFence();
             abortAfterStop();
         }
@@ -235,6 +286,9 @@ public final class ChannelWorker implements Runnable {
 
     /** Moves queued transfers into the ring; one doorbell for all of them. @return descriptors written */
     private int feed() {
+        if (feedBlocked) {
+            return 0; // a device error: the engine is reset before it gets more work
+        }
         long now = 0;
         boolean clockRead = false;
         while (true) {
@@ -275,14 +329,17 @@ public final class ChannelWorker implements Runnable {
                 : channel.enqueueFill(t.pattern, t.dstSpace, t.dstAddress + offset, chunk, flags);
             if (ticket < 0) {
                 if (inRing == 0 && unsubmitted == 0) {
-                    throw new IllegalStateException(name + ": enqueue returned NO_SPACE with nothing outstanding");
+                    deviceError("the engine refused an op (NO_SPACE) with nothing outstanding in a ring of "
+                        + channel.capacity());
                 }
                 return false;
             }
-            track(ticket, t, now);
             t.enqueuedBytes = offset + chunk;
             t.chunksOutstanding++;
             unsubmitted++;
+            if (!track(ticket, t, now)) {
+                return false; // the engine broke the ticket contract: no more work until it is reset
+            }
         }
         if (t.chunksOutstanding == 0) {
             finish(t); // failed before any chunk reached the engine
@@ -290,21 +347,27 @@ public final class ChannelWorker implements Runnable {
         return true;
     }
 
-    private void track(long ticket, PendingTransfer t, long now) {
-        if (ticketsKnown && ticket != nextTicket) {
-            throw new IllegalStateException(name + ": engine returned ticket " + ticket + ", expected " + nextTicket
-                + " (tickets must be consecutive)");
+    /**
+     * @return false if the engine broke the ticket contract (a device error): the chunk is then
+     *         held as {@link #untracked} until the engine is reset
+     */
+    private boolean track(long ticket, PendingTransfer t, long now) {
+        boolean inSequence = !ticketsKnown || ticket == nextTicket;
+        if (!inSequence || !inFlight.put(ticket, t, now)) {
+            untracked = t; // at most one: feeding stops here until the reset
+            deviceError("the engine accepted ticket " + ticket + (inSequence ? "" : ", expected " + nextTicket) + " with "
+                + inRing + " ops outstanding in a ring of " + channel.capacity()
+                + (inSequence ? " (a full ring or a duplicate ticket)" : ""));
+            return false;
         }
         if (inRing == 0) {
             oldestTicket = ticket;
-        }
-        if (!inFlight.put(ticket, t, now)) {
-            throw new IllegalStateException(name + ": engine accepted ticket " + ticket + " with " + inRing
-                + " ops outstanding in a ring of " + channel.capacity() + " (or a duplicate ticket)");
+            oldestSinceNanos = now;
         }
         nextTicket = ticket + 1;
         ticketsKnown = true;
         inRing++;
+        return true;
     }
 
     private int harvest() {
@@ -316,17 +379,49 @@ public final class ChannelWorker implements Runnable {
             long ticket = completions.ticket(i);
             PendingTransfer t = inFlight.remove(ticket);
             if (t == null) {
-                throw new IllegalStateException(name + ": engine completed ticket " + ticket + " which is not outstanding");
+                deviceError("the engine reported a completion (status " + completions.status(i) + ") for ticket " + ticket
+                    + ", which is not outstanding; ignored");
+                continue;
             }
             inRing--;
             chunkDone(t, completions.status(i), completions.deviceCode(i));
         }
-        if (n > 0) {
+        if (n > 0 && inRing > 0) {
+            long before = oldestTicket;
             while (oldestTicket < nextTicket && !inFlight.contains(oldestTicket)) {
                 oldestTicket++; // amortised: each ticket is passed once
             }
+            if (oldestTicket != before) {
+                // The op before it completed just now: the new oldest op could run from here at the
+                // earliest. Measured by this harvest, so a late harvest only gives it more time.
+                oldestSinceNanos = Math.max(inFlight.enqueueNanos(oldestTicket), clock.getAsLong());
+            }
         }
         return n;
+    }
+
+    /**
+     * Off the fast path: the engine broke the channel contract. Counted, logged at most once a
+     * second, and reported as a fault that makes the watchdog reset the engine; the worker feeds
+     * the channel nothing more until then.
+     */
+    private void deviceError(String what) {
+        deviceErrors = deviceErrors + 1; // single writer
+        feedBlocked = true;
+        String fault = name + ": device error: " + what;
+        if (deviceFault == null) {
+            deviceFault = fault;
+        }
+        long now = System.nanoTime();
+        if (deviceErrors == 1 || now - deviceErrorLoggedNanos >= DEVICE_ERROR_LOG_NANOS) {
+            LOG.log(System.Logger.Level.ERROR, fault + " (device errors on this channel: " + deviceErrors
+                + (deviceErrorsUnlogged > 0 ? ", " + deviceErrorsUnlogged + " not logged since the last one" : "")
+                + "); the engine gets no more work on this channel until the watchdog resets it");
+            deviceErrorLoggedNanos = now;
+            deviceErrorsUnlogged = 0;
+        } else {
+            deviceErrorsUnlogged++;
+        }
     }
 
     private void chunkDone(PendingTransfer t, int status, int deviceCode) {
@@ -374,11 +469,8 @@ public final class ChannelWorker implements Runnable {
 
     private void publishProgress() {
         boolean busy = inRing > 0;
-        if (busy) {
-            long oldest = inFlight.enqueueNanos(oldestTicket);
-            if (oldest != oldestEnqueueNanos) {
-                oldestEnqueueNanos = oldest;
-            }
+        if (busy && oldestSinceNanos != progressSinceNanos) {
+            progressSinceNanos = oldestSinceNanos; // before ringBusy: the watchdog reads them in the other order
         }
         if (busy != ringBusy) {
             ringBusy = busy;
@@ -432,7 +524,7 @@ public final class ChannelWorker implements Runnable {
     private void sleep(long nanos) {
         sleeping = true;
         VarHandle.fullFence(); // sleeping before the inbox re-check: pairs with the fence in submit()
-        if (inbox.isEmpty() && command == CMD_RUN) {
+        if ((inbox.isEmpty() || feedBlocked) && requestAcquire().epoch() == handledEpoch) {
             waiter.await(nanos);
         }
         sleeping = false;
@@ -440,18 +532,20 @@ public final class ChannelWorker implements Runnable {
 
     // ---------------------------------------------------------------- control path (worker side)
 
-    private void pauseHere() {
-        phase = PHASE_PAUSED;
-        while (command == CMD_PAUSE) {
+    /** Out of the channel until the supervisor's next request; {@code r} is acknowledged once we are. */
+    private void pauseHere(Request r) {
+        state = WorkerState.PAUSED;
+        acknowledgeRelease(r.epoch()); // after the last channel call of this thread: the supervisor may reset now
+        while (requestAcquire() == r) {
             LockSupport.parkNanos(this, CONTROL_PARK_NANOS);
         }
-        phase = PHASE_RUNNING;
+        state = WorkerState.RUNNING;
     }
 
-    private void drainHere() {
+    private void drainHere(Request r) {
         failQueued(OpStatus.ABORTED);
-        long deadline = drainDeadlineNanos;
-        while (command == CMD_DRAIN && inRing > 0 && clock.getAsLong() - deadline < 0) {
+        long deadline = r.drainDeadlineNanos();
+        while (requestAcquire() == r && inRing > 0 && !feedBlocked && clock.getAsLong() - deadline < 0) {
             applyResetIfAny();
             if (unsubmitted > 0) {
                 channel.submit();
@@ -463,8 +557,9 @@ public final class ChannelWorker implements Runnable {
             failQueued(OpStatus.ABORTED);
         }
         publishProgress();
-        phase = PHASE_DRAINED; // from here on the channel is not touched until the command changes
-        while (command == CMD_DRAIN) {
+        state = WorkerState.DRAINED;
+        acknowledgeRelease(r.epoch()); // from here on the channel is not touched until the request changes
+        while (requestAcquire() == r) {
             LockSupport.parkNanos(this, CONTROL_PARK_NANOS);
         }
     }
@@ -473,8 +568,8 @@ public final class ChannelWorker implements Runnable {
         abandonRing(); // run() applied a reset that came with the stop already: what is left was never dropped
         failQueued(OpStatus.ABORTED);
         publishProgress();
-        phase = PHASE_STOPPED;
-        VarHandle.fullFence(); // phase before the last inbox check: pairs with the fence in submit()
+        state = WorkerState.STOPPED;
+        VarHandle.fullFence(); // state before the last inbox check: pairs with the fence in submit()
         abortAfterStop();
     }
 
@@ -487,17 +582,30 @@ public final class ChannelWorker implements Runnable {
     }
 
     private void applyResetIfAny() {
-        long generation = resetGeneration;
-        if (generation == seenGeneration) {
+        ResetNotice notice = (ResetNotice) RESET_NOTICE.getAcquire(this); // the notice's fields as published
+        if (notice.generation() == appliedResetGeneration) {
             return;
         }
-        seenGeneration = generation;
-        droppedReason = resetReason;
-        failRing(resetRule);
+        appliedResetGeneration = notice.generation();
+        droppedReason = notice.reason();
+        failRing(notice.rule());
+        failUntracked(false);
         failStalled(OpStatus.ABORTED);
         droppedReason = Optional.empty();
         unsubmitted = 0;
+        feedBlocked = false; // the engine was reset: its ring starts clean
         publishProgress();
+    }
+
+    /** The chunk the engine accepted against the contract ends ABORTED; its memory is leaked unless the ring was dropped. */
+    private void failUntracked(boolean leak) {
+        PendingTransfer t = untracked;
+        if (t == null) {
+            return;
+        }
+        untracked = null;
+        t.resourcesLeaked |= leak;
+        chunkDone(t, OpStatus.ABORTED, 0);
     }
 
     /**
@@ -509,10 +617,10 @@ public final class ChannelWorker implements Runnable {
      * neither freed nor unmapped and handed out again under the device. Logged once at ERROR.
      */
     private void abandonRing() {
-        if (inRing == 0) {
+        if (inRing == 0 && untracked == null) {
             return;
         }
-        int ops = inRing;
+        int ops = inRing + (untracked == null ? 0 : 1);
         long leakedBefore = leakedTransfers;
         leakedReason = Optional.of(stopReason.orElse(name + " stopped") + "; " + engineName
             + " could not be confirmed stopped while this transfer was in its ring, so the transfer's memory stays pinned"
@@ -522,6 +630,7 @@ public final class ChannelWorker implements Runnable {
             t.resourcesLeaked = true;
             chunkDone(t, OpStatus.ABORTED, 0);
         });
+        failUntracked(true);
         oldestTicket = nextTicket;
         LOG.log(System.Logger.Level.ERROR, name + ": " + engineName + " stopped with " + ops + " op(s) of "
             + (leakedTransfers - leakedBefore) + " transfer(s) still in its ring and no confirmed reset; they end ABORTED,"
@@ -529,12 +638,12 @@ public final class ChannelWorker implements Runnable {
     }
 
     /** The engine dropped everything in the ring: fail it. */
-    private void failRing(int rule) {
+    private void failRing(ResetRule rule) {
         long now = clock.getAsLong();
-        long oldest = inFlight.lowestTicket();
-        if (oldest != Long.MAX_VALUE && rule == RULE_TIMEOUT_OLDEST && now - inFlight.enqueueNanos(oldest) >= opTimeoutNanos) {
+        if (inRing > 0 && rule == ResetRule.TIMEOUT_OLDEST && now - oldestSinceNanos >= opTimeoutNanos
+            && inFlight.contains(oldestTicket)) {
             inRing--;
-            chunkDone(inFlight.remove(oldest), OpStatus.TIMEOUT, 0);
+            chunkDone(inFlight.remove(oldestTicket), OpStatus.TIMEOUT, 0); // it made no progress for the op timeout
         }
         failAllInRing(OpStatus.ABORTED);
     }
@@ -571,63 +680,110 @@ public final class ChannelWorker implements Runnable {
 
     // ---------------------------------------------------------------- control path (supervisor side)
 
-    void requestPause() {
-        command = CMD_PAUSE;
-        wake();
+    /**
+     * Supervisor, under its control lock: asks the worker to leave the channel.
+     *
+     * @return the request's epoch, for {@link #acknowledged}
+     */
+    long requestPause() {
+        return issue(Command.PAUSE, 0);
     }
 
     /**
-     * Resumes after a pause; when {@code afterReset}, the worker first fails what the engine dropped.
+     * Supervisor, worker paused: resumes it; when {@code ringDropped} (the engine was just reset)
+     * the worker first fails what the engine dropped.
      *
      * @param reason why the engine was reset, given to the ops it dropped as their ABORTED reason; null for none
      */
-    void resume(boolean afterReset, int rule, String reason) {
-        if (afterReset) {
-            resetReason = Optional.ofNullable(reason); // before the generation, like the rule
-            resetRule = rule;
-            resetGeneration = resetGeneration + 1; // before the command: the worker reads them in the other order
+    void resume(boolean ringDropped, ResetRule rule, String reason) {
+        if (ringDropped) {
+            publishReset(rule, Optional.ofNullable(reason));
         }
-        command = CMD_RUN;
-        wake();
+        issue(Command.RUN, 0);
     }
 
-    void requestDrain(long deadlineNanos) {
-        drainDeadlineNanos = deadlineNanos;
-        command = CMD_DRAIN;
-        wake();
+    /** @return the request's epoch, acknowledged once the ring drained (or the deadline passed) */
+    long requestDrain(long deadlineNanos) {
+        return issue(Command.DRAIN, deadlineNanos);
     }
 
     /**
      * Stops the worker for good; the transfers it aborts from now on carry {@code reason}.
      *
-     * @param afterReset the engine was successfully reset and dropped what was in the ring, so
-     *                   the memory of those ops may be released; when false, whatever is still in
-     *                   the ring once the worker stops keeps its memory pinned for good (see
-     *                   {@link #abandonRing})
+     * @param ringDropped the engine was successfully reset and dropped what was in the ring, so
+     *                    the memory of those ops may be released; when false, whatever is still in
+     *                    the ring once the worker stops keeps its memory pinned for good (see
+     *                    {@link #abandonRing})
      */
-    void requestStop(boolean afterReset, String reason) {
+    void requestStop(boolean ringDropped, String reason) {
         if (reason != null) {
-            stopReason = Optional.of(reason); // before the command: the worker reads it while failing ops
+            stopReason = Optional.of(reason); // before the request: the worker reads it while failing ops
         }
-        if (afterReset) {
-            resetReason = Optional.empty(); // the dropped ops carry the stop reason
-            resetRule = RULE_ABORT_ALL;
-            resetGeneration = resetGeneration + 1;
+        if (ringDropped) {
+            publishReset(ResetRule.ABORT_ALL, Optional.empty()); // the dropped ops carry the stop reason
         }
-        command = CMD_STOP;
-        wake();
+        issue(Command.STOP, 0);
     }
 
-    int phase() {
-        return phase;
+    /**
+     * Supervisor: the worker is in the state {@code epoch} asked for (or beyond it), or it can no
+     * longer touch the channel at all (crashed, stopped).
+     */
+    boolean acknowledged(long epoch) {
+        WorkerState s = state;
+        return (long) ACKNOWLEDGED_EPOCH.getAcquire(this) >= epoch || s == WorkerState.CRASHED || s == WorkerState.STOPPED;
+    }
+
+    /** Supervisor: the engine was reset, so the fault that asked for it is resolved. Only while the worker is paused. */
+    void clearDeviceFault() {
+        deviceFault = null;
+    }
+
+    /** The first device error since the engine was last reset, or null; see the class comment. */
+    String deviceFault() {
+        return deviceFault;
+    }
+
+    /** Completions and enqueues that broke the channel contract, since the worker started. */
+    public long deviceErrors() {
+        return deviceErrors;
+    }
+
+    private long issue(Command command, long drainDeadlineNanos) {
+        long epoch = ++issuedEpoch;
+        REQUEST.setRelease(this, new Request(epoch, command, drainDeadlineNanos)); // after the notice and reasons
+        wake();
+        return epoch;
+    }
+
+    private void publishReset(ResetRule rule, Optional<String> reason) {
+        ResetNotice last = (ResetNotice) RESET_NOTICE.getAcquire(this);
+        RESET_NOTICE.setRelease(this, new ResetNotice(last.generation() + 1, rule, reason)); // before the request
+    }
+
+    private Request requestAcquire() {
+        return (Request) REQUEST.getAcquire(this);
+    }
+
+    /** Worker: it is in the state request {@code epoch} asked for; everything it did before is visible to the supervisor. */
+    private void acknowledgeRelease(long epoch) {
+        ACKNOWLEDGED_EPOCH.setRelease(this, epoch);
+    }
+
+    WorkerState state() {
+        return state;
     }
 
     boolean ringBusy() {
         return ringBusy;
     }
 
-    long oldestEnqueueNanos() {
-        return oldestEnqueueNanos;
+    /**
+     * Since when the oldest op in the ring could run: the later of its enqueue and the harvest
+     * that completed the op before it. Meaningful while {@link #ringBusy()}.
+     */
+    long progressSinceNanos() {
+        return progressSinceNanos;
     }
 
     long opTimeoutNanos() {

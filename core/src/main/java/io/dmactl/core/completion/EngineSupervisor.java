@@ -19,6 +19,10 @@ import java.util.function.LongSupplier;
  * to be given up without that (its reset fails, or a channel owner never pauses or stops), the
  * workers end those ops ABORTED but keep their buffers pinned and IOVA-mapped for good (see
  * {@code ChannelWorker.abandonRing}); ops still queued in software are ABORTED and released at once.
+ *
+ * <p>Every pause, drain and stop is a request with its own epoch that each worker acknowledges
+ * (see {@link WorkerControl}): the supervisor waits for the answer to the request it just made,
+ * never for a state a worker may still show from an earlier request.
  */
 public final class EngineSupervisor {
     private static final System.Logger LOG = System.getLogger(EngineSupervisor.class.getName());
@@ -101,6 +105,15 @@ public final class EngineSupervisor {
         return false;
     }
 
+    /** Completions and enqueues of this engine that broke the channel contract (see {@link ChannelWorker}). */
+    public long deviceErrors() {
+        long total = 0;
+        for (ChannelWorker w : workers) {
+            total += w.deviceErrors();
+        }
+        return total;
+    }
+
     /**
      * True when {@link #close} found a channel owner still running and therefore left the engine
      * open and its resources in place (see there).
@@ -111,8 +124,10 @@ public final class EngineSupervisor {
 
     /**
      * Watchdog check: retires the engine if a channel worker died; resets it if it reports a fatal
-     * condition (see {@link #recoverFromFatal}) or if a channel's oldest op has been with the engine
-     * longer than the op timeout.
+     * condition or a channel worker saw a device error (see {@link #recoverFromFatal}), or if a
+     * channel's oldest op made no progress for the op timeout (see {@link ChannelWorker}: measured
+     * from when it could run, the later of its enqueue and the completion before it, so work that
+     * merely waited behind other work never counts as hung).
      *
      * @return true if it reset or retired the engine
      */
@@ -130,18 +145,23 @@ public final class EngineSupervisor {
         if (unavailableReason != null || !anyHung()) {
             return false;
         }
-        return reset(ChannelWorker.RULE_TIMEOUT_OLDEST, true);
+        return reset(ResetRule.TIMEOUT_OLDEST, true,
+            engineName + " was reset: an op on it made no progress for the op timeout");
     }
 
     /**
      * Resets the engine: pauses every channel owner, calls {@link DmaEngine#reset()}, and resumes
-     * them; each fails the ops the engine dropped (ABORTED, or TIMEOUT for a hung oldest op under
-     * {@link ChannelWorker#RULE_TIMEOUT_OLDEST}). Ops not yet handed to the engine run afterwards.
+     * them; each fails the ops the engine dropped (ABORTED with {@code reason}, or TIMEOUT for a
+     * hung oldest op under {@link ResetRule#TIMEOUT_OLDEST}). Ops not yet handed to the engine run
+     * afterwards.
      *
-     * @param onlyIfHung re-check under the pause that an op really outlived its timeout
-     * @return true if the engine was reset
+     * @param onlyIfHung re-check under the pause that an op really made no progress for its timeout
+     * @param reason     given to the ops the reset drops as their ABORTED reason
+     * @return true if the engine was reset; false if it is closed or retired, a channel owner did
+     *         not pause within the control timeout (nothing was reset), the reset failed (the
+     *         engine is retired), or {@code onlyIfHung} and nothing was hung
      */
-    public boolean reset(int rule, boolean onlyIfHung) {
+    public boolean reset(ResetRule rule, boolean onlyIfHung, String reason) {
         control.lock();
         try {
             if (closed || unavailableReason != null) {
@@ -163,7 +183,7 @@ public final class EngineSupervisor {
                 return false;
             }
             resetCount = resetCount + 1;
-            resumeAll(true, rule, null);
+            resumeAll(true, rule, reason);
             return true;
         } finally {
             control.unlock();
@@ -195,10 +215,11 @@ public final class EngineSupervisor {
                 unavailableReason = "closed";
             }
             long deadline = clock.getAsLong() + graceNanos;
-            for (ChannelWorker w : workers) {
-                w.requestDrain(deadline);
+            long[] epochs = new long[workers.size()];
+            for (int i = 0; i < epochs.length; i++) {
+                epochs[i] = workers.get(i).requestDrain(deadline);
             }
-            boolean drained = awaitPhase(ChannelWorker.PHASE_DRAINED, graceNanos + controlTimeoutNanos);
+            boolean drained = awaitAcknowledged(epochs, graceNanos + controlTimeoutNanos);
             boolean ringWork = !drained;
             for (ChannelWorker w : workers) {
                 ringWork |= w.ringBusy();
@@ -266,7 +287,9 @@ public final class EngineSupervisor {
     }
 
     /**
-     * The engine reports a fatal condition: handled like a hung engine. Every owner pauses, the
+     * The engine reports a fatal condition, or a channel worker saw a device error (a completion
+     * for a ticket that is not outstanding, an enqueue against the ticket contract): handled like
+     * a hung engine. Every owner pauses, the
      * engine resets, the ops it dropped end ABORTED with the condition as their reason, and the
      * owners resume, so the engine serves again. It is retired instead if the owners cannot be
      * paused, the reset fails (then the ring's memory stays pinned), or the condition is still
@@ -293,6 +316,9 @@ public final class EngineSupervisor {
                 return true;
             }
             resetCount = resetCount + 1;
+            for (ChannelWorker w : workers) {
+                w.clearDeviceFault(); // paused, and the engine was just reset: the fault that asked for it is gone
+            }
             String remaining = probeFatal();
             if (remaining != null) {
                 LOG.log(System.Logger.Level.ERROR, engineName + ": the fatal condition survived the reset; the engine is retired: "
@@ -300,7 +326,7 @@ public final class EngineSupervisor {
                 stopForGood(remaining, true);
                 return true;
             }
-            resumeAll(true, ChannelWorker.RULE_ABORT_ALL, engineName + " was reset after a fatal condition: " + condition);
+            resumeAll(true, ResetRule.ABORT_ALL, engineName + " was reset after a fatal condition: " + condition);
             return true;
         } finally {
             control.unlock();
@@ -321,9 +347,10 @@ public final class EngineSupervisor {
     }
 
     /**
-     * Asks the engine for a fatal condition, unless it is closed, retired, or busy with a control
-     * operation (then the next tick asks): never concurrently with {@link DmaEngine#close()}. A
-     * throwing probe counts as fatal: the engine can no longer tell whether its device is sane.
+     * A device error a channel worker saw, else the engine's fatal condition, unless the engine is
+     * closed, retired, or busy with a control operation (then the next tick asks): never
+     * concurrently with {@link DmaEngine#close()}. A throwing probe counts as fatal: the engine
+     * can no longer tell whether its device is sane.
      */
     private String fatalCondition() {
         if (unavailableReason != null || !control.tryLock()) {
@@ -332,6 +359,12 @@ public final class EngineSupervisor {
         try {
             if (closed || unavailableReason != null) {
                 return null;
+            }
+            for (ChannelWorker w : workers) {
+                String fault = w.deviceFault();
+                if (fault != null) {
+                    return fault;
+                }
             }
             return probeFatal();
         } finally {
@@ -348,23 +381,24 @@ public final class EngineSupervisor {
         }
     }
 
+    /** A channel's oldest op made no progress for the op timeout (see {@link ChannelWorker#progressSinceNanos()}). */
     private boolean anyHung() {
         long now = clock.getAsLong();
         for (ChannelWorker w : workers) {
-            if (w.ringBusy() && now - w.oldestEnqueueNanos() >= w.opTimeoutNanos()) {
+            if (w.ringBusy() && now - w.progressSinceNanos() >= w.opTimeoutNanos()) {
                 return true;
             }
         }
         return false;
     }
 
+    /** Under the control lock: one new pause request per worker, and waits for each to acknowledge its own. */
     private boolean pauseAll() {
-        for (ChannelWorker w : workers) {
-            if (w.phase() != ChannelWorker.PHASE_PAUSED) {
-                w.requestPause();
-            }
+        long[] epochs = new long[workers.size()];
+        for (int i = 0; i < epochs.length; i++) {
+            epochs[i] = workers.get(i).requestPause();
         }
-        boolean paused = awaitPhase(ChannelWorker.PHASE_PAUSED, controlTimeoutNanos);
+        boolean paused = awaitAcknowledged(epochs, controlTimeoutNanos);
         if (!paused) {
             LOG.log(System.Logger.Level.ERROR, engineName + ": a channel owner did not pause within "
                 + controlTimeoutNanos / 1_000_000 + " ms; not resetting");
@@ -372,7 +406,7 @@ public final class EngineSupervisor {
         return paused;
     }
 
-    private void resumeAll(boolean afterReset, int rule, String reason) {
+    private void resumeAll(boolean afterReset, ResetRule rule, String reason) {
         for (ChannelWorker w : workers) {
             if (w.crash() == null) {
                 w.resume(afterReset, rule, reason);
@@ -380,14 +414,21 @@ public final class EngineSupervisor {
         }
     }
 
-    private boolean awaitPhase(int phase, long timeoutNanos) {
+    /** Waits until worker i acknowledged {@code epochs[i]} (or crashed or stopped), for every i. */
+    private boolean awaitAcknowledged(long[] epochs, long timeoutNanos) {
         long deadline = clock.getAsLong() + timeoutNanos;
-        for (ChannelWorker w : workers) {
-            while (w.phase() != phase && w.phase() != ChannelWorker.PHASE_STOPPED && w.crash() == null) {
+        for (int i = 0; i < epochs.length; i++) {
+            ChannelWorker w = workers.get(i);
+            int spins = 0;
+            while (!w.acknowledged(epochs[i])) {
                 if (clock.getAsLong() - deadline >= 0) {
                     return false;
                 }
-                LockSupport.parkNanos(100_000L);
+                if (++spins < 64) {
+                    Thread.onSpinWait(); // a running worker answers within one round
+                } else {
+                    LockSupport.parkNanos(20_000L);
+                }
             }
         }
         return true;

@@ -117,7 +117,7 @@ class EngineSupervisorCloseTest {
             assertTrue(SimpleWait.until(() -> engine.channel.enqueued.get() == 4), "the ring never filled");
             PinnedOp queued = submitOne(worker); // the ring holds 4: this one stays with the worker
 
-            assertFalse(supervisor.reset(ChannelWorker.RULE_ABORT_ALL, false));
+            assertFalse(supervisor.reset(ResetRule.ABORT_ALL, false, "test reset"));
 
             assertTrue(supervisor.unavailableReason().contains("reset failed"), supervisor.unavailableReason());
             for (PinnedOp op : inRing) {

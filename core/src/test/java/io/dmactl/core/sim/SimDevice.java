@@ -38,9 +38,17 @@ final class SimDevice implements Runnable {
     private final int[] order;
     private final Thread thread;
     private volatile boolean stop;
-    private volatile boolean haltRequested;
-    private volatile boolean halted;
-    private volatile long resumeAt;
+    /** Driver to device: the latest halt/run request. Device to driver: the epoch of the last halt obeyed. */
+    private volatile Control request = Control.INITIAL;
+    private volatile long haltedEpoch;
+    /** Device thread only: the request acted upon. Driver only (engine lock): the last epoch issued. */
+    private Control applied = Control.INITIAL;
+    private long issuedEpoch;
+
+    /** A halt is acknowledged by its own epoch, never by an earlier halt's state; a run carries the restart ticket. */
+    private record Control(long epoch, boolean halt, long head) {
+        static final Control INITIAL = new Control(0, false, 0);
+    }
 
     SimDevice(String name, SimConfig config, SimControl control, FakeIommuDomain domain, MemorySegment sram,
               MemorySegment sq, MemorySegment cq, MemorySegment registers, SimInterrupt interrupt) {
@@ -73,14 +81,18 @@ final class SimDevice implements Runnable {
         long head = 0;
         long cqTail = 0;
         while (!stop) {
-            if (haltRequested) {
-                halted = true;
-                while (haltRequested && !stop) {
-                    LockSupport.parkNanos(this, 1_000_000L);
+            Control c = request;
+            if (c != applied) {
+                applied = c;
+                if (c.halt()) {
+                    haltedEpoch = c.epoch(); // volatile: every completion posted so far is visible first
+                    while (request == c && !stop) {
+                        LockSupport.parkNanos(this, 1_000_000L);
+                    }
+                } else {
+                    head = c.head();
+                    cqTail = 0;
                 }
-                head = resumeAt;
-                cqTail = 0;
-                halted = false;
                 continue;
             }
             if (control.hold || control.hung) {
@@ -90,7 +102,7 @@ final class SimDevice implements Runnable {
             long doorbell = (long) LONG.getAcquire(registers, REG_DOORBELL);
             if (doorbell == head) {
                 INT.setVolatile(registers, REG_SLEEPING, 1);
-                if ((long) LONG.getVolatile(registers, REG_DOORBELL) == head && !haltRequested && !stop) {
+                if ((long) LONG.getVolatile(registers, REG_DOORBELL) == head && request == applied && !stop) {
                     LockSupport.parkNanos(this, 2_000_000L);
                 }
                 INT.setVolatile(registers, REG_SLEEPING, 0);
@@ -111,12 +123,12 @@ final class SimDevice implements Runnable {
             for (int k = 0; k < n; k++) {
                 if (decrementIfPositive(control.hangNext)) {
                     control.hung = true;
-                    while (!haltRequested && !stop) {
+                    while (request == applied && !stop) {
                         LockSupport.parkNanos(this, 1_000_000L); // hung: only a reset gets us out
                     }
                     break;
                 }
-                if (haltRequested) {
+                if (request != applied) {
                     break;
                 }
                 long delay = control.delayNanosPerOp;
@@ -219,10 +231,11 @@ final class SimDevice implements Runnable {
     }
 
     void halt() {
-        haltRequested = true;
+        long epoch = ++issuedEpoch;
+        request = new Control(epoch, true, 0);
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!halted && thread.isAlive()) {
+        while (haltedEpoch < epoch && thread.isAlive()) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException(thread.getName() + " did not halt");
             }
@@ -231,8 +244,7 @@ final class SimDevice implements Runnable {
     }
 
     void resume(long head) {
-        resumeAt = head;
-        haltRequested = false;
+        request = new Control(++issuedEpoch, false, head);
         LockSupport.unpark(thread);
     }
 

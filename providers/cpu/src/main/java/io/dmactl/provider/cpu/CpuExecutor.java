@@ -4,6 +4,7 @@ import io.dmactl.core.spi.OpStatus;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
@@ -53,10 +54,43 @@ final class CpuExecutor implements Runnable {
     private long idleSinceNanos;
     private int idleYields;
 
+    /** Executor thread only: the last control request acted upon. */
+    private Control applied = Control.INITIAL;
+    /** Engine thread only (under the engine's lock): the epoch of the last request made. */
+    private long issuedEpoch;
+
     private volatile boolean stopRequested;
-    private volatile boolean haltRequested;
-    private volatile boolean halted;
-    private volatile long resumeAt;
+    /** Engine to executor: the latest control request (CONTROL_REQUEST: release store, acquire load). */
+    @SuppressWarnings("unused")
+    private volatile Control control = Control.INITIAL;
+    /** Executor to engine: the epoch of the last HALT it obeyed (HALTED_EPOCH: release store, acquire load). */
+    @SuppressWarnings("unused")
+    private volatile long haltedEpoch;
+
+    private static final VarHandle CONTROL_REQUEST;
+    private static final VarHandle HALTED_EPOCH;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CONTROL_REQUEST = lookup.findVarHandle(CpuExecutor.class, "control", Control.class);
+            HALTED_EPOCH = lookup.findVarHandle(CpuExecutor.class, "haltedEpoch", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** What the engine asks of the executor. */
+    private enum Command { RUN, HALT }
+
+    /**
+     * One request from the engine's control path, acknowledged by epoch: a HALT is answered by
+     * {@link #haltedEpoch} reaching its epoch, so a halt never returns on the strength of an
+     * earlier one; a RUN carries the ticket to restart from.
+     */
+    private record Control(long epoch, Command command, long head) {
+        static final Control INITIAL = new Control(0, Command.RUN, 0);
+    }
 
     CpuExecutor(String name, MemorySegment all, MemorySegment ring, MemorySegment status, MemorySegment registers,
                 int capacity, SoftInterrupt interrupt) {
@@ -78,13 +112,18 @@ final class CpuExecutor implements Runnable {
     public void run() {
         long head = 0;
         while (!stopRequested) {
-            if (haltRequested) {
-                halted = true;
-                while (haltRequested && !stopRequested) {
-                    LockSupport.parkNanos(this, PARK_NANOS);
+            Control c = controlAcquire();
+            if (c != applied) {
+                applied = c;
+                if (c.command() == Command.HALT) {
+                    // Release: every store of the ops executed so far happens-before halt() returns.
+                    HALTED_EPOCH.setRelease(this, c.epoch());
+                    while (controlAcquire() == c && !stopRequested) {
+                        LockSupport.parkNanos(this, PARK_NANOS);
+                    }
+                } else {
+                    head = c.head(); // RUN after a halt: restart where the engine's reset put the ring
                 }
-                head = resumeAt;
-                halted = false;
                 continue;
             }
             // Acquire: descriptor bodies written before the producer's release store are visible.
@@ -94,7 +133,7 @@ final class CpuExecutor implements Runnable {
                 continue;
             }
             idleRounds = 0;
-            while (head != doorbell && !haltRequested) {
+            while (head != doorbell && controlAcquire() == c) {
                 execute(head);
                 head++;
                 // Release: the status store above happens-before the owner's acquire of COMPLETED.
@@ -165,7 +204,7 @@ final class CpuExecutor implements Runnable {
         }
         INT.setVolatile(registers, REG_SLEEPING, 1);
         // Re-check after announcing sleep: pairs with submit()'s doorbell store + full fence + SLEEPING load.
-        if ((long) LONG.getVolatile(registers, REG_DOORBELL) == head && !haltRequested && !stopRequested) {
+        if ((long) LONG.getVolatile(registers, REG_DOORBELL) == head && controlAcquire() == applied && !stopRequested) {
             LockSupport.parkNanos(this, PARK_NANOS);
         }
         INT.setVolatile(registers, REG_SLEEPING, 0);
@@ -175,12 +214,16 @@ final class CpuExecutor implements Runnable {
         LockSupport.unpark(thread);
     }
 
-    /** Stops fetching after the op in progress; returns once the executor is idle. */
+    /**
+     * Stops fetching after the op in progress; returns once the executor obeyed this very request
+     * and is idle. Engine control path only (serialised by the engine).
+     */
     void halt() {
-        haltRequested = true;
+        long epoch = ++issuedEpoch;
+        CONTROL_REQUEST.setRelease(this, new Control(epoch, Command.HALT, 0));
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + HALT_TIMEOUT_NANOS;
-        while (!halted && thread.isAlive()) {
+        while ((long) HALTED_EPOCH.getAcquire(this) < epoch && thread.isAlive()) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException(thread.getName() + " did not halt within "
                     + HALT_TIMEOUT_NANOS / 1_000_000 + " ms");
@@ -189,11 +232,14 @@ final class CpuExecutor implements Runnable {
         }
     }
 
-    /** Restarts fetching at ticket {@code head}. */
+    /** After {@link #halt()}: restarts fetching at ticket {@code head}. */
     void resume(long head) {
-        resumeAt = head;
-        haltRequested = false;
+        CONTROL_REQUEST.setRelease(this, new Control(++issuedEpoch, Command.RUN, head)); // the ring was reset before this
         LockSupport.unpark(thread);
+    }
+
+    private Control controlAcquire() {
+        return (Control) CONTROL_REQUEST.getAcquire(this);
     }
 
     /**
