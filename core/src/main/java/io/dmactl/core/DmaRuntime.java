@@ -720,7 +720,14 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             return this;
         }
 
-        /** How long an op may stay with an engine before the watchdog resets it (default 5 s). */
+        /**
+         * How long an engine may hold work without making progress before the watchdog resets it
+         * (default 5 s): a channel's oldest op times out when it has not completed this long after
+         * the engine could start it, that is after the later of its enqueue and the channel's last
+         * completion. An engine that is merely busy (far more work queued than it finishes within
+         * the timeout) keeps completing ops and is never reset; one that completes nothing for the
+         * timeout while it holds work is: the oldest op ends TIMEOUT, the others it dropped ABORTED.
+         */
         public Builder opTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("opTimeout " + timeout + " must be positive");

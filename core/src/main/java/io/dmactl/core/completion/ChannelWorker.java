@@ -34,10 +34,11 @@ import java.util.function.LongSupplier;
  * that it applies exactly once. Everything else is owned by the worker thread alone.
  *
  * <p><b>Progress, not age.</b> The watchdog asks {@link #progressSinceNanos()}: since when the
- * oldest op in the ring could run, which is the later of its enqueue and the last harvest that
- * completed something before it became the oldest. A healthy engine that is merely busy keeps
- * moving that time forward, so queued work never times out for having waited; an engine that
- * completes nothing for the op timeout while it holds work is hung.
+ * oldest op in the ring could run, which is the later of its enqueue and the channel's last
+ * completion (as harvested). A healthy engine that is merely busy keeps moving that time forward,
+ * so work never times out for having waited behind other work; a channel that completes nothing
+ * for the op timeout while it holds work is hung. (On an engine that completes out of order, an
+ * op it lost is therefore detected once the channel's other work stops completing, not before.)
  *
  * <p><b>The device is not trusted.</b> A completion whose ticket matches nothing outstanding, or
  * an enqueue that breaks the ticket contract (a ticket out of sequence or already outstanding, a
@@ -98,6 +99,9 @@ public final class ChannelWorker implements Runnable {
     private final TransferInbox inbox = new TransferInbox();
     private final LongSupplier clock;
     private PendingTransfer stalled;
+    /** The clock as read once in this round (feed or harvest, whichever needed it first); 0 = not read yet. */
+    private long roundNanos;
+    private boolean roundClockRead;
     private long nextTicket;
     private boolean ticketsKnown;
     private long oldestTicket;
@@ -253,6 +257,7 @@ public final class ChannelWorker implements Runnable {
                         }
                     }
                 }
+                roundClockRead = false;
                 int moved = feed();
                 int done = harvest();
                 publishProgress();
@@ -289,8 +294,6 @@ public final class ChannelWorker implements Runnable {
         if (feedBlocked) {
             return 0; // a device error: the engine is reset before it gets more work
         }
-        long now = 0;
-        boolean clockRead = false;
         while (true) {
             if (stalled == null) {
                 stalled = inbox.poll();
@@ -298,11 +301,7 @@ public final class ChannelWorker implements Runnable {
                     break;
                 }
             }
-            if (!clockRead) {
-                now = clock.getAsLong(); // one clock read per round, not per op
-                clockRead = true;
-            }
-            if (!enqueueChunks(stalled, now)) {
+            if (!enqueueChunks(stalled, roundClock())) {
                 break; // ring full: harvest first
             }
             stalled = stalled.batchNext;
@@ -375,6 +374,7 @@ public final class ChannelWorker implements Runnable {
             return 0;
         }
         int n = channel.poll(completions);
+        int matched = 0;
         for (int i = 0; i < n; i++) {
             long ticket = completions.ticket(i);
             PendingTransfer t = inFlight.remove(ticket);
@@ -384,20 +384,29 @@ public final class ChannelWorker implements Runnable {
                 continue;
             }
             inRing--;
+            matched++;
             chunkDone(t, completions.status(i), completions.deviceCode(i));
         }
-        if (n > 0 && inRing > 0) {
-            long before = oldestTicket;
+        if (matched > 0 && inRing > 0) {
             while (oldestTicket < nextTicket && !inFlight.contains(oldestTicket)) {
                 oldestTicket++; // amortised: each ticket is passed once
             }
-            if (oldestTicket != before) {
-                // The op before it completed just now: the new oldest op could run from here at the
-                // earliest. Measured by this harvest, so a late harvest only gives it more time.
-                oldestSinceNanos = Math.max(inFlight.enqueueNanos(oldestTicket), clock.getAsLong());
-            }
+            // The channel completed something just now: the engine is making progress, and the oldest
+            // op could not have started before the op it waited behind completed. So its timeout runs
+            // from the later of its enqueue and this completion (as harvested: a late harvest only
+            // gives it more time). With nothing completing, the time stays put and the watchdog fires.
+            oldestSinceNanos = Math.max(inFlight.enqueueNanos(oldestTicket), roundClock());
         }
         return n;
+    }
+
+    /** The clock, read at most once per round. */
+    private long roundClock() {
+        if (!roundClockRead) {
+            roundNanos = clock.getAsLong();
+            roundClockRead = true;
+        }
+        return roundNanos;
     }
 
     /**
@@ -779,8 +788,8 @@ public final class ChannelWorker implements Runnable {
     }
 
     /**
-     * Since when the oldest op in the ring could run: the later of its enqueue and the harvest
-     * that completed the op before it. Meaningful while {@link #ringBusy()}.
+     * Since when the oldest op in the ring could run: the later of its enqueue and the channel's
+     * last completion. Meaningful while {@link #ringBusy()}.
      */
     long progressSinceNanos() {
         return progressSinceNanos;

@@ -126,8 +126,8 @@ public final class EngineSupervisor {
      * Watchdog check: retires the engine if a channel worker died; resets it if it reports a fatal
      * condition or a channel worker saw a device error (see {@link #recoverFromFatal}), or if a
      * channel's oldest op made no progress for the op timeout (see {@link ChannelWorker}: measured
-     * from when it could run, the later of its enqueue and the completion before it, so work that
-     * merely waited behind other work never counts as hung).
+     * from when it could run, the later of its enqueue and the channel's last completion, so work
+     * that merely waited behind other work never counts as hung).
      *
      * @return true if it reset or retired the engine
      */

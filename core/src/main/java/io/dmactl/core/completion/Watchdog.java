@@ -6,11 +6,14 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One daemon thread per runtime that looks at every engine a few times per op timeout: an engine
- * whose oldest op has been outstanding longer than the timeout is reset (that op fails with
- * TIMEOUT, the others it dropped with ABORTED); an engine that reports a fatal device condition
- * ({@code DmaEngine.fatalCondition}) is reset the same way (its dropped ops end ABORTED with the
- * condition as reason) and retired only if the reset fails or the condition outlives it; an
- * engine whose channel worker died is retired.
+ * with a channel that made no progress for the timeout while it held work is reset: its oldest
+ * op, counted from when it could run (the later of its enqueue and the channel's last completion,
+ * so an op that only waited behind other work never times out), fails with TIMEOUT, the others
+ * it dropped with ABORTED. An engine that reports a fatal device condition
+ * ({@code DmaEngine.fatalCondition}), or on which a channel worker saw a device error (a
+ * completion for a ticket that was not outstanding, ...), is reset the same way (its dropped ops
+ * end ABORTED with the condition as reason) and retired only if the reset fails or the engine's
+ * condition outlives it; an engine whose channel worker died is retired.
  */
 public final class Watchdog implements AutoCloseable {
     private final List<EngineSupervisor> engines = new CopyOnWriteArrayList<>();

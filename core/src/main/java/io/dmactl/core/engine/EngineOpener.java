@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * Opens one engine for the runtime: builds its context, lets the provider open it, checks it
  * against its capabilities once, and starts one channel worker per channel.
  *
- * @param opTimeoutNanos   how long an op may stay with the engine before the watchdog resets it
+ * @param opTimeoutNanos   how long an engine may hold work without completing any before the watchdog resets it
  * @param deliveryExecutor where completion callbacks run (null: on the channel workers)
  */
 public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, String> options,
