@@ -354,7 +354,7 @@ public final class ChannelWorker implements Runnable {
         boolean inSequence = !ticketsKnown || ticket == nextTicket;
         if (!inSequence || !inFlight.put(ticket, t, now)) {
             untracked = t; // at most one: feeding stops here until the reset
-            deviceError("the engine accepted ticket " + ticket + (inSequence ? "" : ", expected " + nextTicket) + " with "
+            deviceError("the engine accepted ticket " + ticket + (inSequence ? "" : " (expected " + nextTicket + ")") + " with "
                 + inRing + " ops outstanding in a ring of " + channel.capacity()
                 + (inSequence ? " (a full ring or a duplicate ticket)" : ""));
             return false;
@@ -603,6 +603,7 @@ public final class ChannelWorker implements Runnable {
         droppedReason = Optional.empty();
         unsubmitted = 0;
         feedBlocked = false; // the engine was reset: its ring starts clean
+        ticketsKnown = false; // after a device error the sequence we expected may be off: the engine's next ticket starts it again
         publishProgress();
     }
 

@@ -31,6 +31,9 @@ public final class SimControl {
     /** Device code reported with injected DEVICE_ERRORs. */
     public volatile int errorCode = 0x42;
 
+    /** Completions the device posts on its own, never asked for (see {@link #postCompletion}). */
+    final java.util.concurrent.ConcurrentLinkedQueue<long[]> unaskedCompletions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     final AtomicInteger failNext = new AtomicInteger();
     final AtomicInteger faultNext = new AtomicInteger();
     final AtomicInteger hangNext = new AtomicInteger();
@@ -54,6 +57,18 @@ public final class SimControl {
     /** The next op fetched never completes, and the device stops, until the engine is reset. */
     public void hangNext() {
         hangNext.incrementAndGet();
+    }
+
+    /**
+     * A lying device: the next time a channel's device thread looks (even while {@link #hold}),
+     * it posts completion entries for these tickets with {@code status}, all published by one
+     * tail update, whether or not the tickets were ever submitted. Touches no memory.
+     */
+    public void postCompletion(int status, long... tickets) {
+        long[] entry = new long[tickets.length + 1];
+        entry[0] = status;
+        System.arraycopy(tickets, 0, entry, 1, tickets.length);
+        unaskedCompletions.add(entry);
     }
 
     /** Ops fetched from the rings so far. */

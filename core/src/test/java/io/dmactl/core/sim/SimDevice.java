@@ -95,6 +95,19 @@ final class SimDevice implements Runnable {
                 }
                 continue;
             }
+            long[] unasked = control.unaskedCompletions.poll();
+            if (unasked != null) {
+                for (int i = 1; i < unasked.length; i++) {
+                    long at = (cqTail & mask) * CQE_BYTES;
+                    cq.set(ValueLayout.JAVA_LONG, at + CQE_TICKET, unasked[i]);
+                    cq.set(ValueLayout.JAVA_INT, at + CQE_STATUS, (int) unasked[0]);
+                    cq.set(ValueLayout.JAVA_INT, at + CQE_CODE, 0);
+                    cqTail++;
+                }
+                LONG.setRelease(registers, REG_CQ_TAIL, cqTail); // entries before the tail
+                interrupt.raise();
+                continue;
+            }
             if (control.hold || control.hung) {
                 LockSupport.parkNanos(this, 100_000L);
                 continue;
