@@ -237,6 +237,7 @@ public final class ChannelWorker implements Runnable {
         state = WorkerState.RUNNING;
         try {
             while (true) {
+                roundClockRead = false;
                 Request r = requestAcquire();
                 applyResetIfAny(); // after reading the request: the supervisor publishes a reset before the request
                 if (r.epoch() != handledEpoch) {
@@ -257,7 +258,6 @@ public final class ChannelWorker implements Runnable {
                         }
                     }
                 }
-                roundClockRead = false;
                 int moved = feed();
                 int done = harvest();
                 publishProgress();
@@ -543,6 +543,10 @@ public final class ChannelWorker implements Runnable {
 
     /** Out of the channel until the supervisor's next request; {@code r} is acknowledged once we are. */
     private void pauseHere(Request r) {
+        // What the engine completed before the pause ends as it did, and counts as progress for the
+        // supervisor's hang re-check: a worker that was slow to harvest never gets its engine reset.
+        harvest();
+        publishProgress();
         state = WorkerState.PAUSED;
         acknowledgeRelease(r.epoch()); // after the last channel call of this thread: the supervisor may reset now
         while (requestAcquire() == r) {

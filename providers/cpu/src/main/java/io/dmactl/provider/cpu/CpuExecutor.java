@@ -41,6 +41,30 @@ final class CpuExecutor implements Runnable {
     private static final long HALT_TIMEOUT_NANOS = 30_000_000_000L;
     private static final long STOP_REPORT_MILLIS = 5_000L;
     private static final System.Logger LOG = System.getLogger(CpuExecutor.class.getName());
+    private static final VarHandle CONTROL_REQUEST;
+    private static final VarHandle HALTED_EPOCH;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CONTROL_REQUEST = lookup.findVarHandle(CpuExecutor.class, "control", Control.class);
+            HALTED_EPOCH = lookup.findVarHandle(CpuExecutor.class, "haltedEpoch", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** What the engine asks of the executor. */
+    private enum Command { RUN, HALT }
+
+    /**
+     * One request from the engine's control path, acknowledged by epoch: a HALT is answered by
+     * {@link #haltedEpoch} reaching its epoch, so a halt never returns on the strength of an
+     * earlier one; a RUN carries the ticket to restart from.
+     */
+    private record Control(long epoch, Command command, long head) {
+        static final Control INITIAL = new Control(0, Command.RUN, 0);
+    }
 
     private final MemorySegment all;
     private final MemorySegment ring;
@@ -66,31 +90,6 @@ final class CpuExecutor implements Runnable {
     /** Executor to engine: the epoch of the last HALT it obeyed (HALTED_EPOCH: release store, acquire load). */
     @SuppressWarnings("unused")
     private volatile long haltedEpoch;
-
-    private static final VarHandle CONTROL_REQUEST;
-    private static final VarHandle HALTED_EPOCH;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            CONTROL_REQUEST = lookup.findVarHandle(CpuExecutor.class, "control", Control.class);
-            HALTED_EPOCH = lookup.findVarHandle(CpuExecutor.class, "haltedEpoch", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** What the engine asks of the executor. */
-    private enum Command { RUN, HALT }
-
-    /**
-     * One request from the engine's control path, acknowledged by epoch: a HALT is answered by
-     * {@link #haltedEpoch} reaching its epoch, so a halt never returns on the strength of an
-     * earlier one; a RUN carries the ticket to restart from.
-     */
-    private record Control(long epoch, Command command, long head) {
-        static final Control INITIAL = new Control(0, Command.RUN, 0);
-    }
 
     CpuExecutor(String name, MemorySegment all, MemorySegment ring, MemorySegment status, MemorySegment registers,
                 int capacity, SoftInterrupt interrupt) {
