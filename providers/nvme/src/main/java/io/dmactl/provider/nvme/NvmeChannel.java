@@ -20,8 +20,8 @@ import static io.dmactl.provider.nvme.SubmissionEntry.U64;
  * One I/O queue pair: the fast path.
  *
  * <pre>
- *   enqueue: take a free command id (cid), tracker[cid] = ticket, write the SQE (and the PRP
- *            list or Copy ranges into cid's own page); no doorbell
+ *   enqueue: take a free tracker (cid), tracker[cid] = ticket, write the SQE with opaque stores
+ *            (and the PRP list or Copy ranges into cid's own page); no doorbell
  *   submit:  release-store the SQ tail doorbell once, up to the first fence still waiting
  *   poll:    acquire-load each CQE's phase+cid dword, report tracker[cid], free cid; one CQ head
  *            doorbell for the whole poll
@@ -45,7 +45,8 @@ final class NvmeChannel implements DmaChannel {
     private final MmioRegisters doorbells;
     private final long sqTailDoorbell;
     private final long cqHeadDoorbell;
-    private final MemorySegment sq;
+    /** The SQ, host memory or CMB, written like device memory (see {@link SubmissionEntry}). */
+    private final MmioRegisters sq;
     private final MemorySegment cq;
     private final MemorySegment slotPages;
     private final long slotPagesIova;
@@ -111,7 +112,7 @@ final class NvmeChannel implements DmaChannel {
         this.doorbells = doorbells;
         this.sqTailDoorbell = NvmeRegisters.sqTailDoorbell(qid, doorbellStride);
         this.cqHeadDoorbell = NvmeRegisters.cqHeadDoorbell(qid, doorbellStride);
-        this.sq = memory.submissionQueue();
+        this.sq = new MmioRegisters(memory.submissionQueue(), "nvme I/O SQ " + qid, doorbells.pollPauseNanos());
         this.cq = memory.completionQueue();
         this.slotPages = memory.slotPages();
         this.slotPagesIova = memory.slotPagesIova();
