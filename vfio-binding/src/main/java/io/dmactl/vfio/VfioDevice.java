@@ -8,6 +8,7 @@ import io.dmactl.vfio.ffi.vfio_region_info;
 import io.dmactl.vfio.ffi.vfio_region_info_cap_sparse_mmap;
 import io.dmactl.vfio.ffi.vfio_region_info_cap_type;
 import io.dmactl.vfio.ffi.vfio_region_sparse_mmap_area;
+import io.dmactl.vfio.pci.MemoryOrdering;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -49,6 +50,7 @@ public final class VfioDevice implements AutoCloseable {
     // PCI Local Bus Spec 3.0, section 6.2.2: Command register at 0x04, Bus Master Enable is bit 2.
     private static final int PCI_COMMAND = 0x04;
     private static final int PCI_COMMAND_BUS_MASTER = 1 << 2;
+    private static final String OS_ARCH = System.getProperty("os.arch");
 
     private final VfioGroup group;
     private final String pciAddress;
@@ -203,10 +205,20 @@ public final class VfioDevice implements AutoCloseable {
      * until the device is closed; closing unmaps it. Access it with explicit ordering (VarHandle
      * fences / acquire-release), as for any device memory.
      *
-     * @throws IllegalArgumentException if {@code index} is out of range
-     * @throws VfioException            if the region is empty or not mappable (e.g. an I/O-port BAR)
+     * <p>Device memory is mapped on x86-64 only: the orderings the drivers rely on are proven
+     * there ({@link MemoryOrdering}); this is the one place that checks.
+     *
+     * @throws IllegalArgumentException      if {@code index} is out of range
+     * @throws VfioException                 if the region is empty or not mappable (e.g. an I/O-port BAR)
+     * @throws UnsupportedOperationException on any architecture but x86-64, before anything is asked of the kernel
      */
-    public synchronized MemorySegment mapRegion(int index) {
+    public MemorySegment mapRegion(int index) {
+        return mapRegion(index, OS_ARCH);
+    }
+
+    /** {@link #mapRegion(int)} as if the JVM ran on {@code osArch}: lets tests check the refusal. */
+    synchronized MemorySegment mapRegion(int index, String osArch) {
+        MemoryOrdering.requireSupported(osArch, subject + " region " + index);
         checkOpen();
         MemorySegment existing = mappedRegions.get(index);
         if (existing != null) {

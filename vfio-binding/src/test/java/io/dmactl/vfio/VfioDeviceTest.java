@@ -75,6 +75,21 @@ class VfioDeviceTest {
     }
 
     @Test
+    void mappingDeviceMemoryIsRefusedOffX86BeforeTheKernelIsAsked() {
+        for (String arch : new String[] {"aarch64", "riscv64", "ppc64le", "x86", "s390x"}) {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> device.mapRegion(VfioDevice.BAR0_REGION, arch), arch);
+            assertTrue(e.getMessage().startsWith("device " + ADDRESS + " region 0: refused on " + arch + "."), e.getMessage());
+            assertTrue(e.getMessage().contains("x86-64") && e.getMessage().contains("barriers"), e.getMessage());
+        }
+        for (String arch : new String[] {"amd64", "x86_64"}) {
+            NativeCallException e = assertThrows(NativeCallException.class, () -> device.mapRegion(VfioDevice.BAR0_REGION, arch),
+                    arch + ": allowed, so the region query reaches the kernel");
+            assertEquals("ENOTTY", e.errnoName());
+        }
+    }
+
+    @Test
     void regionInfoAfterCloseIsRefusedNamingTheDevice() {
         device.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> device.regionInfo(0));

@@ -27,12 +27,25 @@ import java.util.concurrent.locks.LockSupport;
  *       register that hands work to the device: a doorbell, a "start" bit. Every store the
  *       program made before it (queue entries, descriptors, the data in DMA buffers, other
  *       registers) is visible before the device can see this one, so the device never reads a
- *       half-written command. This is written down rather than left to x86's store ordering.</li>
+ *       half-written command.</li>
  *   <li><b>Acquire reads</b> ({@link #read32Acquire}, {@link #read64Acquire}, and every read
  *       inside the {@code await} methods) are for status the device updates after it has
  *       written memory: no later load (a completion entry, data the device wrote) moves above
  *       the read, so once the status says "done" what follows sees the device's data.</li>
  * </ul>
+ *
+ * <h2>Where the contract holds</h2>
+ * On x86-64, and only there: the register block is a BAR that VFIO maps uncached (UC) and DMA
+ * memory is write-back (WB). The Intel SDM, Volume 3A, section "Memory Ordering" (subsection
+ * "Memory Ordering in P6 and More Recent Processor Families") keeps stores in program order with
+ * other stores and loads with other loads, and section "Methods of Caching Available" keeps UC
+ * accesses in program order; so a WB store to a queue entry is visible before a later UC doorbell
+ * store, and a UC status load comes before later loads of DMA memory. Java's release and acquire
+ * accesses (plain {@code mov}s on x86-64) add what the hardware cannot: the JIT may not move an
+ * earlier store below a release write or a later load above an acquire read. Opaque accesses add
+ * "exactly once, at this width", which a plain {@code MemorySegment} access does not promise for
+ * device memory. Elsewhere MMIO needs barriers that release/acquire do not promise, so device
+ * memory is not mapped there at all ({@link MemoryOrdering}, checked by {@code VfioDevice.mapRegion}).
  *
  * <h2>64-bit registers</h2>
  * {@link #read64}/{@link #write64} are single 8-byte accesses at 8-byte alignment, for devices that

@@ -9,6 +9,8 @@
  *       back, refusing before any write when the IOMMU group or the system does not allow it.</li>
  *   <li>{@link io.dmactl.vfio.pci.MmioRegisters} reads and writes a mapped BAR's registers, with
  *       the memory ordering in the method names and waits that time out.</li>
+ *   <li>{@link io.dmactl.vfio.pci.MemoryOrdering} says where those orderings hold (x86-64) and
+ *       refuses device memory elsewhere.</li>
  * </ul>
  *
  * The sysfs root is a constructor parameter everywhere, so tests run against fixture trees.

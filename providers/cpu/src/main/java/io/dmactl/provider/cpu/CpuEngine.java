@@ -86,6 +86,21 @@ final class CpuEngine implements DmaEngine {
         }
     }
 
+    /**
+     * An executor that moved COMPLETED outside what its channel published (see
+     * {@link DescriptorRingChannel}), or null: one field read per channel while healthy.
+     */
+    @Override
+    public String fatalCondition() {
+        for (CpuChannel channel : channels) {
+            String fault = channel.ringFault("cpu engine");
+            if (fault != null) {
+                return fault;
+            }
+        }
+        return null;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

@@ -2,6 +2,7 @@ package io.dmactl.provider.cpu;
 
 import io.dmactl.core.spi.CompletionBatch;
 import io.dmactl.core.spi.DmaChannel;
+import io.dmactl.core.spi.OpStatus;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,7 +19,16 @@ import static io.dmactl.provider.cpu.CpuDescriptor.*;
  *
  * <p>Subclasses add only the device side: {@link #doorbellRung} runs after every doorbell that
  * moved (the cpu engine nudges its executor; the benchmarks' no-op engine completes everything
- * on the spot). Why a base class and not a ring object the channel delegates to: the state lives
+ * on the spot).
+ *
+ * <p>The device side is this process's own code, yet what it hands back is checked like a
+ * device's: COMPLETED must lie between what was harvested and what was published (otherwise poll
+ * reports nothing, counts it and {@link #ringFault} reports it until {@link #restartRing}, for
+ * the engine's {@code fatalCondition()}), and a status outside SUCCESS..INVALID, or TIMEOUT (which
+ * only the core sets), is reported DEVICE_ERROR with the raw value as device code, and counted.
+ * Two comparisons per poll and one per op; nothing allocated.
+ *
+ * <p>Why a base class and not a ring object the channel delegates to: the state lives
  * in the channel object itself, so every acquire/release here (which makes the JIT reload fields)
  * costs one load, not a load of the delegate and then its field; at 4-16 ns per op that showed.
  */
@@ -33,6 +43,16 @@ public abstract class DescriptorRingChannel implements DmaChannel {
     private long tail;
     private long published;
     private long harvested;
+
+    // ---- off the hot path: written only when the device side hands back something impossible ----
+    private volatile long badCompletedCount;
+    private volatile long badStatusCount;
+    /** Set by an impossible COMPLETED since the last restart; publishes the three fields below. */
+    private volatile boolean badCompletedSeen;
+    private long badCompleted;
+    private long badHarvested;
+    private long badPublished;
+    private String faultMessage;
 
     protected DescriptorRingChannel(RingMemory memory) {
         this.descriptors = memory.descriptors();
@@ -96,13 +116,62 @@ public abstract class DescriptorRingChannel implements DmaChannel {
         // Acquire: the device wrote each status before its release store of COMPLETED.
         long completed = (long) LONG.getAcquire(registers, REG_COMPLETED);
         long from = harvested;
-        int n = (int) Math.min(completed - from, out.capacity());
+        long ready = completed - from;
+        if (ready < 0 || ready > published - from) {
+            impossibleCompleted(completed, from);
+            return 0;
+        }
+        int n = (int) Math.min(ready, out.capacity());
         for (int i = 0; i < n; i++) {
             long ticket = from + i;
-            out.add(ticket, statuses.get(ValueLayout.JAVA_INT, (ticket & mask) * STATUS_BYTES), 0);
+            int status = statuses.get(ValueLayout.JAVA_INT, (ticket & mask) * STATUS_BYTES);
+            if (status == OpStatus.TIMEOUT || Integer.compareUnsigned(status, OpStatus.INVALID) > 0) {
+                badStatusCount++; // single writer: the owner thread
+                out.add(ticket, OpStatus.DEVICE_ERROR, status);
+            } else {
+                out.add(ticket, status, 0);
+            }
         }
         harvested = from + n;
         return n;
+    }
+
+    private void impossibleCompleted(long completed, long from) {
+        if (!badCompletedSeen) {
+            badCompleted = completed;
+            badHarvested = from;
+            badPublished = published;
+        }
+        badCompletedCount++; // single writer: the owner thread
+        badCompletedSeen = true;
+    }
+
+    /**
+     * Null while COMPLETED has stayed within harvested..published since the last restart (a field
+     * read, nothing allocated); else why the ring needs a reset, built once. Any thread.
+     */
+    public final String ringFault(String owner) {
+        if (!badCompletedSeen) {
+            return null;
+        }
+        String m = faultMessage;
+        if (m == null) {
+            m = owner + " channel " + index() + ": COMPLETED reads " + badCompleted + " with tickets " + badHarvested
+                + " (harvested) to " + badPublished + " (published) outstanding; " + badCompletedCount
+                + " such read(s); the ring needs a reset";
+            faultMessage = m;
+        }
+        return m;
+    }
+
+    /** Polls that found COMPLETED outside harvested..published (survives restarts). */
+    public final long badCompletedCount() {
+        return badCompletedCount;
+    }
+
+    /** Statuses outside what a device may report, reported as DEVICE_ERROR (survives restarts). */
+    public final long badStatusCount() {
+        return badStatusCount;
     }
 
     @Override
@@ -112,7 +181,8 @@ public abstract class DescriptorRingChannel implements DmaChannel {
 
     /**
      * Device stopped, owner paused (engine reset): drops everything enqueued so far, which will
-     * never be reported, and moves both the doorbell and COMPLETED to the current tail.
+     * never be reported, and moves both the doorbell and COMPLETED to the current tail; a
+     * {@link #ringFault} clears (the counts stay).
      *
      * @return the ticket both sides restart at; the device must resume from it
      */
@@ -120,6 +190,8 @@ public abstract class DescriptorRingChannel implements DmaChannel {
         long t = tail;
         harvested = t;
         published = t;
+        faultMessage = null;
+        badCompletedSeen = false;
         LONG.setRelease(registers, REG_DOORBELL, t);
         LONG.setRelease(registers, REG_COMPLETED, t);
         return t;

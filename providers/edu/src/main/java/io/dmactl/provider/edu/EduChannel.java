@@ -31,8 +31,12 @@ import static io.dmactl.provider.edu.EduRegisters.IRQ_DMA;
  *
  * enqueue checks the op ({@link EduOpCheck}) and writes a descriptor: the register values it will
  * need, or "refused" (command 0) with the reason. submit publishes the descriptors and, if the
- * device is idle, programs the next one. poll reads DMA_COMMAND: once the device cleared START the
- * running op is done, the next one is started, and finished ops are reported in ticket order. A
+ * device is idle, programs the next one. poll reads DMA_COMMAND: once it reads the command written
+ * with START clear the running op is done, the next one is started, and finished ops are reported
+ * in ticket order. Any other value than that or the command itself is not trusted
+ * ({@link DmaCommandFaults}): nothing completes, the channel leaves the device alone and the
+ * watchdog resets the engine. The device hands back no count: completions are counted by the
+ * channel, one per DMA it started and saw done, so a device cannot complete more ops than ran. A
  * refused op never reaches a register and completes {@link OpStatus#INVALID} with its
  * {@link EduOpCheck} code as device code. Ops run strictly in ticket order, so fences hold
  * trivially. Single owner thread, nothing allocated after construction.
@@ -58,6 +62,10 @@ final class EduChannel implements DmaChannel {
     private long head;
     private long harvested;
     private boolean busy;
+    /** DMA_COMMAND read a value the device should never show: the device is left alone until reset. */
+    private boolean halted;
+    /** Off the hot path: touched only for a faulty DMA_COMMAND value. */
+    private final DmaCommandFaults faults = new DmaCommandFaults();
 
     // ---- below here: not on the I/O path ----
     private final int index;
@@ -155,7 +163,7 @@ final class EduChannel implements DmaChannel {
     @Override
     public void submit() {
         published = tail;
-        if (!busy) {
+        if (!busy && !halted) {
             startNext();
         }
     }
@@ -165,7 +173,7 @@ final class EduChannel implements DmaChannel {
         out.clear();
         // Acquire: edu writes the destination memory before it clears START, so the client's reads
         // of that memory, which follow this completion, see the data.
-        if (busy && (registers.read64Acquire(DMA_COMMAND) & DMA_CMD_START) == 0) {
+        if (busy && !halted && isDone(registers.read64Acquire(DMA_COMMAND))) {
             int slot = (int) (head & mask);
             status[slot] = OpStatus.SUCCESS;
             head++;
@@ -188,6 +196,22 @@ final class EduChannel implements DmaChannel {
         }
         harvested = from + n;
         return n;
+    }
+
+    /**
+     * Whether the running op is done: DMA_COMMAND is the command written with START clear. The
+     * command itself means still running; anything else is recorded and halts the channel.
+     */
+    private boolean isDone(long value) {
+        long written = command[(int) (head & mask)];
+        if (value == (written & ~DMA_CMD_START)) {
+            return true;
+        }
+        if (value != written) {
+            halted = true;
+            faults.record(value, written);
+        }
+        return false;
     }
 
     /** Programs the first submitted op that passed its checks; refused ops on the way just complete. */
@@ -227,7 +251,7 @@ final class EduChannel implements DmaChannel {
 
     /**
      * Engine reset, owner paused, device quiesced (no DMA running): drops every op not yet
-     * reported; poll will never report them. Ticket numbering continues.
+     * reported; poll will never report them. Ticket numbering continues; a fault condition clears.
      */
     void dropOutstanding() {
         long t = tail;
@@ -235,6 +259,13 @@ final class EduChannel implements DmaChannel {
         head = t;
         harvested = t;
         busy = false;
+        halted = false;
+        faults.restart();
+    }
+
+    /** Faulty DMA_COMMAND values seen (control path: the watchdog, tests). */
+    DmaCommandFaults faults() {
+        return faults;
     }
 
     /** Ops enqueued and not yet reported by poll (control path: diagnostics, tests). */

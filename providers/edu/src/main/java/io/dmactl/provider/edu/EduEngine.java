@@ -190,6 +190,15 @@ final class EduEngine implements DmaEngine {
         channel.dropOutstanding();
     }
 
+    /**
+     * A DMA_COMMAND value edu should never show, seen by the channel since the last reset (see
+     * {@link DmaCommandFaults}), or null. A field read while healthy.
+     */
+    @Override
+    public String fatalCondition() {
+        return channel.faults().fatalCondition(name);
+    }
+
     /** Quiesces, detaches the interrupt eventfds, turns bus mastering off. The device is closed by its owner. */
     @Override
     public synchronized void close() {

@@ -21,7 +21,7 @@ final class AdminQueue {
     private static final long POLL_PAUSE_NANOS = 20_000;
 
     private final MmioRegisters registers;
-    private final MemorySegment sq;
+    private final MmioRegisters sq;
     private final MemorySegment cq;
     private final long sqTailDoorbell;
     private final long cqHeadDoorbell;
@@ -32,7 +32,7 @@ final class AdminQueue {
 
     AdminQueue(MmioRegisters registers, int doorbellStride, MemorySegment sq, MemorySegment cq) {
         this.registers = registers;
-        this.sq = sq;
+        this.sq = new MmioRegisters(sq, "nvme admin SQ", registers.pollPauseNanos()); // written like device memory, see SubmissionEntry
         this.cq = cq;
         this.sqTailDoorbell = NvmeRegisters.sqTailDoorbell(0, doorbellStride);
         this.cqHeadDoorbell = NvmeRegisters.cqHeadDoorbell(0, doorbellStride);

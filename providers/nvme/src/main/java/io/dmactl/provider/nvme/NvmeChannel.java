@@ -20,8 +20,8 @@ import static io.dmactl.provider.nvme.SubmissionEntry.U64;
  * One I/O queue pair: the fast path.
  *
  * <pre>
- *   enqueue: take a free command id (cid), tracker[cid] = ticket, write the SQE (and the PRP
- *            list or Copy ranges into cid's own page); no doorbell
+ *   enqueue: take a free tracker (cid), tracker[cid] = ticket, write the SQE with opaque stores
+ *            (and the PRP list or Copy ranges into cid's own page); no doorbell
  *   submit:  release-store the SQ tail doorbell once, up to the first fence still waiting
  *   poll:    acquire-load each CQE's phase+cid dword, report tracker[cid], free cid; one CQ head
  *            doorbell for the whole poll
@@ -36,23 +36,36 @@ import static io.dmactl.provider.nvme.SubmissionEntry.U64;
  */
 final class NvmeChannel implements DmaChannel {
     private static final VarHandle CQ_DWORD = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    /** {@link #sqSeq} of a tracker whose command is not in the SQ (free, or refused before the SQ). */
+    private static final long NOT_IN_QUEUE = Long.MAX_VALUE;
+    /** Command ids are 16 bits (CDW0 31:16, CQE bytes 12-13). */
+    private static final int CID_BITS = 16;
 
     // ---- hot: owner thread ----
     private final MmioRegisters doorbells;
     private final long sqTailDoorbell;
     private final long cqHeadDoorbell;
-    private final MemorySegment sq;
+    /** The SQ, host memory or CMB, written like device memory (see {@link SubmissionEntry}). */
+    private final MmioRegisters sq;
     private final MemorySegment cq;
     private final MemorySegment slotPages;
     private final long slotPagesIova;
     private final long[] tickets;
+    /** Per tracker: the SQ sequence number ({@link #written} count) of its SQE, or {@link #NOT_IN_QUEUE}. */
+    private final long[] sqSeq;
+    /** Per tracker: the generation in the high bits of its current command id. */
+    private final int[] generation;
     private final int[] refusals;
     private final int[] freeCids;
     private final int[] refused;
     private final long[] fences;
     private final int capacity;
     private final int mask;
+    /** Low bits of a command id: the tracker; the bits above: its generation. */
+    private final int trackerBits;
+    private final int generationMask;
     private final int queueEntries;
+    private final int qid;
     private final int nsid;
     private final int namespaceSpace;
     private final int blockShift;
@@ -68,6 +81,9 @@ final class NvmeChannel implements DmaChannel {
     private int sqTail;
     private int cqHead;
     private int phase;
+    /** The SQ head the controller last reported (SQHD of the last accepted CQE), as index and as sequence number. */
+    private int sqHead;
+    private long sqHeadSeq;
     private long written;
     private long submitted;
     private long doorbelled;
@@ -77,16 +93,18 @@ final class NvmeChannel implements DmaChannel {
     private long fenceHead;
     private long fenceTail;
 
+    /** Off the hot path: touched only for a faulty completion entry. */
+    private final CompletionFaults faults;
+
     // ---- below here: not on the I/O path ----
     private final int index;
-    private final int qid;
     private final CompletionInterrupt interrupt;
 
     NvmeChannel(int index, int qid, NvmeQueueMemory memory, MmioRegisters doorbells, int doorbellStride,
                 NvmeNamespace namespace, int namespaceSpace, int maxTransferBytes, CompletionInterrupt interrupt) {
         int ringSize = memory.capacity();
-        if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
-            throw new IllegalArgumentException("nvme ring size " + ringSize + " must be a power of two of at least 2");
+        if (ringSize < 2 || ringSize > MAX_CAPACITY || Integer.bitCount(ringSize) != 1) {
+            throw new IllegalArgumentException("nvme ring size " + ringSize + " must be a power of two in 2.." + MAX_CAPACITY);
         }
         this.index = index;
         this.qid = qid;
@@ -94,14 +112,19 @@ final class NvmeChannel implements DmaChannel {
         this.doorbells = doorbells;
         this.sqTailDoorbell = NvmeRegisters.sqTailDoorbell(qid, doorbellStride);
         this.cqHeadDoorbell = NvmeRegisters.cqHeadDoorbell(qid, doorbellStride);
-        this.sq = memory.submissionQueue();
+        this.sq = new MmioRegisters(memory.submissionQueue(), "nvme I/O SQ " + qid, doorbells.pollPauseNanos());
         this.cq = memory.completionQueue();
         this.slotPages = memory.slotPages();
         this.slotPagesIova = memory.slotPagesIova();
         this.capacity = ringSize;
         this.mask = ringSize - 1;
+        this.trackerBits = Integer.numberOfTrailingZeros(ringSize);
+        this.generationMask = (1 << (CID_BITS - trackerBits)) - 1;
         this.queueEntries = memory.queueEntries();
         this.tickets = new long[ringSize];
+        this.sqSeq = new long[ringSize];
+        this.generation = new int[ringSize];
+        this.faults = new CompletionFaults("I/O queue pair " + qid);
         this.refusals = new int[ringSize];
         this.freeCids = new int[ringSize];
         this.refused = new int[ringSize];
@@ -116,8 +139,11 @@ final class NvmeChannel implements DmaChannel {
         this.maxRangeBlocks = namespace.maxSingleRangeBlocks();
         this.maxRanges = namespace.copyRangesPerCommand();
         this.maxCopyBlocks = (int) Math.min(Integer.toUnsignedLong(namespace.maxCopyBlocks()), Integer.MAX_VALUE); // MCL is unsigned
-        restart();
+        emptyQueues();
     }
+
+    /** The largest ring: command ids keep at least 4 generation bits above the tracker index. */
+    static final int MAX_CAPACITY = 1 << (CID_BITS - 4);
 
     @Override
     public long enqueueCopy(int srcSpace, long srcAddress, int dstSpace, long dstAddress, int lengthBytes, int flags) {
@@ -163,7 +189,7 @@ final class NvmeChannel implements DmaChannel {
             if ((flags & FLAG_FENCE) != 0) {
                 fences[(int) (fenceTail++ & mask)] = written; // this SQE waits for everything before it
             }
-            written++;
+            sqSeq[cid] = written++;
         }
         if ((flags & FLAG_SUBMIT) != 0) {
             submit();
@@ -185,7 +211,7 @@ final class NvmeChannel implements DmaChannel {
         long prp2 = Prp.prp2(busAddress, lengthBytes, slotPages, (long) cid * PAGE_BYTES, slotPagesIova + (long) cid * PAGE_BYTES);
         long lba = offset >>> blockShift;
         int blocks0 = (lengthBytes >>> blockShift) - 1; // NLB is 0's based
-        SubmissionEntry.write(sq, (long) sqTail * SQ_ENTRY_BYTES, opcode, cid, nsid, busAddress, prp2,
+        SubmissionEntry.write(sq, (long) sqTail * SQ_ENTRY_BYTES, opcode, commandId(cid), nsid, busAddress, prp2,
             (int) lba, (int) (lba >>> 32), blocks0, 0);
         advanceTail();
         return NvmeOpCheck.OK;
@@ -226,11 +252,23 @@ final class NvmeChannel implements DmaChannel {
             left -= n;
         }
         long destinationLba = destinationOffset >>> blockShift;
-        SubmissionEntry.write(sq, (long) sqTail * SQ_ENTRY_BYTES, SubmissionEntry.NVM_COPY, cid, nsid,
+        SubmissionEntry.write(sq, (long) sqTail * SQ_ENTRY_BYTES, SubmissionEntry.NVM_COPY, commandId(cid), nsid,
             slotPagesIova + (long) cid * PAGE_BYTES, 0, (int) destinationLba, (int) (destinationLba >>> 32),
             ranges - 1, 0); // CDW12: NR (0's based) 7:0, descriptor format 0 in 11:8
         advanceTail();
         return NvmeOpCheck.OK;
+    }
+
+    /** The id the controller sees for tracker {@code cid}: its generation above the tracker index. */
+    private int commandId(int cid) {
+        return generation[cid] << trackerBits | cid;
+    }
+
+    /** Tracker {@code cid} is free again; its next command gets a new id, so a late duplicate of this one matches nothing. */
+    private void free(int cid) {
+        sqSeq[cid] = NOT_IN_QUEUE;
+        generation[cid] = (generation[cid] + 1) & generationMask;
+        freeCids[freeCount++] = cid;
     }
 
     private void advanceTail() {
@@ -265,27 +303,80 @@ final class NvmeChannel implements DmaChannel {
         }
     }
 
+    /**
+     * Reports refused ops, then drains the CQ. Every entry with the current phase tag is consumed
+     * (and handed back with the CQ head doorbell) but completes an op only if it checks out, in
+     * this order (NVMe 1.4, 4.6, figure 121; dropped entries go to {@link CompletionFaults}):
+     * <ol>
+     *   <li>SQID is this pair's queue id (one SQ per CQ here);</li>
+     *   <li>SQHD is an entry of the SQ, and moves the head forward no further than the tail rung
+     *       (the controller reports the head as it was when it posted the entry, so heads only
+     *       advance, and never past the doorbell);</li>
+     *   <li>the command id's tracker holds a command with that id: same generation (a stale or
+     *       duplicated id from a tracker's earlier use matches nothing) and in the SQ;</li>
+     *   <li>that command's SQE lies before the reported head (the controller fetched it).</li>
+     * </ol>
+     * An entry that passes completes its op exactly once (the tracker is freed and its next id
+     * differs); one that fails completes nothing and never throws. A poll consumes at most one
+     * queue's worth of entries, so a controller that keeps writing junk cannot hold it. The phase
+     * tag itself is the only "new entry" signal: an entry posted with the wrong phase stays
+     * invisible, and its op ends by the core's timeout.
+     */
     @Override
     public int poll(CompletionBatch out) {
         out.clear();
         while (refusedHead != refusedTail && out.remaining() > 0) {
             int cid = refused[(int) (refusedHead++ & mask)];
             out.add(tickets[cid], OpStatus.INVALID, refusals[cid]);
-            freeCids[freeCount++] = cid;
+            free(cid);
         }
         int head = cqHead;
         int consumed = 0;
-        while (out.remaining() > 0) {
+        int accepted = 0;
+        while (out.remaining() > 0 && consumed < queueEntries) {
+            long entry = (long) head * CQ_ENTRY_BYTES;
             // Acquire: the phase tag is read before anything the command wrote (CQE, client data).
-            int dword = (int) CQ_DWORD.getAcquire(cq, (long) head * CQ_ENTRY_BYTES + CompletionEntry.CID_AND_STATUS);
+            int dword = (int) CQ_DWORD.getAcquire(cq, entry + CompletionEntry.CID_AND_STATUS);
             int status16 = dword >>> 16;
             if (CompletionEntry.phase(status16) != phase) {
                 break;
             }
-            int cid = dword & mask; // cids are below capacity (a power of two)
-            int code = CompletionEntry.statusCode(status16);
-            out.add(tickets[cid], NvmeStatus.toOpStatus(code), code);
-            freeCids[freeCount++] = cid;
+            int sqWord = (int) CQ_DWORD.get(cq, entry + CompletionEntry.SQHD); // SQHD 15:0, SQID 31:16; after the acquire
+            int commandId = dword & 0xffff;
+            int cid = commandId & mask;
+            int reportedHead = sqWord & 0xffff;
+            int advance = reportedHead - sqHead;
+            if (advance < 0) {
+                advance += queueEntries;
+            }
+            long headSeq = sqHeadSeq + advance;
+            int fault;
+            if (sqWord >>> 16 != qid) {
+                fault = CompletionFaults.WRONG_SQID;
+            } else if (reportedHead >= queueEntries) {
+                fault = CompletionFaults.SQ_HEAD_OUTSIDE_QUEUE;
+            } else if (headSeq > doorbelled) {
+                fault = CompletionFaults.SQ_HEAD_PAST_TAIL;
+            } else if (commandId >>> trackerBits != generation[cid] || sqSeq[cid] == NOT_IN_QUEUE) {
+                fault = CompletionFaults.CID_NOT_OUTSTANDING;
+            } else if (sqSeq[cid] >= headSeq) {
+                fault = CompletionFaults.CID_NOT_FETCHED;
+            } else {
+                fault = 0;
+            }
+            if (fault == 0) {
+                sqHead = reportedHead;
+                sqHeadSeq = headSeq;
+                int code = CompletionEntry.statusCode(status16);
+                if (NvmeStatus.reservedType(code)) {
+                    faults.reservedStatus(); // still the command's end: DEVICE_ERROR with the code
+                }
+                out.add(tickets[cid], NvmeStatus.toOpStatus(code), code);
+                free(cid);
+                accepted++;
+            } else {
+                faults.dropped(fault, commandId, reportedHead, sqWord >>> 16, status16);
+            }
             consumed++;
             if (++head == queueEntries) {
                 head = 0;
@@ -294,7 +385,7 @@ final class NvmeChannel implements DmaChannel {
         }
         if (consumed > 0) {
             cqHead = head;
-            deviceCompleted += consumed;
+            deviceCompleted += accepted;
             // Release: our reads of the consumed entries happen before the controller may reuse them.
             doorbells.write32Release(cqHeadDoorbell, head);
             if (fenceHead != fenceTail) {
@@ -329,19 +420,36 @@ final class NvmeChannel implements DmaChannel {
         return capacity - freeCount;
     }
 
+    /** Faulty completion entries seen by this pair (control path: the watchdog, diagnostics, tests). */
+    CompletionFaults faults() {
+        return faults;
+    }
+
     /**
      * After a controller reset that recreated this pair's queues (owner paused, controller touching
      * none of our memory): every op is dropped, queues start empty at index 0 with phase 1, and the
-     * caller has zeroed the CQ. Ticket numbering continues.
+     * caller has zeroed the CQ. Ticket numbering continues; every tracker's command id changes, and
+     * the faults' condition clears (their counts stay).
      */
     void restart() {
         for (int cid = 0; cid < capacity; cid++) {
+            generation[cid] = (generation[cid] + 1) & generationMask;
+        }
+        emptyQueues();
+        faults.restart();
+    }
+
+    private void emptyQueues() {
+        for (int cid = 0; cid < capacity; cid++) {
             freeCids[cid] = capacity - 1 - cid; // cid 0 is taken first
+            sqSeq[cid] = NOT_IN_QUEUE;
         }
         freeCount = capacity;
         sqTail = 0;
         cqHead = 0;
         phase = 1;
+        sqHead = 0;
+        sqHeadSeq = 0;
         written = 0;
         submitted = 0;
         doorbelled = 0;

@@ -73,7 +73,11 @@ final class NvmeEngine implements DmaEngine {
         this.namespace = namespace;
         this.ownedMemory = ownedMemory;
         this.context = context;
-        this.fatalStatus = new FatalStatusProbe(controller, name);
+        CompletionFaults[] faults = new CompletionFaults[channels.length];
+        for (int i = 0; i < channels.length; i++) {
+            faults[i] = channels[i].faults();
+        }
+        this.fatalStatus = new FatalStatusProbe(controller, name, faults);
     }
 
     static NvmeEngine open(EngineContext context, VfioDevice device, NvmeSettings settings) {
@@ -287,7 +291,7 @@ final class NvmeEngine implements DmaEngine {
         }
     }
 
-    /** CSTS.CFS, read once per watchdog tick (see {@link FatalStatusProbe}). */
+    /** A dropped completion entry on any queue pair, or CSTS.CFS, read once per watchdog tick (see {@link FatalStatusProbe}). */
     @Override
     public String fatalCondition() {
         return fatalStatus.poll();

@@ -33,6 +33,12 @@ final class NvmeStatus {
         return OpStatus.DEVICE_ERROR;
     }
 
+    /** Status code types 4-6 are reserved (figure 126); 7 is vendor specific, a valid if opaque error. */
+    static boolean reservedType(int code) {
+        int sct = code >>> 8;
+        return sct >= 4 && sct <= 6;
+    }
+
     static String describe(int code) {
         return "SCT 0x" + Integer.toHexString(code >>> 8) + " SC 0x" + Integer.toHexString(code & 0xff);
     }

@@ -1,6 +1,7 @@
 package io.dmactl.provider.nvme;
 
-import java.lang.foreign.MemorySegment;
+import io.dmactl.vfio.pci.MmioRegisters;
+
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
@@ -18,8 +19,18 @@ import java.nio.ByteOrder;
  *   bytes 40-63  CDW10..CDW15
  * </pre>
  *
- * Plain stores: the doorbell's release write orders them. The queue may be host memory or the
- * CMB (mapped MMIO); the same stores serve both.
+ * <h2>How an entry is written (host memory and CMB alike)</h2>
+ * The queue may be host memory or the controller memory buffer (CMB: a BAR, mapped uncached), so
+ * an entry is written with the discipline of device memory, through {@link MmioRegisters} over
+ * the queue: eight 8-byte opaque stores ({@link MmioRegisters#write64}), in ascending address
+ * order, each emitted exactly once and whole (a plain {@code MemorySegment} store promises
+ * neither for device memory: the JIT may merge, split or drop plain stores), and each range
+ * checked against the queue. Nothing relies on their order among themselves or on the 64 bytes
+ * arriving as one: the controller reads an entry only once the SQ tail doorbell covers it (NVMe
+ * 1.4, 4.1), and that doorbell is a release store ({@link MmioRegisters#write32Release}) that
+ * no store of the entry moves below. On x86-64 a CMB entry thus costs eight uncached
+ * {@code mov}s and the doorbell a ninth; see {@link io.dmactl.vfio.pci.MemoryOrdering} for why that
+ * ordering holds there and is refused elsewhere.
  */
 final class SubmissionEntry {
     static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -43,16 +54,19 @@ final class SubmissionEntry {
     private SubmissionEntry() {
     }
 
-    /** Writes a whole entry at {@code offset} of {@code queue}. */
-    static void write(MemorySegment queue, long offset, int opcode, int cid, int nsid, long prp1, long prp2,
+    /**
+     * Writes a whole entry at {@code offset} (64-byte aligned) of {@code queue}: eight opaque
+     * 8-byte stores, lowest address first. The caller rings the tail doorbell with a release store.
+     */
+    static void write(MmioRegisters queue, long offset, int opcode, int cid, int nsid, long prp1, long prp2,
                       int cdw10, int cdw11, int cdw12, int cdw13) {
-        queue.set(U64, offset, (opcode & 0xff) | (long) (cid & 0xffff) << CID_SHIFT | (long) nsid << 32);
-        queue.set(U64, offset + 8, 0L);
-        queue.set(U64, offset + 16, 0L);
-        queue.set(U64, offset + PRP1, prp1);
-        queue.set(U64, offset + PRP2, prp2);
-        queue.set(U64, offset + CDW10, Integer.toUnsignedLong(cdw10) | (long) cdw11 << 32);
-        queue.set(U64, offset + 48, Integer.toUnsignedLong(cdw12) | (long) cdw13 << 32);
-        queue.set(U64, offset + 56, 0L);
+        queue.write64(offset, (opcode & 0xff) | (long) (cid & 0xffff) << CID_SHIFT | (long) nsid << 32);
+        queue.write64(offset + 8, 0L);
+        queue.write64(offset + 16, 0L);
+        queue.write64(offset + PRP1, prp1);
+        queue.write64(offset + PRP2, prp2);
+        queue.write64(offset + CDW10, Integer.toUnsignedLong(cdw10) | (long) cdw11 << 32);
+        queue.write64(offset + 48, Integer.toUnsignedLong(cdw12) | (long) cdw13 << 32);
+        queue.write64(offset + 56, 0L);
     }
 }

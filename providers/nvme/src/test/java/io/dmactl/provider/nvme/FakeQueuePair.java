@@ -28,6 +28,8 @@ final class FakeQueuePair implements AutoCloseable {
     final MmioRegisters mmio = new MmioRegisters(bar, "fake nvme BAR0", NvmeEngine.REGISTER_POLL_PAUSE_NANOS);
     private int cqTail;
     private int cqPhase = 1;
+    /** The last SQ tail the channel rang: what this controller reports as consumed (SQHD). */
+    private int rungTail;
 
     FakeQueuePair(int capacity) {
         int entries = capacity + 1;
@@ -65,13 +67,26 @@ final class FakeQueuePair implements AutoCloseable {
         return memory.slotPages().get(U64, (long) cid * 4096 + byteOffset);
     }
 
-    /** Posts a completion for {@code cid} with status {@code sctSc} (SCT &lt;&lt; 8 | SC). */
+    /**
+     * Posts a completion for {@code cid} with status {@code sctSc} (SCT &lt;&lt; 8 | SC), as QEMU does:
+     * the controller has fetched every entry up to the tail last rung, so SQHD is that tail.
+     */
     void complete(int cid, int sctSc) {
+        int doorbell = sqTailDoorbell();
+        if (doorbell != SENTINEL) {
+            rungTail = doorbell;
+        }
+        post(cid, sctSc, rungTail, QID);
+    }
+
+    /** Posts a completion entry with every field the controller chooses given: a forged one, if need be. */
+    void post(int cid, int sctSc, int sqHead, int sqId) {
         long at = (long) cqTail * 16;
         MemorySegment cq = memory.completionQueue();
         cq.set(U32, at, 0);
         cq.set(U32, at + 4, 0);
-        cq.set(U16, at + 10, (short) QID);
+        cq.set(U16, at + 8, (short) sqHead);
+        cq.set(U16, at + 10, (short) sqId);
         cq.set(U16, at + 12, (short) cid);
         cq.set(U16, at + 14, (short) (sctSc << 1 | cqPhase));
         if (++cqTail == memory.queueEntries()) {

@@ -27,11 +27,11 @@ class FatalStatusProbeTest {
         arena.close();
     }
 
-    private FatalStatusProbe probe() {
+    private FatalStatusProbe probe(CompletionFaults... queuePairs) {
         bar.set(ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN), NvmeRegisters.CAP, CAP);
         MmioRegisters registers = new MmioRegisters(bar, "fake nvme BAR0", NvmeEngine.REGISTER_POLL_PAUSE_NANOS);
         NvmeController controller = new NvmeController(registers, arena.allocate(3 * 4096, 4096), 0x1_0000, 50_000_000L);
-        return new FatalStatusProbe(controller, "nvme@0000:00:04.0");
+        return new FatalStatusProbe(controller, "nvme@0000:00:04.0", queuePairs);
     }
 
     @Test
@@ -47,6 +47,24 @@ class FatalStatusProbeTest {
 
         bar.set(U32, NvmeRegisters.CSTS, NvmeRegisters.CSTS_RDY);
         assertNull(probe.poll(), "the bit is read fresh on every poll");
+    }
+
+    @Test
+    void aDroppedCompletionEntryOnAnyQueuePairIsFatalUntilThatPairRestarts() {
+        CompletionFaults first = new CompletionFaults("I/O queue pair 1");
+        CompletionFaults second = new CompletionFaults("I/O queue pair 2");
+        FatalStatusProbe probe = probe(first, second);
+        bar.set(U32, NvmeRegisters.CSTS, NvmeRegisters.CSTS_RDY);
+        assertNull(probe.poll());
+
+        second.dropped(CompletionFaults.CID_NOT_OUTSTANDING, 0x1234, 3, 2, 1);
+        String fatal = probe.poll();
+        assertTrue(fatal != null && fatal.contains("nvme@0000:00:04.0 I/O queue pair 2") && fatal.contains("CID 0x1234"), fatal);
+        assertSame(fatal, probe.poll(), "the message is built once per fault, not per poll");
+
+        second.restart();
+        assertNull(probe.poll(), "the engine reset restarted the pair: healthy again");
+        assertTrue(second.droppedCount() == 1, "the count survives the reset");
     }
 
     @Test
