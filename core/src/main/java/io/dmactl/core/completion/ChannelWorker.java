@@ -42,11 +42,11 @@ import java.util.function.LongSupplier;
  *
  * <p><b>The device is not trusted.</b> A completion whose ticket matches nothing outstanding, or
  * an enqueue that breaks the ticket contract (a ticket out of sequence or already outstanding, a
- * ring fuller than its capacity, NO_SPACE on an empty ring), is a <em>device error</em>: counted
- * ({@link #deviceErrors()}), logged at most once a second, ignored (never matched to a live op),
- * and the worker stops feeding the channel and reports a fault ({@link #deviceFault()}) that the
- * watchdog treats as a fatal condition of the engine: it resets the engine, and the ops the reset
- * dropped end ABORTED with the fault as their reason.
+ * ring fuller than its capacity, NO_SPACE on an empty ring), is a <em>device error</em>
+ * ({@link DeviceErrors}: counted, logged at most once a second), ignored (never matched to a live
+ * op), and the worker stops feeding the channel and reports a fault ({@link #deviceFault()}) that
+ * the watchdog treats as a fatal condition of the engine: it resets the engine, and the ops the
+ * reset dropped end ABORTED with the fault as their reason.
  */
 public final class ChannelWorker implements Runnable {
     private static final VarHandle REQUEST;
@@ -89,8 +89,6 @@ public final class ChannelWorker implements Runnable {
     private static final int SHARED_CORE_EPISODES = 64;
     /** Idle rounds between two clock reads while spinning: keeps {@code nanoTime} off most rounds. */
     private static final int ROUNDS_PER_CLOCK_READ = 4;
-    /** Device errors are logged at most this often per channel (they are all counted). */
-    private static final long DEVICE_ERROR_LOG_NANOS = 1_000_000_000L;
 
     // ---- hot: touched by the worker on every round ----
     private final DmaChannel channel;
@@ -146,13 +144,7 @@ public final class ChannelWorker implements Runnable {
     private volatile long progressSinceNanos;
     private volatile long finishedOps;
     private volatile Throwable crash;
-    /** Device errors seen (single writer: the worker). */
-    private volatile long deviceErrors;
-    /** The first device error since the engine was last reset, or null; the watchdog resets the engine for it. */
-    private volatile String deviceFault;
-    /** Worker-owned: when a device error was last logged, and how many were not logged since. */
-    private long deviceErrorLoggedNanos;
-    private long deviceErrorsUnlogged;
+    private final DeviceErrors deviceErrors;
     /**
      * Worker-owned: a transfer whose chunk the engine accepted against the ticket contract, so it
      * is not in the ticket table; failed when the engine is reset (or leaked with the ring).
@@ -173,6 +165,7 @@ public final class ChannelWorker implements Runnable {
                          long opTimeoutNanos, Executor deliveryExecutor) {
         this.engineName = engineName;
         this.name = engineName + "/ch" + channel.index();
+        this.deviceErrors = new DeviceErrors(name);
         this.channel = channel;
         int capacity = channel.capacity();
         if (capacity < 1 || Integer.bitCount(capacity) != 1) {
@@ -409,28 +402,10 @@ public final class ChannelWorker implements Runnable {
         return roundNanos;
     }
 
-    /**
-     * Off the fast path: the engine broke the channel contract. Counted, logged at most once a
-     * second, and reported as a fault that makes the watchdog reset the engine; the worker feeds
-     * the channel nothing more until then.
-     */
+    /** Off the fast path: the engine broke the channel contract. It gets no more work on this channel until it is reset. */
     private void deviceError(String what) {
-        deviceErrors = deviceErrors + 1; // single writer
         feedBlocked = true;
-        String fault = name + ": device error: " + what;
-        if (deviceFault == null) {
-            deviceFault = fault;
-        }
-        long now = System.nanoTime();
-        if (deviceErrors == 1 || now - deviceErrorLoggedNanos >= DEVICE_ERROR_LOG_NANOS) {
-            LOG.log(System.Logger.Level.ERROR, fault + " (device errors on this channel: " + deviceErrors
-                + (deviceErrorsUnlogged > 0 ? ", " + deviceErrorsUnlogged + " not logged since the last one" : "")
-                + "); the engine gets no more work on this channel until the watchdog resets it");
-            deviceErrorLoggedNanos = now;
-            deviceErrorsUnlogged = 0;
-        } else {
-            deviceErrorsUnlogged++;
-        }
+        deviceErrors.record(what);
     }
 
     private void chunkDone(PendingTransfer t, int status, int deviceCode) {
@@ -750,17 +725,17 @@ public final class ChannelWorker implements Runnable {
 
     /** Supervisor: the engine was reset, so the fault that asked for it is resolved. Only while the worker is paused. */
     void clearDeviceFault() {
-        deviceFault = null;
+        deviceErrors.clearFault();
     }
 
     /** The first device error since the engine was last reset, or null; see the class comment. */
     String deviceFault() {
-        return deviceFault;
+        return deviceErrors.fault();
     }
 
     /** Completions and enqueues that broke the channel contract, since the worker started. */
     public long deviceErrors() {
-        return deviceErrors;
+        return deviceErrors.count();
     }
 
     private long issue(Command command, long drainDeadlineNanos) {

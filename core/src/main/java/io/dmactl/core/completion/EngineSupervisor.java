@@ -316,9 +316,6 @@ public final class EngineSupervisor {
                 return true;
             }
             resetCount = resetCount + 1;
-            for (ChannelWorker w : workers) {
-                w.clearDeviceFault(); // paused, and the engine was just reset: the fault that asked for it is gone
-            }
             String remaining = probeFatal();
             if (remaining != null) {
                 LOG.log(System.Logger.Level.ERROR, engineName + ": the fatal condition survived the reset; the engine is retired: "
@@ -408,6 +405,9 @@ public final class EngineSupervisor {
 
     private void resumeAll(boolean afterReset, ResetRule rule, String reason) {
         for (ChannelWorker w : workers) {
+            if (afterReset) {
+                w.clearDeviceFault(); // paused, and the engine was just reset: a device error seen before is dealt with
+            }
             if (w.crash() == null) {
                 w.resume(afterReset, rule, reason);
             }

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * exactly once, SUCCESS (exact bytes) or ABORTED with a reason (each byte old or new), no guard
  * byte may change, and a slot's bytes may not change after its completion was delivered (checked
  * again just before the slot is reused and at the end). Every reset must return true, and soon.
- * Bounded by wall-clock time, not by a count, so it fits in CI.
+ * Runs for the given time, extended (up to 30 s) on a slow machine until 100 resets happened.
  */
 public final class ResetStress {
     private static final int GUARD_BYTES = 64;
@@ -33,6 +33,9 @@ public final class ResetStress {
     private static final int IN_FLIGHT_PER_CLIENT = 12;
     private static final byte GUARD = (byte) 0xA5;
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /** However slow the machine, at least this many resets happen (the run is extended up to {@link #MAX_RUN_NANOS}). */
+    private static final int MIN_RESETS = 100;
+    private static final long MAX_RUN_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int MAX_FAILURES = 20;
 
     private final DmaRuntime dma;
@@ -48,6 +51,7 @@ public final class ResetStress {
     private final AtomicLong aborted = new AtomicLong();
     private final AtomicLong resets = new AtomicLong();
     private final AtomicLong maxResetNanos = new AtomicLong();
+    private final List<Long> resetNanos = new CopyOnWriteArrayList<>();
     private volatile boolean stopClients;
 
     /**
@@ -69,10 +73,12 @@ public final class ResetStress {
      * @param transfers     submitted
      * @param succeeded     completed SUCCESS
      * @param aborted       completed ABORTED (dropped by a reset)
-     * @param resets        resetEngine calls (each returned true unless a failure says otherwise)
-     * @param maxResetNanos the longest resetEngine call
+     * @param resets           resetEngine calls (each returned true unless a failure says otherwise)
+     * @param medianResetNanos the median resetEngine call
+     * @param maxResetNanos    the longest resetEngine call
      */
-    public record Report(long transfers, long succeeded, long aborted, long resets, long maxResetNanos, List<String> failures) {
+    public record Report(long transfers, long succeeded, long aborted, long resets, long medianResetNanos, long maxResetNanos,
+                         List<String> failures) {
     }
 
     public Report run() throws InterruptedException {
@@ -106,12 +112,16 @@ public final class ResetStress {
             client.checkAllSlots("at the end");
             client.close();
         }
-        return new Report(transfers.get(), succeeded.get(), aborted.get(), resets.get(), maxResetNanos.get(),
-            List.copyOf(failures));
+        long[] sorted = resetNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        return new Report(transfers.get(), succeeded.get(), aborted.get(), resets.get(),
+            sorted.length == 0 ? 0 : sorted[sorted.length / 2], maxResetNanos.get(), List.copyOf(failures));
     }
 
+    /** Resets until {@code deadline} and at least {@link #MIN_RESETS} resets (but no longer than {@link #MAX_RUN_NANOS}). */
     private void resetUntil(long deadline, Random random) {
-        while (System.nanoTime() - deadline < 0 && failures.size() < MAX_FAILURES) {
+        long cap = System.nanoTime() + MAX_RUN_NANOS;
+        while ((System.nanoTime() - deadline < 0 || resets.get() < MIN_RESETS) && System.nanoTime() - cap < 0
+            && failures.size() < MAX_FAILURES) {
             // A random gap, from none to ~0.5 ms, so resets hit every phase of the workers' rounds.
             int gap = random.nextInt(4);
             if (gap == 1) {
@@ -123,6 +133,7 @@ public final class ResetStress {
             boolean reset = dma.resetEngine(engine);
             long took = System.nanoTime() - start;
             maxResetNanos.accumulateAndGet(took, Math::max);
+            resetNanos.add(took);
             resets.incrementAndGet();
             if (!reset) {
                 fail("resetEngine(" + engine + ") returned false on a healthy engine after " + took / 1_000_000 + " ms");
@@ -145,6 +156,7 @@ public final class ResetStress {
         final DmaBuffer dst;
         final Slot[] slots = new Slot[SLOTS_PER_CLIENT];
         final AtomicInteger inFlight = new AtomicInteger();
+        volatile Thread thread;
 
         Client(int index, Random random) {
             this.index = index;
@@ -159,6 +171,7 @@ public final class ResetStress {
         }
 
         void run() {
+            thread = Thread.currentThread();
             long next = 0;
             while (!stopClients && failures.size() < MAX_FAILURES) {
                 Slot slot = slots[(int) (next++ % SLOTS_PER_CLIENT)];
@@ -166,7 +179,7 @@ public final class ResetStress {
                     if (stopClients) {
                         break;
                     }
-                    LockSupport.parkNanos(20_000); // not a busy wait: the workers and the engine need the cores
+                    LockSupport.parkNanos(1_000_000); // woken by the next completion; the workers and the engine need the cores
                 }
                 if (stopClients) {
                     break;
@@ -289,6 +302,7 @@ public final class ResetStress {
             snapshotTaken = true;
             busy = false; // release: the snapshot above happens-before the client's next look
             client.inFlight.decrementAndGet();
+            LockSupport.unpark(client.thread);
         }
 
         /** Client thread: the slot's bytes are still what they were at delivery (nobody may write them since). */
