@@ -23,8 +23,9 @@ import static io.dmactl.provider.nvme.SubmissionEntry.U64;
  *   enqueue: take a free tracker (cid), tracker[cid] = ticket, write the SQE with opaque stores
  *            (and the PRP list or Copy ranges into cid's own page); no doorbell
  *   submit:  release-store the SQ tail doorbell once, up to the first fence still waiting
- *   poll:    acquire-load each CQE's phase+cid dword, report tracker[cid], free cid; one CQ head
- *            doorbell for the whole poll
+ *   poll:    acquire-load each CQE's phase+cid dword, check SQID, SQHD and the command id
+ *            against what is outstanding (see poll), report tracker[cid], free cid; a CQE
+ *            that fails is dropped and counted; one CQ head doorbell for the whole poll
  * </pre>
  *
  * Command ids index preallocated trackers; the SQ and CQ have {@code capacity + 1} entries, so
@@ -40,6 +41,8 @@ final class NvmeChannel implements DmaChannel {
     private static final long NOT_IN_QUEUE = Long.MAX_VALUE;
     /** Command ids are 16 bits (CDW0 31:16, CQE bytes 12-13). */
     private static final int CID_BITS = 16;
+    /** The largest ring: command ids keep at least 4 generation bits above the tracker index. */
+    static final int MAX_CAPACITY = 1 << (CID_BITS - 4);
 
     // ---- hot: owner thread ----
     private final MmioRegisters doorbells;
@@ -141,9 +144,6 @@ final class NvmeChannel implements DmaChannel {
         this.maxCopyBlocks = (int) Math.min(Integer.toUnsignedLong(namespace.maxCopyBlocks()), Integer.MAX_VALUE); // MCL is unsigned
         emptyQueues();
     }
-
-    /** The largest ring: command ids keep at least 4 generation bits above the tracker index. */
-    static final int MAX_CAPACITY = 1 << (CID_BITS - 4);
 
     @Override
     public long enqueueCopy(int srcSpace, long srcAddress, int dstSpace, long dstAddress, int lengthBytes, int flags) {
