@@ -6,6 +6,7 @@ import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
+import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.IovaMapping;
 import io.dmactl.core.memory.IovaMappings;
 import io.dmactl.core.spi.AddressingMode;
@@ -110,20 +111,28 @@ public final class EngineHandle implements DispatchCandidate {
 
     /**
      * Resolves one end of a transfer: takes an IOMMU mapping reference when the engine addresses
-     * memory by IOVA (mapping the location now if this domain has not seen it). The caller pinned
-     * the location; the mapping reference is released with the transfer.
+     * memory by IOVA (mapping the location now, within the engine's DMA mask and with exactly
+     * {@code access}, if this domain has no such mapping yet). The caller pinned the location; the
+     * mapping reference is released with the transfer.
+     *
+     * @param access what the device does at this end: {@link DmaAccess#DEVICE_READS} for a source,
+     *               {@link DmaAccess#DEVICE_WRITES} for a destination
      */
-    public ResolvedAddress resolve(DmaLocation location, long offset) {
+    public ResolvedAddress resolve(DmaLocation location, long offset, DmaAccess access) {
         return switch (location) {
             case DevicePrivateSpace space -> new ResolvedAddress(space.spaceId(), offset, null);
-            case DmaBuffer buffer -> bus(location, buffer.pages(), offset);
-            case DeviceWindow window -> bus(location, window.segment(), offset);
+            case DmaBuffer buffer -> bus(location, buffer.pages(), offset, access);
+            case DeviceWindow window -> bus(location, window.segment(), offset, access);
         };
     }
 
-    /** The IOVA of {@code location} in this engine's domain, if mapped there. */
+    /**
+     * The lowest IOVA at which {@code location} is mapped in this engine's domain within the
+     * engine's DMA mask, if it is (a location may have several mappings: one per access right and
+     * per mask class).
+     */
     public OptionalLong iovaOf(DmaLocation location) {
-        return mappings == null ? OptionalLong.empty() : mappings.iovaOf(location);
+        return mappings == null ? OptionalLong.empty() : mappings.iovaOf(location, caps.dmaLimit());
     }
 
     /**
@@ -141,11 +150,11 @@ public final class EngineHandle implements DispatchCandidate {
         }
     }
 
-    private ResolvedAddress bus(DmaLocation location, MemorySegment pages, long offset) {
+    private ResolvedAddress bus(DmaLocation location, MemorySegment pages, long offset, DmaAccess access) {
         if (caps.addressing() == AddressingMode.CPU_VIRTUAL) {
             return new ResolvedAddress(DmaChannel.SPACE_BUS, pages.address() + offset, null);
         }
-        IovaMapping mapping = mappings.acquire(location, pages, caps.dmaLimit());
+        IovaMapping mapping = mappings.acquire(location, pages, caps.dmaLimit(), access);
         return new ResolvedAddress(DmaChannel.SPACE_BUS, mapping.iova() + offset, mapping);
     }
 

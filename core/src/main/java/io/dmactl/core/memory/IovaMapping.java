@@ -6,9 +6,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One live IOMMU mapping of a location's pages in one domain, reference-counted. Holders are the
- * location's registration in the domain (dropped when the location closes) and every transfer in
- * flight that uses it. The pages are unmapped when the count reaches zero.
+ * One live IOMMU mapping of a location's pages in one domain, with the device's access rights,
+ * reference-counted. Holders are the location's registration in the domain (dropped when the
+ * location closes, or when the mapping is evicted while idle) and every transfer in flight that
+ * uses it. The pages are unmapped when the count reaches zero.
  */
 public final class IovaMapping {
     private static final VarHandle REFS;
@@ -25,16 +26,18 @@ public final class IovaMapping {
     private final DmaLocation location;
     private final long iova;
     private final long lengthBytes;
+    private final DmaAccess access;
     @SuppressWarnings("unused") // accessed through REFS
     private volatile int refs;
     /** Guarded by the table's lock: the registration reference has not been dropped yet. */
     boolean registered = true;
 
-    IovaMapping(IovaMappings table, DmaLocation location, long iova, long lengthBytes, int initialRefs) {
+    IovaMapping(IovaMappings table, DmaLocation location, long iova, long lengthBytes, DmaAccess access, int initialRefs) {
         this.table = table;
         this.location = location;
         this.iova = iova;
         this.lengthBytes = lengthBytes;
+        this.access = access;
         this.refs = initialRefs;
     }
 
@@ -54,6 +57,11 @@ public final class IovaMapping {
 
     public DmaLocation location() {
         return location;
+    }
+
+    /** What the device may do through this mapping. */
+    public DmaAccess access() {
+        return access;
     }
 
     public int references() {
@@ -78,6 +86,15 @@ public final class IovaMapping {
         }
     }
 
+    /**
+     * Kills the mapping if the registration is its only reference (no transfer uses it), so no
+     * {@link #tryRetain} can succeed any more. The caller holds the table's lock and checked
+     * {@link #registered}.
+     */
+    boolean tryRetire() {
+        return REFS.compareAndSet(this, 1, 0);
+    }
+
     /** @return references left */
     int dropReference() {
         int left = (int) REFS.getAndAdd(this, -1) - 1;
@@ -90,6 +107,6 @@ public final class IovaMapping {
 
     @Override
     public String toString() {
-        return location.name() + " @ IOVA 0x" + Long.toHexString(iova) + " (" + lengthBytes + " bytes, " + refs + " refs)";
+        return location.name() + " @ IOVA 0x" + Long.toHexString(iova) + " (" + lengthBytes + " bytes, " + access + ", " + refs + " refs)";
     }
 }

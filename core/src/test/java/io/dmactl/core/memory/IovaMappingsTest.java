@@ -6,13 +6,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IovaMappingsTest {
+    private static final DmaAccess RW = DmaAccess.DEVICE_READS_AND_WRITES;
+    private static final DmaAccess READS = DmaAccess.DEVICE_READS;
+    private static final DmaAccess WRITES = DmaAccess.DEVICE_WRITES;
+    private static final long LIMIT_20_BITS = (1L << 20) - 1;
     private FakeIommuDomain domain;
     private IovaMappings mappings;
     private DmaMemoryPool pool;
@@ -33,8 +41,8 @@ class IovaMappingsTest {
     @Test
     void aLocationIsMappedOnceAndUnmappedWhenTheLastReferenceGoes() {
         DmaBuffer buffer = pool.allocate(10_000);
-        IovaMapping first = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE);
-        IovaMapping second = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE);
+        IovaMapping first = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE, RW);
+        IovaMapping second = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE, RW);
         assertSame(first, second);
         assertEquals(1, domain.mapCalls());
         assertEquals(3, first.references(), "registration + two users");
@@ -52,7 +60,7 @@ class IovaMappingsTest {
     @Test
     void aLocationInUseStaysMappedAfterItsRegistrationIsDropped() {
         DmaBuffer buffer = pool.allocate(4096);
-        IovaMapping inFlight = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE);
+        IovaMapping inFlight = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE, RW);
         mappings.forget(buffer);
         assertEquals(0, domain.unmapCalls());
         assertTrue(domain.translate(inFlight.iova(), 4096, true) != null, "the device can still reach it");
@@ -66,27 +74,111 @@ class IovaMappingsTest {
     void aNarrowerMaskGetsItsOwnLowerMapping() {
         DmaBuffer buffer = pool.allocate(4096);
         DmaBuffer filler = pool.allocate(4096);
-        IovaMapping low = mappings.acquire(filler, filler.pages(), (1L << 20) - 1);
-        IovaMapping wide = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE);
-        assertTrue(wide.iova() < 1L << 20, "first fit is low anyway");
-        IovaMapping narrow = mappings.acquire(buffer, buffer.pages(), 0xfffff);
-        assertSame(wide, narrow, "an existing mapping below the limit is reused");
-        low.release();
-        mappings.forget(filler);
-        IovaMapping tiny = mappings.acquire(buffer, buffer.pages(), wide.iova() - 1);
-        assertNotEquals(wide.iova(), tiny.iova(), "a mapping above the limit is not reused");
-        assertTrue(tiny.lastIova() < wide.iova());
-        assertEquals(2, mappings.size());
+        IovaMapping narrow = mappings.acquire(buffer, buffer.pages(), LIMIT_20_BITS, RW);
+        assertTrue(narrow.lastIova() <= LIMIT_20_BITS, narrow.toString());
+        IovaMapping wide = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE, RW);
+        assertSame(narrow, wide, "an existing mapping below the limit is reused by a wider engine");
+        IovaMapping high = mappings.acquire(filler, filler.pages(), Long.MAX_VALUE, RW);
+        assertTrue(high.iova() > LIMIT_20_BITS, "a wide engine's first mapping is placed high: " + high);
+        IovaMapping low = mappings.acquire(filler, filler.pages(), LIMIT_20_BITS, RW);
+        assertNotEquals(high.iova(), low.iova(), "a mapping above the limit is not reused");
+        assertTrue(low.lastIova() <= LIMIT_20_BITS, low.toString());
+        assertEquals(3, mappings.size());
+        assertEquals(2, mappings.mappingsOf(filler).size());
+        assertEquals(low.iova(), mappings.iovaOf(filler, LIMIT_20_BITS).orElseThrow());
+        assertEquals(low.iova(), mappings.iovaOf(filler).orElseThrow(), "the lowest of the two");
+        assertTrue(mappings.iovaOf(filler, low.iova()).isEmpty(), "none ends at or below its own first IOVA");
+    }
+
+    @Test
+    void eachAccessRightGetsItsOwnMappingAndTheIommuEnforcesIt() {
+        DmaBuffer buffer = pool.allocate(8192);
+        IovaMapping source = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE, READS);
+        IovaMapping destination = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE, WRITES);
+        assertNotEquals(source.iova(), destination.iova(), "type1 cannot change rights: a second IOVA for the same pages");
+        assertSame(source, mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE, READS), "same right: reused");
+        assertEquals(2, domain.mapCalls());
+        assertEquals(READS, source.access());
+        assertNull(domain.translate(source.iova(), 8192, true), "a device write through the source mapping faults");
+        assertNotNull(domain.translate(source.iova(), 8192, false));
+        assertNull(domain.translate(destination.iova(), 8192, false), "a device read through the destination mapping faults");
+        assertNotNull(domain.translate(destination.iova(), 8192, true));
+        IovaMapping ring = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE, RW);
+        assertNotEquals(source.iova(), ring.iova(), "read-write is a third right, not served by a one-way mapping");
+        assertNotNull(domain.translate(ring.iova(), 8192, false));
+        assertNotNull(domain.translate(ring.iova(), 8192, true));
+    }
+
+    /**
+     * A location with three mappings (read-only high and low, write-only): the registration goes,
+     * the idle ones are unmapped at once, the one a transfer still uses only at its last release.
+     */
+    @Test
+    void everyMappingOfALocationLivesUntilItsOwnLastReference() {
+        DmaBuffer buffer = pool.allocate(4096);
+        IovaMapping inFlight = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE, READS);
+        IovaMapping lowDone = mappings.acquire(buffer, buffer.pages(), LIMIT_20_BITS, READS);
+        IovaMapping writeDone = mappings.acquire(buffer, buffer.pages(), Long.MAX_VALUE, WRITES);
+        assertEquals(3, mappings.mappingsOf(buffer).size());
+        lowDone.release();
+        writeDone.release();
+        assertEquals(0, domain.unmapCalls(), "the registration keeps idle mappings");
+        mappings.forget(buffer);
+        assertEquals(2, domain.unmapCalls(), "the two idle ones went with the registration");
+        assertEquals(List.of(inFlight), mappings.mappingsOf(buffer));
+        assertNotNull(domain.translate(inFlight.iova(), 4096, false), "the device can still read what it is reading");
+        inFlight.release();
+        assertEquals(3, domain.unmapCalls());
+        assertEquals(0, domain.mappingCount());
+        assertEquals(0, mappings.allocator().allocationCount(), "every IOVA came back");
+    }
+
+    @Test
+    void idleMappingsMakeRoomUnderAMaskButMappingsInUseNever() {
+        // Below 2^20: 255 pages (page 0 is never used). Each buffer is 100 pages.
+        DmaBuffer a = pool.allocate(100 * 4096);
+        DmaBuffer b = pool.allocate(100 * 4096);
+        DmaBuffer c = pool.allocate(100 * 4096);
+        DmaBuffer d = pool.allocate(100 * 4096);
+        IovaMapping aInFlight = mappings.acquire(a, a.pages(), LIMIT_20_BITS, READS);
+        mappings.acquire(b, b.pages(), LIMIT_20_BITS, READS).release(); // idle: only its registration
+        IovaMapping bHigh = mappings.acquire(b, b.pages(), Long.MAX_VALUE, WRITES);
+        bHigh.release();
+
+        IovaMapping cInFlight = mappings.acquire(c, c.pages(), LIMIT_20_BITS, WRITES);
+        assertTrue(cInFlight.lastIova() <= LIMIT_20_BITS);
+        assertEquals(1, mappings.evictionCount(), "b's idle low mapping made room");
+        assertEquals(List.of(bHigh), mappings.mappingsOf(b), "b's high mapping was of no use below 2^20 and stays");
+        assertNotNull(domain.translate(aInFlight.iova(), 100 * 4096, false), "a mapping in use is never evicted");
+
+        long mapsBefore = domain.mapCalls();
+        IovaExhaustedException full = assertThrows(IovaExhaustedException.class,
+            () -> mappings.acquire(d, d.pages(), LIMIT_20_BITS, READS));
+        assertTrue(full.getMessage().contains("0xfffff"), full.getMessage());
+        assertEquals(mapsBefore, domain.mapCalls());
+        assertEquals(1, mappings.evictionCount(), "nothing idle below the limit: nothing unmapped");
+        assertEquals(List.of(bHigh), mappings.mappingsOf(b));
+        assertNotNull(domain.translate(aInFlight.iova(), 100 * 4096, false));
+        assertNotNull(domain.translate(cInFlight.iova(), 100 * 4096, true));
+
+        aInFlight.release(); // a's transfer ends; its mapping stays, idle
+        IovaMapping dMapping = mappings.acquire(d, d.pages(), LIMIT_20_BITS, READS);
+        assertTrue(dMapping.lastIova() <= LIMIT_20_BITS);
+        assertEquals(2, mappings.evictionCount());
+        assertTrue(mappings.mappingsOf(a).isEmpty(), "a's idle mapping made room");
+        assertNotNull(domain.translate(dMapping.iova(), 100 * 4096, false));
+        IovaMapping aAgain = mappings.acquire(a, a.pages(), Long.MAX_VALUE, READS);
+        assertTrue(aAgain.iova() > LIMIT_20_BITS, "a used again by a wide engine: mapped anew, high");
     }
 
     @Test
     void closeUnmapsEverythingLeft() {
         DmaBuffer a = pool.allocate(4096);
         DmaBuffer b = pool.allocate(8192);
-        mappings.acquire(a, a.pages(), Long.MAX_VALUE);
-        mappings.acquire(b, b.pages(), Long.MAX_VALUE);
+        mappings.acquire(a, a.pages(), Long.MAX_VALUE, RW);
+        mappings.acquire(b, b.pages(), Long.MAX_VALUE, RW);
         mappings.close();
         assertEquals(0, domain.mappingCount());
-        assertThrows(IllegalStateException.class, () -> mappings.acquire(a, a.pages(), Long.MAX_VALUE));
+        assertThrows(IllegalStateException.class, () -> mappings.acquire(a, a.pages(), Long.MAX_VALUE, RW));
     }
 }
