@@ -358,8 +358,9 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         ResolvedAddress src = null;
         try {
             // Least privilege in the IOMMU: the device may only read a source and only write a destination.
-            src = source == null ? null : engine.resolve(source, shape.sourceOffset(), DmaAccess.DEVICE_READS);
-            ResolvedAddress dst = engine.resolve(destination, shape.destinationOffset(), DmaAccess.DEVICE_WRITES);
+            src = source == null ? null : engine.resolve(source, shape.sourceOffset(), shape.lengthBytes(), DmaAccess.DEVICE_READS);
+            ResolvedAddress dst = engine.resolve(destination, shape.destinationOffset(), shape.lengthBytes(),
+                DmaAccess.DEVICE_WRITES);
             long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
             return new PendingTransfer(shape.op(),
                 src == null ? 0 : src.space(), src == null ? 0 : src.address(),

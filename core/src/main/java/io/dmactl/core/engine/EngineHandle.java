@@ -112,17 +112,19 @@ public final class EngineHandle implements DispatchCandidate {
     /**
      * Resolves one end of a transfer: takes an IOMMU mapping reference when the engine addresses
      * memory by IOVA (mapping the location now, within the engine's DMA mask and with exactly
-     * {@code access}, if this domain has no such mapping yet). The caller pinned the location; the
-     * mapping reference is released with the transfer.
+     * {@code access}, if this domain has no such mapping yet; only the transfer's pages if the
+     * whole location does not fit under the mask). The caller pinned the location; the mapping
+     * reference is released with the transfer.
      *
-     * @param access what the device does at this end: {@link DmaAccess#DEVICE_READS} for a source,
-     *               {@link DmaAccess#DEVICE_WRITES} for a destination
+     * @param lengthBytes the bytes the transfer touches from {@code offset}
+     * @param access      what the device does at this end: {@link DmaAccess#DEVICE_READS} for a
+     *                    source, {@link DmaAccess#DEVICE_WRITES} for a destination
      */
-    public ResolvedAddress resolve(DmaLocation location, long offset, DmaAccess access) {
+    public ResolvedAddress resolve(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
         return switch (location) {
             case DevicePrivateSpace space -> new ResolvedAddress(space.spaceId(), offset, null);
-            case DmaBuffer buffer -> bus(location, buffer.pages(), offset, access);
-            case DeviceWindow window -> bus(location, window.segment(), offset, access);
+            case DmaBuffer buffer -> bus(location, buffer.pages(), offset, lengthBytes, access);
+            case DeviceWindow window -> bus(location, window.segment(), offset, lengthBytes, access);
         };
     }
 
@@ -150,12 +152,12 @@ public final class EngineHandle implements DispatchCandidate {
         }
     }
 
-    private ResolvedAddress bus(DmaLocation location, MemorySegment pages, long offset, DmaAccess access) {
+    private ResolvedAddress bus(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, DmaAccess access) {
         if (caps.addressing() == AddressingMode.CPU_VIRTUAL) {
             return new ResolvedAddress(DmaChannel.SPACE_BUS, pages.address() + offset, null);
         }
-        IovaMapping mapping = mappings.acquire(location, pages, caps.dmaLimit(), access);
-        return new ResolvedAddress(DmaChannel.SPACE_BUS, mapping.iova() + offset, mapping);
+        IovaMapping mapping = mappings.acquireRange(location, pages, offset, lengthBytes, caps.dmaLimit(), access);
+        return new ResolvedAddress(DmaChannel.SPACE_BUS, mapping.busAddress(offset), mapping);
     }
 
     @Override

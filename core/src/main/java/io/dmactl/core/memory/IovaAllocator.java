@@ -151,6 +151,23 @@ public final class IovaAllocator {
         addFree(iova, iova + rounded - 1);
     }
 
+    /** Bytes of the usable ranges at or below {@code limitIova} (unsigned), free or not; -1 (2^64-1) if that many. */
+    public long usableBytesAtOrBelow(long limitIova) {
+        long total = 0;
+        for (IovaRange range : usableRanges) {
+            if (Long.compareUnsigned(range.firstIova(), limitIova) > 0) {
+                break;
+            }
+            long last = Long.compareUnsigned(range.lastIova(), limitIova) <= 0 ? range.lastIova() : limitIova;
+            long bytes = last - range.firstIova() + 1; // 0 only for a range of all 2^64 IOVAs, impossible without page 0
+            if (Long.compareUnsigned(total + bytes, total) < 0) {
+                return -1L;
+            }
+            total += bytes;
+        }
+        return total;
+    }
+
     /** Total free bytes (for tests and diagnostics); Long.MAX_VALUE if 2^63 bytes or more are free. */
     public synchronized long freeBytes() {
         long total = 0;

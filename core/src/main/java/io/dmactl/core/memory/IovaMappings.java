@@ -38,6 +38,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the space under its mask is held by mappings in use. A mapping with a transfer in flight, or
  * held by an engine for its rings, is never unmapped before its last release.
  *
+ * <p>A location larger than the space under a narrow engine's mask (or whose whole mapping does
+ * not fit there because that space is in use) is mapped per transfer: a window over only the
+ * pages the transfer touches, with no registration, unmapped when the transfer ends (two ioctls
+ * per transfer, only on this fallback).
+ *
  * <p>Lookups are lock-free and allocation-free (the transfer path); mapping, eviction and
  * unmapping take a lock (control path, they issue ioctls).
  */
@@ -67,17 +72,34 @@ public final class IovaMappings implements AutoCloseable {
     }
 
     /**
-     * Returns a mapping of {@code location}'s {@code pages} with exactly the rights {@code access}
-     * whose last IOVA is at or below {@code limitIova} (unsigned), mapping it now if there is none,
-     * with one reference for the caller.
+     * Returns a mapping of all of {@code location}'s {@code pages} with exactly the rights
+     * {@code access} whose last IOVA is at or below {@code limitIova} (unsigned), mapping it now if
+     * there is none, with one reference for the caller. For memory an engine keeps (rings).
      *
      * @throws IovaExhaustedException if no IOVA range fits under the limit, even after unmapping
      *                                the idle mappings there
      * @throws RuntimeException       if the domain refuses the mapping
      */
     public IovaMapping acquire(DmaLocation location, MemorySegment pages, long limitIova, DmaAccess access) {
+        return acquire(location, pages, 0, pages.byteSize(), limitIova, access, false);
+    }
+
+    /**
+     * Like {@link #acquire(DmaLocation, MemorySegment, long, DmaAccess)}, for one transfer over
+     * {@code [offset, offset + lengthBytes)} of the location: if the whole location cannot be
+     * mapped under the limit (it is larger than the space there, or that space is held by mappings
+     * in use), only the pages of that range are mapped, as a window that is unmapped when the
+     * last transfer using it releases it. Address the range with {@link IovaMapping#busAddress}.
+     */
+    public IovaMapping acquireRange(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, long limitIova,
+                                    DmaAccess access) {
+        return acquire(location, pages, offset, lengthBytes, limitIova, access, true);
+    }
+
+    private IovaMapping acquire(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, long limitIova,
+                                DmaAccess access, boolean windowAllowed) {
         Objects.requireNonNull(access, "access");
-        IovaMapping existing = findUsable(location, limitIova, access);
+        IovaMapping existing = findUsable(location, offset, lengthBytes, limitIova, access);
         if (existing != null) {
             return existing;
         }
@@ -85,24 +107,48 @@ public final class IovaMappings implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("IOMMU domain " + domain.name() + " is closed");
             }
-            existing = findUsable(location, limitIova, access);
+            existing = findUsable(location, offset, lengthBytes, limitIova, access);
             if (existing != null) {
                 return existing;
             }
             long page = domain.pageSizeBytes();
-            if (pages.address() % page != 0 || pages.byteSize() % page != 0) {
+            long wholeBytes = pages.byteSize();
+            if (pages.address() % page != 0 || wholeBytes % page != 0) {
                 throw new IllegalArgumentException(location.describe() + ": pages at 0x" + Long.toHexString(pages.address())
-                    + " length " + pages.byteSize() + " are not aligned to the IOMMU page size " + page);
+                    + " length " + wholeBytes + " are not aligned to the IOMMU page size " + page);
             }
-            long iova = allocateEvictingIdle(pages.byteSize(), limitIova);
+            if (offset < 0 || lengthBytes <= 0 || offset > wholeBytes - lengthBytes) {
+                throw new IllegalArgumentException(location.describe() + ": range [" + offset + ", " + offset + " + "
+                    + lengthBytes + ") is not inside its " + wholeBytes + " bytes of pages");
+            }
+            long windowStart = offset & -page;
+            long windowBytes = ((offset + lengthBytes + page - 1) & -page) - windowStart;
+            boolean window = false;
+            long iova;
+            if (!windowAllowed || windowBytes == wholeBytes) {
+                iova = allocateEvictingIdle(wholeBytes, limitIova);
+            } else if (Long.compareUnsigned(wholeBytes, allocator.usableBytesAtOrBelow(limitIova)) > 0) {
+                window = true; // the whole location can never fit under this limit
+                iova = allocateEvictingIdle(windowBytes, limitIova);
+            } else {
+                try {
+                    iova = allocateEvictingIdle(wholeBytes, limitIova);
+                } catch (IovaExhaustedException heldByMappingsInUse) {
+                    window = true;
+                    iova = allocateEvictingIdle(windowBytes, limitIova);
+                }
+            }
+            MemorySegment mapped = window ? pages.asSlice(windowStart, windowBytes) : pages;
             try {
-                domain.map(pages, iova, access);
+                domain.map(mapped, iova, access);
             } catch (RuntimeException e) {
-                allocator.free(iova, pages.byteSize());
+                allocator.free(iova, mapped.byteSize());
                 throw e;
             }
             mapCount++;
-            IovaMapping created = new IovaMapping(this, location, iova, pages.byteSize(), access, 2); // registration + caller
+            IovaMapping created = window
+                ? new IovaMapping(this, location, iova, windowBytes, windowStart, false, access, 1) // the caller only
+                : new IovaMapping(this, location, iova, wholeBytes, 0, true, access, 2); // registration + caller
             IovaMapping[] before = byLocation.getOrDefault(location, NONE);
             IovaMapping[] after = Arrays.copyOf(before, before.length + 1);
             after[before.length] = created;
@@ -127,12 +173,12 @@ public final class IovaMappings implements AutoCloseable {
         }
     }
 
-    /** The lowest IOVA (unsigned) at which the location is mapped in this domain, if any. */
+    /** The lowest IOVA (unsigned) at which all of the location is mapped in this domain, if it is. */
     public OptionalLong iovaOf(DmaLocation location) {
         return iovaOf(location, -1L);
     }
 
-    /** The lowest IOVA (unsigned) of a mapping of the location that ends at or below {@code limitIova}. */
+    /** The lowest IOVA (unsigned) of a mapping of all of the location that ends at or below {@code limitIova}. */
     public OptionalLong iovaOf(DmaLocation location, long limitIova) {
         IovaMapping[] list = byLocation.get(location);
         if (list == null) {
@@ -141,7 +187,7 @@ public final class IovaMappings implements AutoCloseable {
         long lowest = -1L;
         boolean found = false;
         for (IovaMapping m : list) {
-            if (Long.compareUnsigned(m.lastIova(), limitIova) <= 0) {
+            if (m.wholeLocation() && Long.compareUnsigned(m.lastIova(), limitIova) <= 0) {
                 found = true;
                 lowest = Long.compareUnsigned(m.iova(), lowest) < 0 ? m.iova() : lowest;
             }
@@ -285,11 +331,12 @@ public final class IovaMappings implements AutoCloseable {
         allocator.free(mapping.iova(), mapping.lengthBytes());
     }
 
-    private IovaMapping findUsable(DmaLocation location, long limitIova, DmaAccess access) {
+    private IovaMapping findUsable(DmaLocation location, long offset, long lengthBytes, long limitIova, DmaAccess access) {
         IovaMapping[] list = byLocation.get(location);
         if (list != null) {
             for (IovaMapping m : list) {
-                if (m.access() == access && Long.compareUnsigned(m.lastIova(), limitIova) <= 0 && m.tryRetain()) {
+                if (m.access() == access && m.covers(offset, lengthBytes) && Long.compareUnsigned(m.lastIova(), limitIova) <= 0
+                    && m.tryRetain()) {
                     return m;
                 }
             }

@@ -6,9 +6,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -169,6 +171,55 @@ class IovaMappingsTest {
         assertNotNull(domain.translate(dMapping.iova(), 100 * 4096, false));
         IovaMapping aAgain = mappings.acquire(a, a.pages(), Long.MAX_VALUE, READS);
         assertTrue(aAgain.iova() > LIMIT_20_BITS, "a used again by a wide engine: mapped anew, high");
+    }
+
+    /**
+     * A 2 MiB buffer cannot be mapped under a 20-bit mask (1 MiB): a transfer gets a window over
+     * only its pages, shared while in use, unmapped when its last user releases it.
+     */
+    @Test
+    void aLocationLargerThanTheSpaceUnderAMaskIsMappedPerTransfer() {
+        DmaBuffer big = pool.allocate(2L << 20);
+        long offset = (1L << 20) + 100;
+        IovaMapping window = mappings.acquireRange(big, big.pages(), offset, 5000, LIMIT_20_BITS, READS);
+        assertFalse(window.wholeLocation());
+        assertEquals(1L << 20, window.locationOffset(), "from the transfer's first page");
+        assertEquals(2 * 4096, window.lengthBytes(), "to its last page");
+        assertTrue(window.lastIova() <= LIMIT_20_BITS, window.toString());
+        MemorySegment seen = domain.translate(window.busAddress(offset), 5000, false);
+        assertEquals(big.segment().address() + offset, seen.address(), "the bus address reaches byte " + offset);
+        assertNull(domain.translate(window.busAddress(offset), 5000, true), "still read-only");
+        assertSame(window, mappings.acquireRange(big, big.pages(), offset + 4000, 1000, LIMIT_20_BITS, READS),
+            "a transfer inside the window shares it");
+        assertTrue(mappings.iovaOf(big).isEmpty(), "a window is not a mapping of the whole buffer");
+        mappings.forget(big); // the buffer closes: the window has no registration to drop
+        assertEquals(1, domain.mappingCount());
+        window.release();
+        assertEquals(1, domain.mappingCount());
+        window.release();
+        assertEquals(0, domain.mappingCount(), "unmapped with its last transfer");
+        assertEquals(0, mappings.size());
+        assertEquals(0, mappings.allocator().allocationCount());
+    }
+
+    /** The whole buffer would fit under the mask, but the space is held by a transfer: a window. */
+    @Test
+    void aWindowWhenTheSpaceForTheWholeLocationIsInUse() {
+        DmaBuffer a = pool.allocate(200 * 4096);
+        DmaBuffer b = pool.allocate(100 * 4096);
+        IovaMapping aInFlight = mappings.acquireRange(a, a.pages(), 0, 4096, LIMIT_20_BITS, WRITES);
+        assertTrue(aInFlight.wholeLocation(), "a fits: mapped whole");
+        IovaMapping bWindow = mappings.acquireRange(b, b.pages(), 50 * 4096, 4096, LIMIT_20_BITS, READS);
+        assertFalse(bWindow.wholeLocation(), "55 pages left under 2^20: only the transfer's page");
+        assertEquals(4096, bWindow.lengthBytes());
+        IovaMapping bWide = mappings.acquireRange(b, b.pages(), 50 * 4096, 4096, Long.MAX_VALUE, READS);
+        assertSame(bWindow, bWide, "a wide engine may use the live window too");
+        bWide.release();
+        bWindow.release();
+        assertTrue(mappings.mappingsOf(b).isEmpty());
+        assertThrows(IllegalArgumentException.class,
+            () -> mappings.acquireRange(b, b.pages(), 100 * 4096 - 10, 11, LIMIT_20_BITS, READS), "past the pages");
+        aInFlight.release();
     }
 
     @Test

@@ -95,6 +95,32 @@ class RuntimeIovaSpaceTest {
     }
 
     /**
+     * A buffer larger than all of a 28-bit engine's space (320 MiB): the engine still copies from and
+     * into it, through per-transfer mappings of only the pages it touches, gone when it is done.
+     */
+    @Test
+    void aBufferLargerThanANarrowEnginesSpaceIsMappedPerTransfer() {
+        SimProvider edu = new SimProvider(SimConfig.defaults().withName("edu").withDmaMaskBits(28).withMemToMem(false),
+            new SimControl());
+        FakeIommuDomain iommu = new FakeIommuDomain("iommu");
+        try (DmaRuntime dma = builder(iommu, edu).poolLimitBytes(512 * MIB).build();
+             DmaBuffer big = dma.allocate(320 * MIB)) {
+            DevicePrivateSpace eduSpace = dma.privateSpace("edu", "sram");
+            long from = 300 * MIB + 123;
+            long to = 310 * MIB + 4000;
+            byte[] data = randomBytes(4000, 7);
+            write(big, from, data);
+            assertSuccess(dma.copy(big, from, eduSpace, 0, 4000).join());
+            assertSuccess(dma.copy(eduSpace, 0, big, to, 4000).join());
+            assertArrayEquals(data, read(big, to, 4000), "320 MiB buffer -> edu -> the same buffer, byte for byte");
+            assertEquals(0, iommu.mappingCount(), "the windows went with their transfers");
+            assertEquals(2, iommu.mapCalls());
+            assertEquals(2, iommu.unmapCalls());
+        }
+        assertEquals(0, iommu.mappingCount(), "nothing left mapped after close");
+    }
+
+    /**
      * A device that writes where it should only read (the sim's wrong-way copy, edu with its
      * direction bit wrong) is stopped by the IOMMU: the op faults, the source keeps its bytes. A
      * location later used the other way gets a second mapping with the other right.

@@ -39,8 +39,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * VFIO_DMA_MAP_FLAG_READ); edu is driven by raw register writes, with its direction bit set to
  * edu-to-RAM and the read-only IOVA as destination. What can be observed: QEMU 7.2's edu ignores
  * the result of its pci_dma_write and has no error status, so the command completes as usual; the
- * bytes behind the read-only IOVA stay as they were; the guest kernel logs the DMAR write fault
- * for edu and that page. The same DMA aimed at a writable mapping lands, so edu did send the bytes.
+ * bytes behind the read-only IOVA stay as they were; and for a page whose translation the
+ * emulated IOMMU had not cached yet, the guest kernel logs the DMAR write fault for edu and that
+ * page. (A page edu just read through sits in QEMU's emulated IOTLB with read-only rights: the
+ * write there is dropped as well, but seen on the first run to leave no fault record, so only
+ * the source's bytes are checked for it.) The same DMA aimed at a writable mapping lands, so edu
+ * did send the bytes.
  */
 @Tag("testbed")
 class EduReadOnlySourceTest {
@@ -66,16 +70,16 @@ class EduReadOnlySourceTest {
             device.enableBusMaster();
             try (DmaMemoryPool pool = new DmaMemoryPool(new ArenaPageSource(4096), 4096, 2L << 20, 2L << 20);
                  IovaMappings mappings = new IovaMappings(new VfioIommuDomain(container))) {
-                DmaBuffer source = pool.allocate(4096);
+                DmaBuffer source = pool.allocate(2 * 4096);
                 DmaBuffer scratch = pool.allocate(4096);
-                byte[] original = pattern(4096, 61);
+                byte[] original = pattern(2 * 4096, 61);
                 write(source.segment(), 0, original);
                 IovaMapping readOnly = mappings.acquire(source, source.pages(), EDU_DMA_LIMIT - 1, DmaAccess.DEVICE_READS);
                 IovaMapping writable = mappings.acquire(scratch, scratch.pages(), EDU_DMA_LIMIT - 1,
                     DmaAccess.DEVICE_READS_AND_WRITES);
                 assertEquals(DmaAccess.DEVICE_READS, readOnly.access());
 
-                // edu may read the source: RAM -> edu buffer -> scratch brings the source's bytes over.
+                // edu may read the source (its first page): RAM -> edu buffer -> scratch brings its bytes over.
                 eduDma(mmio, readOnly.iova(), EDU_BUFFER, DMA_BYTES, DMA_RAM_TO_EDU);
                 eduDma(mmio, EDU_BUFFER, writable.iova(), DMA_BYTES, DMA_EDU_TO_RAM);
                 assertBytes(Arrays.copyOf(original, DMA_BYTES), scratch.segment(), 0,
@@ -85,11 +89,13 @@ class EduReadOnlySourceTest {
                 byte[] stray = pattern(DMA_BYTES, 62);
                 write(scratch.segment(), 0, stray);
                 eduDma(mmio, writable.iova(), EDU_BUFFER, DMA_BYTES, DMA_RAM_TO_EDU);
+                eduDma(mmio, EDU_BUFFER, readOnly.iova() + STRAY_OFFSET, DMA_BYTES, DMA_EDU_TO_RAM); // page edu read
+                assertBytes(original, source.segment(), 0, "the read-only source after edu wrote into its first page");
                 long kernelLogBefore = KernelLog.lineCount();
-                long target = readOnly.iova() + STRAY_OFFSET;
-                eduDma(mmio, EDU_BUFFER, target, DMA_BYTES, DMA_EDU_TO_RAM); // edu reports nothing wrong
+                long target = readOnly.iova() + 4096 + STRAY_OFFSET;
+                eduDma(mmio, EDU_BUFFER, target, DMA_BYTES, DMA_EDU_TO_RAM); // edu reports nothing wrong either time
 
-                assertBytes(original, source.segment(), 0, "the read-only source after edu wrote into its IOVA");
+                assertBytes(original, source.segment(), 0, "the read-only source after edu wrote into its second page");
                 String fault = KernelLog.awaitLine(kernelLogBefore, "fault addr 0x" + Long.toHexString(target >>> 12),
                     TimeUnit.SECONDS.toNanos(10));
                 String eduBdf = TestbedEnvironment.eduPci().substring("0000:".length());
