@@ -222,6 +222,58 @@ class IovaMappingsTest {
         aInFlight.release();
     }
 
+    /**
+     * Four threads acquire and release mappings of eight buffers under a 20-bit mask (room for about
+     * four whole buffers), so idle mappings are evicted and windows made all the time, racing with
+     * lock-free lookups: a mapping a thread holds always translates to its own buffer's bytes, with
+     * its rights, until it is released, and no acquire is ever refused.
+     */
+    @Test
+    void evictionNeverTakesAMappingAThreadHolds() throws Exception {
+        List<DmaBuffer> buffers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            buffers.add(pool.allocate(60 * 4096));
+        }
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long seed = t;
+                runs.add(threads.submit(() -> {
+                    java.util.Random random = new java.util.Random(seed);
+                    for (int i = 0; i < 3000; i++) {
+                        DmaBuffer buffer = buffers.get(random.nextInt(buffers.size()));
+                        DmaAccess access = random.nextBoolean() ? READS : WRITES;
+                        long offset = random.nextInt(60 * 4096 - 100);
+                        long length = 1 + random.nextInt((int) Math.min(60 * 4096 - offset, 3 * 4096));
+                        IovaMapping m = mappings.acquireRange(buffer, buffer.pages(), offset, length, LIMIT_20_BITS, access);
+                        for (int check = 0; check < 2; check++) {
+                            MemorySegment seen = domain.translate(m.busAddress(offset), length, access == WRITES);
+                            if (seen == null || seen.address() != buffer.segment().address() + offset) {
+                                throw new AssertionError("thread " + seed + " op " + i + ": " + m + " no longer reaches "
+                                    + buffer.name() + " + " + offset);
+                            }
+                            Thread.yield();
+                        }
+                        m.release();
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> run : runs) {
+                run.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertTrue(mappings.evictionCount() > 100, "evictions " + mappings.evictionCount());
+        for (DmaBuffer buffer : buffers) {
+            mappings.forget(buffer);
+        }
+        assertEquals(0, domain.mappingCount());
+        assertEquals(0, mappings.allocator().allocationCount());
+    }
+
     @Test
     void closeUnmapsEverythingLeft() {
         DmaBuffer a = pool.allocate(4096);
