@@ -17,6 +17,7 @@ import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
 import io.dmactl.core.location.InFlightGate;
+import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.DmaMemoryPool;
 import io.dmactl.core.memory.HostPagesSource;
 import io.dmactl.core.memory.IommuDomain;
@@ -225,7 +226,11 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         throw new IllegalArgumentException("no engine or provider named '" + engineOrProvider + "'; engines: " + engineNames());
     }
 
-    /** The IOVA at which {@code location} is mapped in the domain of {@code engineName}, if it is mapped there. */
+    /**
+     * The lowest IOVA at which {@code location} is mapped in the domain of {@code engineName} within
+     * that engine's DMA mask, if it is (a location used both as source and destination, or by
+     * engines of different masks, has several mappings).
+     */
     public OptionalLong iovaOf(DmaLocation location, String engineName) {
         return engine(engineName).iovaOf(location);
     }
@@ -355,8 +360,10 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         }
         ResolvedAddress src = null;
         try {
-            src = source == null ? null : engine.resolve(source, shape.sourceOffset());
-            ResolvedAddress dst = engine.resolve(destination, shape.destinationOffset());
+            // Least privilege in the IOMMU: the device may only read a source and only write a destination.
+            src = source == null ? null : engine.resolve(source, shape.sourceOffset(), shape.lengthBytes(), DmaAccess.DEVICE_READS);
+            ResolvedAddress dst = engine.resolve(destination, shape.destinationOffset(), shape.lengthBytes(),
+                DmaAccess.DEVICE_WRITES);
             long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
             return new PendingTransfer(shape.op(),
                 src == null ? 0 : src.space(), src == null ? 0 : src.address(),

@@ -6,6 +6,7 @@ import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
+import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.IovaMapping;
 import io.dmactl.core.memory.IovaMappings;
 import io.dmactl.core.spi.AddressingMode;
@@ -110,20 +111,30 @@ public final class EngineHandle implements DispatchCandidate {
 
     /**
      * Resolves one end of a transfer: takes an IOMMU mapping reference when the engine addresses
-     * memory by IOVA (mapping the location now if this domain has not seen it). The caller pinned
-     * the location; the mapping reference is released with the transfer.
+     * memory by IOVA (mapping the location now, within the engine's DMA mask and with exactly
+     * {@code access}, if this domain has no such mapping yet; only the transfer's pages if the
+     * whole location does not fit under the mask). The caller pinned the location; the mapping
+     * reference is released with the transfer.
+     *
+     * @param lengthBytes the bytes the transfer touches from {@code offset}
+     * @param access      what the device does at this end: {@link DmaAccess#DEVICE_READS} for a
+     *                    source, {@link DmaAccess#DEVICE_WRITES} for a destination
      */
-    public ResolvedAddress resolve(DmaLocation location, long offset) {
+    public ResolvedAddress resolve(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
         return switch (location) {
             case DevicePrivateSpace space -> new ResolvedAddress(space.spaceId(), offset, null);
-            case DmaBuffer buffer -> bus(location, buffer.pages(), offset);
-            case DeviceWindow window -> bus(location, window.segment(), offset);
+            case DmaBuffer buffer -> bus(location, buffer.pages(), offset, lengthBytes, access);
+            case DeviceWindow window -> bus(location, window.segment(), offset, lengthBytes, access);
         };
     }
 
-    /** The IOVA of {@code location} in this engine's domain, if mapped there. */
+    /**
+     * The lowest IOVA at which {@code location} is mapped in this engine's domain within the
+     * engine's DMA mask, if it is (a location may have several mappings: one per access right and
+     * per mask class).
+     */
     public OptionalLong iovaOf(DmaLocation location) {
-        return mappings == null ? OptionalLong.empty() : mappings.iovaOf(location);
+        return mappings == null ? OptionalLong.empty() : mappings.iovaOf(location, caps.dmaLimit());
     }
 
     /**
@@ -141,12 +152,12 @@ public final class EngineHandle implements DispatchCandidate {
         }
     }
 
-    private ResolvedAddress bus(DmaLocation location, MemorySegment pages, long offset) {
+    private ResolvedAddress bus(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, DmaAccess access) {
         if (caps.addressing() == AddressingMode.CPU_VIRTUAL) {
             return new ResolvedAddress(DmaChannel.SPACE_BUS, pages.address() + offset, null);
         }
-        IovaMapping mapping = mappings.acquire(location, pages, caps.dmaLimit());
-        return new ResolvedAddress(DmaChannel.SPACE_BUS, mapping.iova() + offset, mapping);
+        IovaMapping mapping = mappings.acquireRange(location, pages, offset, lengthBytes, caps.dmaLimit(), access);
+        return new ResolvedAddress(DmaChannel.SPACE_BUS, mapping.busAddress(offset), mapping);
     }
 
     @Override

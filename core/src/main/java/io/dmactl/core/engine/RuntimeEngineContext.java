@@ -5,6 +5,7 @@ import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.DmaMemoryPool;
 import io.dmactl.core.memory.IommuDomain;
+import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.IovaMapping;
 import io.dmactl.core.memory.IovaMappings;
 import io.dmactl.core.spi.EngineContext;
@@ -88,7 +89,8 @@ final class RuntimeEngineContext implements EngineContext {
             return buffer.segment().address();
         }
         long limit = dmaMaskBits >= 63 ? Long.MAX_VALUE : (1L << dmaMaskBits) - 1;
-        IovaMapping mapping = mappings.acquire(buffer, buffer.pages(), limit);
+        // Rings and completion areas: the device reads descriptors and writes completions.
+        IovaMapping mapping = mappings.acquire(buffer, buffer.pages(), limit, DmaAccess.DEVICE_READS_AND_WRITES);
         heldMappings.add(mapping);
         return mapping.iova();
     }

@@ -7,9 +7,20 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Hands out IOVA ranges in one IOMMU domain: page granularity, first fit from the lowest address
- * (so a small DMA mask is satisfied as long as low space remains), only inside the kernel's valid
- * ranges, never at or above a request's limit (the engine's DMA mask).
+ * Hands out IOVA ranges in one IOMMU domain: page granularity, only inside the kernel's valid
+ * ranges, never above a request's limit (the engine's DMA mask), and <b>highest fit first</b>: each
+ * allocation takes the highest free range at or below its limit, as the Linux kernel's IOVA
+ * allocator does. So every DMA-mask class fills the top of its own reach: a 64-bit engine's
+ * mappings land at the top of the domain (below the IOMMU's address width, which the kernel's
+ * valid ranges already end at: 2^39 or 2^48 with intel-iommu), a 32-bit engine's just below 4 GiB,
+ * and the scarce low space stays free for the narrowest engine (edu: 28 bits) until everything
+ * above it is used.
+ *
+ * <pre>
+ *   0 ... 2^28 ..................... 2^32 ...................................... top of the domain
+ *   |   28-bit |     32-bit engines   | MSI window cut out by the kernel |       64-bit engines  |
+ *   |  <-- fills downwards from each limit; a wider request spills below only when its own space is full
+ * </pre>
  *
  * <p>IOVA 0 is never handed out: a zero address in a descriptor is then always a bug that faults
  * in the IOMMU instead of silently hitting a real buffer. Thread-safe (control path, synchronized).
@@ -75,7 +86,7 @@ public final class IovaAllocator {
     }
 
     /**
-     * Allocates {@code lengthBytes} (rounded up to pages) at the lowest IOVA aligned to
+     * Allocates {@code lengthBytes} (rounded up to pages) at the highest IOVA aligned to
      * {@code alignmentBytes} (at least a page) whose last byte is at or below {@code limitIova}.
      *
      * @param limitIova the highest IOVA the device can emit, unsigned: 2^bits - 1 for a DMA mask of
@@ -95,21 +106,19 @@ public final class IovaAllocator {
             throw new IovaExhaustedException("IOVA length " + lengthBytes + " bytes cannot be represented");
         }
         long alignment = Math.max(alignmentBytes, pageSizeBytes);
-        for (Map.Entry<Long, Long> extent : free.entrySet()) {
+        // Extents that start at or below the limit, highest first.
+        for (Map.Entry<Long, Long> extent : free.headMap(limitIova, true).descendingMap().entrySet()) {
             long first = extent.getKey();
             long last = extent.getValue();
-            if (Long.compareUnsigned(first, limitIova) > 0) {
-                break; // extents are in ascending order: every later one is above the limit too
+            long top = Long.compareUnsigned(last, limitIova) <= 0 ? last : limitIova;
+            if (Long.compareUnsigned(top - first, rounded - 1) < 0) {
+                continue; // fewer than rounded bytes in first..top (top >= first here: first <= limit)
             }
-            long candidate = alignUp(first, alignment);
-            if (Long.compareUnsigned(candidate, first) < 0 || Long.compareUnsigned(candidate, last) > 0) {
-                continue; // aligning wrapped past 2^64, or left the extent
+            long candidate = (top - rounded + 1) & -alignment; // cannot wrap: top - first >= rounded - 1
+            if (Long.compareUnsigned(candidate, first) < 0) {
+                continue; // aligning down left the extent
             }
             long end = candidate + rounded - 1;
-            if (Long.compareUnsigned(end, candidate) < 0 || Long.compareUnsigned(end, last) > 0
-                || Long.compareUnsigned(end, limitIova) > 0) {
-                continue;
-            }
             free.remove(first);
             if (candidate != first) {
                 free.put(first, candidate - 1);
@@ -140,6 +149,23 @@ public final class IovaAllocator {
         }
         allocated.remove(iova);
         addFree(iova, iova + rounded - 1);
+    }
+
+    /** Bytes of the usable ranges at or below {@code limitIova} (unsigned), free or not; -1 (2^64-1) if that many. */
+    public long usableBytesAtOrBelow(long limitIova) {
+        long total = 0;
+        for (IovaRange range : usableRanges) {
+            if (Long.compareUnsigned(range.firstIova(), limitIova) > 0) {
+                break;
+            }
+            long last = Long.compareUnsigned(range.lastIova(), limitIova) <= 0 ? range.lastIova() : limitIova;
+            long bytes = last - range.firstIova() + 1; // 0 only for a range of all 2^64 IOVAs, impossible without page 0
+            if (Long.compareUnsigned(total + bytes, total) < 0) {
+                return -1L;
+            }
+            total += bytes;
+        }
+        return total;
     }
 
     /** Total free bytes (for tests and diagnostics); Long.MAX_VALUE if 2^63 bytes or more are free. */

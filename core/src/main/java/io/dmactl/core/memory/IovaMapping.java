@@ -6,9 +6,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One live IOMMU mapping of a location's pages in one domain, reference-counted. Holders are the
- * location's registration in the domain (dropped when the location closes) and every transfer in
- * flight that uses it. The pages are unmapped when the count reaches zero.
+ * One live IOMMU mapping of a location's pages in one domain, with the device's access rights,
+ * reference-counted. Usually it covers all of the location's pages and its holders are the
+ * location's registration in the domain (dropped when the location closes, or when the mapping is
+ * evicted while idle) and every transfer in flight that uses it. A <i>window</i> covers only the
+ * pages of one transfer (for a location too large for a narrow engine's space), has no
+ * registration and lives only while transfers use it. The pages are unmapped when the count
+ * reaches zero.
  */
 public final class IovaMapping {
     private static final VarHandle REFS;
@@ -25,22 +29,51 @@ public final class IovaMapping {
     private final DmaLocation location;
     private final long iova;
     private final long lengthBytes;
+    /** Where in the location's pages the mapping starts: 0, or a window's first page. */
+    private final long locationOffset;
+    private final boolean wholeLocation;
+    private final DmaAccess access;
     @SuppressWarnings("unused") // accessed through REFS
     private volatile int refs;
-    /** Guarded by the table's lock: the registration reference has not been dropped yet. */
-    boolean registered = true;
+    /** Guarded by the table's lock: the registration reference has not been dropped yet (never set for a window). */
+    boolean registered;
 
-    IovaMapping(IovaMappings table, DmaLocation location, long iova, long lengthBytes, int initialRefs) {
+    IovaMapping(IovaMappings table, DmaLocation location, long iova, long lengthBytes, long locationOffset,
+                boolean wholeLocation, DmaAccess access, int initialRefs) {
         this.table = table;
         this.location = location;
         this.iova = iova;
         this.lengthBytes = lengthBytes;
+        this.locationOffset = locationOffset;
+        this.wholeLocation = wholeLocation;
+        this.registered = wholeLocation;
+        this.access = access;
         this.refs = initialRefs;
     }
 
-    /** IOVA of the first byte of the location's pages. */
+    /** IOVA of the first mapped byte: the location's first byte, or a window's first page. */
     public long iova() {
         return iova;
+    }
+
+    /** The bus address of byte {@code offset} of the location; the caller checked {@link #covers}. */
+    public long busAddress(long offset) {
+        return iova + (offset - locationOffset);
+    }
+
+    /** Whether {@code [offset, offset + lengthBytes)} of the location lies inside this mapping. */
+    public boolean covers(long offset, long lengthBytes) {
+        return offset >= locationOffset && offset - locationOffset <= this.lengthBytes - lengthBytes;
+    }
+
+    /** Where in the location's pages the mapping starts (0 unless it is a window). */
+    public long locationOffset() {
+        return locationOffset;
+    }
+
+    /** False for a window over one transfer's pages. */
+    public boolean wholeLocation() {
+        return wholeLocation;
     }
 
     /** IOVA of the last mapped byte. */
@@ -54,6 +87,11 @@ public final class IovaMapping {
 
     public DmaLocation location() {
         return location;
+    }
+
+    /** What the device may do through this mapping. */
+    public DmaAccess access() {
+        return access;
     }
 
     public int references() {
@@ -78,6 +116,15 @@ public final class IovaMapping {
         }
     }
 
+    /**
+     * Kills the mapping if the registration is its only reference (no transfer uses it), so no
+     * {@link #tryRetain} can succeed any more. The caller holds the table's lock and checked
+     * {@link #registered}.
+     */
+    boolean tryRetire() {
+        return REFS.compareAndSet(this, 1, 0);
+    }
+
     /** @return references left */
     int dropReference() {
         int left = (int) REFS.getAndAdd(this, -1) - 1;
@@ -90,6 +137,7 @@ public final class IovaMapping {
 
     @Override
     public String toString() {
-        return location.name() + " @ IOVA 0x" + Long.toHexString(iova) + " (" + lengthBytes + " bytes, " + refs + " refs)";
+        return location.name() + " @ IOVA 0x" + Long.toHexString(iova) + " (" + lengthBytes + " bytes" + (wholeLocation ? "" : " from offset " + locationOffset) + ", " + access + ", "
+            + refs + " refs)";
     }
 }

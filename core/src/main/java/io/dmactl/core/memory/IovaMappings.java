@@ -4,16 +4,47 @@ import io.dmactl.core.location.DmaLocation;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The mappings of one IOMMU domain: each location is mapped once (per DMA-mask class: a location
- * already mapped above a new user's mask gets a second, lower mapping) and shared by every engine
- * of the domain. Lookups are lock-free; mapping and unmapping take a lock (control path, they
- * issue ioctls).
+ * The mappings of one IOMMU domain, shared by every engine of the domain. A location may have
+ * several, each with its own IOVA:
+ *
+ * <ul>
+ *   <li><b>One per access right</b> (least privilege): a transfer's source is mapped
+ *       {@link DmaAccess#DEVICE_READS device-read-only}, its destination
+ *       {@link DmaAccess#DEVICE_WRITES device-write-only}, an engine's own rings and completion
+ *       areas {@link DmaAccess#DEVICE_READS_AND_WRITES read-write}. VFIO type1 cannot change the
+ *       rights of an existing mapping, and an unmap/remap would have to wait until no transfer
+ *       uses the location, so a location used first as a source and later as a destination gets a
+ *       second, writable mapping of the same pages (type1 accepts the same memory at more than
+ *       one IOVA). A request is served only by a mapping with exactly its rights: a source is
+ *       never reachable for writes through the IOVA handed to its engine.</li>
+ *   <li><b>One per DMA-mask class</b>: a mapping is reused by every engine whose mask reaches its
+ *       last byte; a location mapped above a narrower engine's reach gets a second mapping below
+ *       it. The allocator places mappings highest-fit under each request's limit, so wide engines'
+ *       mappings sit high and the low space stays for narrow ones.</li>
+ * </ul>
+ *
+ * <p>A mapping is reference-counted: its location's registration (until the location closes) and
+ * every transfer in flight that uses it; the last release unmaps it. Registered mappings no
+ * transfer uses are a cache: when an allocation under a limit finds no free range, such idle
+ * mappings in reach are unmapped (largest first) until it fits, so an engine is refused only when
+ * the space under its mask is held by mappings in use. A mapping with a transfer in flight, or
+ * held by an engine for its rings, is never unmapped before its last release.
+ *
+ * <p>A location larger than the space under a narrow engine's mask (or whose whole mapping does
+ * not fit there because that space is in use) is mapped per transfer: a window over only the
+ * pages the transfer touches, with no registration, unmapped when the transfer ends (two ioctls
+ * per transfer, only on this fallback).
+ *
+ * <p>Lookups are lock-free and allocation-free (the transfer path); mapping, eviction and
+ * unmapping take a lock (control path, they issue ioctls).
  */
 public final class IovaMappings implements AutoCloseable {
     private static final IovaMapping[] NONE = new IovaMapping[0];
@@ -25,6 +56,7 @@ public final class IovaMappings implements AutoCloseable {
     private boolean closed;
     private long mapCount;
     private long unmapCount;
+    private long evictionCount;
 
     public IovaMappings(IommuDomain domain) {
         this.domain = Objects.requireNonNull(domain, "domain");
@@ -40,14 +72,34 @@ public final class IovaMappings implements AutoCloseable {
     }
 
     /**
-     * Returns a mapping of {@code location}'s {@code pages} whose last IOVA is at or below
-     * {@code limitIova}, mapping it now if there is none, with one reference for the caller.
+     * Returns a mapping of all of {@code location}'s {@code pages} with exactly the rights
+     * {@code access} whose last IOVA is at or below {@code limitIova} (unsigned), mapping it now if
+     * there is none, with one reference for the caller. For memory an engine keeps (rings).
      *
-     * @throws IovaExhaustedException if no IOVA range fits under the limit
+     * @throws IovaExhaustedException if no IOVA range fits under the limit, even after unmapping
+     *                                the idle mappings there
      * @throws RuntimeException       if the domain refuses the mapping
      */
-    public IovaMapping acquire(DmaLocation location, MemorySegment pages, long limitIova) {
-        IovaMapping existing = findUsable(location, limitIova);
+    public IovaMapping acquire(DmaLocation location, MemorySegment pages, long limitIova, DmaAccess access) {
+        return acquire(location, pages, 0, pages.byteSize(), limitIova, access, false);
+    }
+
+    /**
+     * Like {@link #acquire(DmaLocation, MemorySegment, long, DmaAccess)}, for one transfer over
+     * {@code [offset, offset + lengthBytes)} of the location: if the whole location cannot be
+     * mapped under the limit (it is larger than the space there, or that space is held by mappings
+     * in use), only the pages of that range are mapped, as a window that is unmapped when the
+     * last transfer using it releases it. Address the range with {@link IovaMapping#busAddress}.
+     */
+    public IovaMapping acquireRange(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, long limitIova,
+                                    DmaAccess access) {
+        return acquire(location, pages, offset, lengthBytes, limitIova, access, true);
+    }
+
+    private IovaMapping acquire(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, long limitIova,
+                                DmaAccess access, boolean windowAllowed) {
+        Objects.requireNonNull(access, "access");
+        IovaMapping existing = findUsable(location, offset, lengthBytes, limitIova, access);
         if (existing != null) {
             return existing;
         }
@@ -55,26 +107,50 @@ public final class IovaMappings implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("IOMMU domain " + domain.name() + " is closed");
             }
-            existing = findUsable(location, limitIova);
+            existing = findUsable(location, offset, lengthBytes, limitIova, access);
             if (existing != null) {
                 return existing;
             }
             long page = domain.pageSizeBytes();
-            if (pages.address() % page != 0 || pages.byteSize() % page != 0) {
+            long wholeBytes = pages.byteSize();
+            if (pages.address() % page != 0 || wholeBytes % page != 0) {
                 throw new IllegalArgumentException(location.describe() + ": pages at 0x" + Long.toHexString(pages.address())
-                    + " length " + pages.byteSize() + " are not aligned to the IOMMU page size " + page);
+                    + " length " + wholeBytes + " are not aligned to the IOMMU page size " + page);
             }
-            long iova = allocator.allocate(pages.byteSize(), page, limitIova);
+            if (offset < 0 || lengthBytes <= 0 || offset > wholeBytes - lengthBytes) {
+                throw new IllegalArgumentException(location.describe() + ": range [" + offset + ", " + offset + " + "
+                    + lengthBytes + ") is not inside its " + wholeBytes + " bytes of pages");
+            }
+            long windowStart = offset & -page;
+            long windowBytes = ((offset + lengthBytes + page - 1) & -page) - windowStart;
+            boolean window = false;
+            long iova;
+            if (!windowAllowed || windowBytes == wholeBytes) {
+                iova = allocateEvictingIdle(wholeBytes, limitIova);
+            } else if (Long.compareUnsigned(wholeBytes, allocator.usableBytesAtOrBelow(limitIova)) > 0) {
+                window = true; // the whole location can never fit under this limit
+                iova = allocateEvictingIdle(windowBytes, limitIova);
+            } else {
+                try {
+                    iova = allocateEvictingIdle(wholeBytes, limitIova);
+                } catch (IovaExhaustedException heldByMappingsInUse) {
+                    window = true;
+                    iova = allocateEvictingIdle(windowBytes, limitIova);
+                }
+            }
+            MemorySegment mapped = window ? pages.asSlice(windowStart, windowBytes) : pages;
             try {
-                domain.map(pages, iova, DmaAccess.DEVICE_READS_AND_WRITES);
+                domain.map(mapped, iova, access);
             } catch (RuntimeException e) {
-                allocator.free(iova, pages.byteSize());
+                allocator.free(iova, mapped.byteSize());
                 throw e;
             }
             mapCount++;
-            IovaMapping created = new IovaMapping(this, location, iova, pages.byteSize(), 2); // registration + caller
+            IovaMapping created = window
+                ? new IovaMapping(this, location, iova, windowBytes, windowStart, false, access, 1) // the caller only
+                : new IovaMapping(this, location, iova, wholeBytes, 0, true, access, 2); // registration + caller
             IovaMapping[] before = byLocation.getOrDefault(location, NONE);
-            IovaMapping[] after = java.util.Arrays.copyOf(before, before.length + 1);
+            IovaMapping[] after = Arrays.copyOf(before, before.length + 1);
             after[before.length] = created;
             byLocation.put(location, after);
             return created;
@@ -97,17 +173,31 @@ public final class IovaMappings implements AutoCloseable {
         }
     }
 
-    /** The lowest IOVA at which the location is mapped in this domain, if any. */
+    /** The lowest IOVA (unsigned) at which all of the location is mapped in this domain, if it is. */
     public OptionalLong iovaOf(DmaLocation location) {
+        return iovaOf(location, -1L);
+    }
+
+    /** The lowest IOVA (unsigned) of a mapping of all of the location that ends at or below {@code limitIova}. */
+    public OptionalLong iovaOf(DmaLocation location, long limitIova) {
         IovaMapping[] list = byLocation.get(location);
-        if (list == null || list.length == 0) {
+        if (list == null) {
             return OptionalLong.empty();
         }
-        long lowest = Long.MAX_VALUE;
+        long lowest = -1L;
+        boolean found = false;
         for (IovaMapping m : list) {
-            lowest = Math.min(lowest, m.iova());
+            if (m.wholeLocation() && Long.compareUnsigned(m.lastIova(), limitIova) <= 0) {
+                found = true;
+                lowest = Long.compareUnsigned(m.iova(), lowest) < 0 ? m.iova() : lowest;
+            }
         }
-        return OptionalLong.of(lowest);
+        return found ? OptionalLong.of(lowest) : OptionalLong.empty();
+    }
+
+    /** The location's live mappings in this domain (a snapshot, for diagnostics and tests). */
+    public List<IovaMapping> mappingsOf(DmaLocation location) {
+        return List.of(byLocation.getOrDefault(location, NONE));
     }
 
     /** Number of live mappings. */
@@ -131,30 +221,21 @@ public final class IovaMappings implements AutoCloseable {
         }
     }
 
+    /** Idle mappings unmapped to make room for a new one (each also counts in {@link #unmapCount}). */
+    public long evictionCount() {
+        synchronized (lock) {
+            return evictionCount;
+        }
+    }
+
     void release(IovaMapping mapping) {
         if (mapping.dropReference() > 0) {
             return;
         }
         synchronized (lock) {
-            IovaMapping[] before = byLocation.getOrDefault(mapping.location(), NONE);
-            int at = -1;
-            for (int i = 0; i < before.length; i++) {
-                if (before[i] == mapping) {
-                    at = i;
-                }
-            }
-            if (at < 0) {
-                return; // already removed by close()
-            }
-            if (before.length == 1) {
-                byLocation.remove(mapping.location());
-            } else {
-                IovaMapping[] after = new IovaMapping[before.length - 1];
-                System.arraycopy(before, 0, after, 0, at);
-                System.arraycopy(before, at + 1, after, at, before.length - at - 1);
-                byLocation.put(mapping.location(), after);
-            }
-            unmapNow(mapping);
+            if (remove(mapping)) {
+                unmapNow(mapping);
+            } // else already removed by close()
         }
     }
 
@@ -185,6 +266,64 @@ public final class IovaMappings implements AutoCloseable {
         }
     }
 
+    /**
+     * Allocates under the limit; when nothing fits, unmaps idle mappings that reach into the space
+     * under the limit, largest first, until it does. Caller holds the lock.
+     */
+    private long allocateEvictingIdle(long lengthBytes, long limitIova) {
+        try {
+            return allocator.allocate(lengthBytes, domain.pageSizeBytes(), limitIova);
+        } catch (IovaExhaustedException exhausted) {
+            List<IovaMapping> idle = new ArrayList<>();
+            for (IovaMapping[] list : byLocation.values()) {
+                for (IovaMapping m : list) {
+                    if (m.registered && m.references() == 1 && Long.compareUnsigned(m.iova(), limitIova) <= 0) {
+                        idle.add(m);
+                    }
+                }
+            }
+            idle.sort(Comparator.comparingLong(IovaMapping::lengthBytes).reversed());
+            for (IovaMapping m : idle) {
+                if (!m.tryRetire()) {
+                    continue; // a transfer took it since the scan
+                }
+                m.registered = false;
+                remove(m);
+                unmapNow(m);
+                evictionCount++;
+                try {
+                    return allocator.allocate(lengthBytes, domain.pageSizeBytes(), limitIova);
+                } catch (IovaExhaustedException stillFull) {
+                    exhausted = stillFull;
+                }
+            }
+            throw exhausted;
+        }
+    }
+
+    /** Takes the mapping out of its location's list; false if it is not there. Caller holds the lock. */
+    private boolean remove(IovaMapping mapping) {
+        IovaMapping[] before = byLocation.getOrDefault(mapping.location(), NONE);
+        int at = -1;
+        for (int i = 0; i < before.length; i++) {
+            if (before[i] == mapping) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            return false;
+        }
+        if (before.length == 1) {
+            byLocation.remove(mapping.location());
+        } else {
+            IovaMapping[] after = new IovaMapping[before.length - 1];
+            System.arraycopy(before, 0, after, 0, at);
+            System.arraycopy(before, at + 1, after, at, before.length - at - 1);
+            byLocation.put(mapping.location(), after);
+        }
+        return true;
+    }
+
     private void unmapNow(IovaMapping mapping) {
         domain.unmap(mapping.iova(), mapping.lengthBytes());
         unmapCount++;
@@ -192,11 +331,12 @@ public final class IovaMappings implements AutoCloseable {
         allocator.free(mapping.iova(), mapping.lengthBytes());
     }
 
-    private IovaMapping findUsable(DmaLocation location, long limitIova) {
+    private IovaMapping findUsable(DmaLocation location, long offset, long lengthBytes, long limitIova, DmaAccess access) {
         IovaMapping[] list = byLocation.get(location);
         if (list != null) {
             for (IovaMapping m : list) {
-                if (m.lastIova() <= limitIova && m.tryRetain()) {
+                if (m.access() == access && m.covers(offset, lengthBytes) && Long.compareUnsigned(m.lastIova(), limitIova) <= 0
+                    && m.tryRetain()) {
                     return m;
                 }
             }

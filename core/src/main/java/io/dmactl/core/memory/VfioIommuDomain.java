@@ -15,11 +15,13 @@ import java.util.Objects;
  */
 public final class VfioIommuDomain implements IommuDomain {
     /**
-     * Used when the kernel does not report valid ranges (kernels before 5.4): 48-bit IOVAs without
-     * the x86 MSI window 0xfee00000..0xfeefffff.
+     * Used when the kernel does not report valid ranges (kernels before 5.4): 39-bit IOVAs without
+     * the x86 MSI window 0xfee00000..0xfeefffff. 39 bits is the narrowest address width VT-d
+     * IOMMUs commonly have (QEMU's intel-iommu defaults to it); the allocator fills from the top of
+     * the valid ranges, so a wider guess would put mappings where such an IOMMU refuses them.
      */
     static final List<IovaRange> FALLBACK_RANGES = List.of(
-        new IovaRange(0, 0xfedf_ffffL), new IovaRange(0xfef0_0000L, (1L << 48) - 1));
+        new IovaRange(0, 0xfedf_ffffL), new IovaRange(0xfef0_0000L, (1L << 39) - 1));
 
     private final VfioContainer container;
     private final List<IovaRange> ranges;

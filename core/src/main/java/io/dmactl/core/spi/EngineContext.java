@@ -44,8 +44,10 @@ public interface EngineContext {
     /**
      * The address under which this engine reaches {@code buffer} in its bus space (space 0): an
      * IOVA mapped in the engine's domain below 2^dmaMaskBits, or the CPU address for a
-     * CPU_VIRTUAL engine. The mapping stays until the engine closes. Use it for memory the engine
-     * itself owns (rings); client transfers are resolved by the core.
+     * CPU_VIRTUAL engine. The mapping is device-readable and -writable (descriptor rings,
+     * completion areas, PRP lists) and stays until the engine closes. Use it for memory the engine
+     * itself owns (rings); client transfers are resolved by the core, which maps a transfer's
+     * source device-read-only and its destination device-write-only.
      */
     long deviceAddress(DmaBuffer buffer, int dmaMaskBits);
 

@@ -5,6 +5,7 @@ import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.DmaMemoryPool;
 import io.dmactl.core.memory.IommuDomain;
+import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.IovaMapping;
 import io.dmactl.core.memory.IovaMappings;
 import io.dmactl.core.spi.EngineContext;
@@ -80,7 +81,7 @@ public final class StandaloneEngineContext implements EngineContext, AutoCloseab
             return buffer.segment().address();
         }
         long limit = dmaMaskBits >= 63 ? Long.MAX_VALUE : (1L << dmaMaskBits) - 1;
-        IovaMapping mapping = mappings.acquire(buffer, buffer.pages(), limit);
+        IovaMapping mapping = mappings.acquire(buffer, buffer.pages(), limit, DmaAccess.DEVICE_READS_AND_WRITES);
         held.add(mapping);
         return mapping.iova();
     }

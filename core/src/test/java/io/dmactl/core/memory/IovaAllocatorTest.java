@@ -16,32 +16,39 @@ class IovaAllocatorTest {
     private static final List<IovaRange> X86 = List.of(new IovaRange(0, 0xfedf_ffffL), new IovaRange(0xfef0_0000L, (1L << 39) - 1));
 
     @Test
-    void firstFitFromTheLowestPageSkippingPageZero() {
+    void highestFitFromTheTopPageAndPageZeroIsNeverHandedOut() {
         IovaAllocator a = new IovaAllocator(X86, PAGE);
-        assertEquals(PAGE, a.allocate(1, 1, Long.MAX_VALUE), "page 0 is never handed out");
-        assertEquals(2 * PAGE, a.allocate(PAGE, 1, Long.MAX_VALUE));
-        assertEquals(3 * PAGE, a.allocate(PAGE + 1, 1, Long.MAX_VALUE), "rounded up to two pages");
-        assertEquals(5 * PAGE, a.allocate(10, 1, Long.MAX_VALUE));
+        long top = 1L << 39;
+        assertEquals(top - PAGE, a.allocate(1, 1, Long.MAX_VALUE), "the top page of the valid ranges");
+        assertEquals(top - 2 * PAGE, a.allocate(PAGE, 1, Long.MAX_VALUE));
+        assertEquals(top - 4 * PAGE, a.allocate(PAGE + 1, 1, Long.MAX_VALUE), "rounded up to two pages");
+        assertEquals(top - 5 * PAGE, a.allocate(10, 1, Long.MAX_VALUE));
+        IovaAllocator small = new IovaAllocator(List.of(new IovaRange(0, 4 * PAGE - 1)), PAGE);
+        assertEquals(3 * PAGE, small.allocate(1, 1, Long.MAX_VALUE));
+        assertEquals(2 * PAGE, small.allocate(1, 1, Long.MAX_VALUE));
+        assertEquals(PAGE, small.allocate(1, 1, Long.MAX_VALUE));
+        assertThrows(IovaExhaustedException.class, () -> small.allocate(1, 1, Long.MAX_VALUE), "page 0 is never handed out");
     }
 
     @Test
     void alignmentIsHonoured() {
-        IovaAllocator a = new IovaAllocator(X86, PAGE);
-        a.allocate(PAGE, PAGE, Long.MAX_VALUE);
+        IovaAllocator a = new IovaAllocator(List.of(new IovaRange(0, (8L << 20) - 1)), PAGE);
+        assertEquals((8L << 20) - PAGE, a.allocate(PAGE, PAGE, Long.MAX_VALUE));
         long aligned = a.allocate(PAGE, 2L << 20, Long.MAX_VALUE);
-        assertEquals(2L << 20, aligned);
-        assertEquals(2 * PAGE, a.allocate(PAGE, PAGE, Long.MAX_VALUE), "the gap below the aligned block is still used");
+        assertEquals(6L << 20, aligned, "the highest 2 MiB boundary with a free page above it");
+        assertEquals((8L << 20) - 2 * PAGE, a.allocate(PAGE, PAGE, Long.MAX_VALUE), "the gap above the aligned block is still used");
         assertThrows(IllegalArgumentException.class, () -> a.allocate(PAGE, 3000, Long.MAX_VALUE));
     }
 
     @Test
     void theMsiWindowIsNeverHandedOut() {
         IovaAllocator a = new IovaAllocator(X86, PAGE);
-        long below = a.allocate(0xfedf_f000L, PAGE, Long.MAX_VALUE); // everything up to the hole but page 0
-        assertEquals(PAGE, below);
-        long next = a.allocate(PAGE, PAGE, Long.MAX_VALUE);
-        assertEquals(0xfef0_0000L, next, "allocation continues above 0xfee00000..0xfeefffff");
-        long big = a.allocate(1L << 30, PAGE, Long.MAX_VALUE);
+        long limit32 = 0xffff_ffffL;
+        long above = a.allocate(0x0110_0000L, PAGE, limit32); // everything from the hole to 4 GiB
+        assertEquals(0xfef0_0000L, above);
+        long next = a.allocate(PAGE, PAGE, limit32);
+        assertEquals(0xfedf_f000L, next, "allocation continues below 0xfee00000..0xfeefffff");
+        long big = a.allocate(1L << 30, PAGE, limit32);
         assertFalse(big < 0xfef0_0000L && big + (1L << 30) > 0xfee0_0000L, "a block crosses the MSI window");
     }
 
@@ -49,13 +56,13 @@ class IovaAllocatorTest {
     void aDmaMaskLimitsTheHighestIova() {
         IovaAllocator a = new IovaAllocator(X86, PAGE);
         long limit28 = (1L << 28) - 1;
-        a.allocate((1L << 28) - 3 * PAGE, PAGE, limit28);
+        assertEquals(3 * PAGE, a.allocate((1L << 28) - 3 * PAGE, PAGE, limit28), "ends at the mask's last byte");
         long last = a.allocate(PAGE, PAGE, limit28);
-        assertEquals((1L << 28) - 2 * PAGE, last);
+        assertEquals(2 * PAGE, last);
         a.allocate(PAGE, PAGE, limit28);
         IovaExhaustedException e = assertThrows(IovaExhaustedException.class, () -> a.allocate(PAGE, PAGE, limit28));
         assertTrue(e.getMessage().contains("0xfffffff"), e.getMessage());
-        assertEquals(1L << 28, a.allocate(PAGE, PAGE, Long.MAX_VALUE), "without the mask there is room");
+        assertEquals(0xffff_f000L, a.allocate(PAGE, PAGE, 0xffff_ffffL), "with a wider mask there is room");
     }
 
     @Test
@@ -64,10 +71,11 @@ class IovaAllocatorTest {
         long x = a.allocate(4 * PAGE, PAGE, Long.MAX_VALUE);
         long y = a.allocate(4 * PAGE, PAGE, Long.MAX_VALUE);
         long z = a.allocate(7 * PAGE, PAGE, Long.MAX_VALUE);
+        assertEquals(List.of(12 * PAGE, 8 * PAGE, PAGE), List.of(x, y, z));
         assertThrows(IovaExhaustedException.class, () -> a.allocate(PAGE, PAGE, Long.MAX_VALUE));
         a.free(x, 4 * PAGE);
         a.free(y, 4 * PAGE);
-        assertEquals(x, a.allocate(8 * PAGE, PAGE, Long.MAX_VALUE), "two neighbours coalesced into one hole");
+        assertEquals(y, a.allocate(8 * PAGE, PAGE, Long.MAX_VALUE), "two neighbours coalesced into one hole");
         a.free(z, 7 * PAGE);
         assertEquals(7 * PAGE, a.freeBytes());
     }
@@ -80,15 +88,15 @@ class IovaAllocatorTest {
         assertTrue(wrongLength.getMessage().contains("8192"), wrongLength.getMessage());
         a.free(x, 2 * PAGE);
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> a.free(x, 2 * PAGE));
-        assertTrue(twice.getMessage().contains("0x1000"), twice.getMessage());
+        assertTrue(twice.getMessage().contains("0x" + Long.toHexString(x)), twice.getMessage());
     }
 
     @Test
     void exhaustionNamesWhatIsFree() {
         IovaAllocator a = new IovaAllocator(List.of(new IovaRange(0, 4 * PAGE - 1)), PAGE);
-        a.allocate(PAGE, PAGE, Long.MAX_VALUE);
+        assertEquals(3 * PAGE, a.allocate(PAGE, PAGE, Long.MAX_VALUE));
         IovaExhaustedException e = assertThrows(IovaExhaustedException.class, () -> a.allocate(3 * PAGE, PAGE, Long.MAX_VALUE));
-        assertTrue(e.getMessage().contains("12288 bytes") && e.getMessage().contains("0x2000..0x3fff"), e.getMessage());
+        assertTrue(e.getMessage().contains("12288 bytes") && e.getMessage().contains("0x1000..0x2fff"), e.getMessage());
     }
 
     @Test
@@ -116,17 +124,17 @@ class IovaAllocatorTest {
         IovaAllocator a = new IovaAllocator(List.of(new IovaRange(TOP_PAGE - 15 * PAGE, -1L)), PAGE);
         assertEquals(List.of(new IovaRange(TOP_PAGE - 15 * PAGE, -1L)), a.usableRanges());
         assertEquals(16 * PAGE, a.freeBytes());
-        long low = a.allocate(4 * PAGE, PAGE, -1L);
-        assertEquals(TOP_PAGE - 15 * PAGE, low, "first fit from the lowest page of the range");
+        long high = a.allocate(4 * PAGE, PAGE, -1L);
+        assertEquals(TOP_PAGE - 3 * PAGE, high, "highest fit: the top four pages");
+        assertEquals(-1L, high + 4 * PAGE - 1, "the allocation ends at 2^64-1");
         long rest = a.allocate(12 * PAGE, PAGE, -1L);
-        assertEquals(TOP_PAGE - 11 * PAGE, rest);
-        assertEquals(-1L, rest + 12 * PAGE - 1, "the allocation ends at 2^64-1");
+        assertEquals(TOP_PAGE - 15 * PAGE, rest);
         IovaExhaustedException e = assertThrows(IovaExhaustedException.class, () -> a.allocate(1, PAGE, -1L));
         assertTrue(e.getMessage().contains("free ranges: none"), e.getMessage());
         a.free(rest, 12 * PAGE);
-        a.free(low, 4 * PAGE);
+        a.free(high, 4 * PAGE);
         assertEquals(16 * PAGE, a.freeBytes(), "the top extents coalesce again");
-        assertEquals(low, a.allocate(16 * PAGE, PAGE, -1L), "into one extent of the whole range");
+        assertEquals(rest, a.allocate(16 * PAGE, PAGE, -1L), "into one extent of the whole range");
     }
 
     @Test
@@ -135,7 +143,8 @@ class IovaAllocatorTest {
         IovaRange low = new IovaRange(0, 0xfedf_ffffL);
         IovaAllocator a = new IovaAllocator(List.of(high, low), PAGE);
         assertEquals(List.of(new IovaRange(PAGE, 0xfedf_ffffL), high), a.usableRanges(), "low range first");
-        assertEquals(PAGE, a.allocate(PAGE, PAGE, -1L), "first fit starts in the low range, not at 2^63");
+        assertEquals(0xfedf_f000L, a.allocate(PAGE, PAGE, 0xffff_ffffL), "a 32-bit limit skips the range at 2^63");
+        assertEquals(TOP_PAGE, a.allocate(PAGE, PAGE, -1L), "without a limit: the top page of the high range");
         IllegalArgumentException overlap = assertThrows(IllegalArgumentException.class, () -> new IovaAllocator(
             List.of(new IovaRange(0x7fff_ffff_ffff_0000L, 0x8000_0000_0000_ffffL), new IovaRange(0x8000_0000_0000_1000L, -1L)),
             PAGE));
@@ -152,7 +161,7 @@ class IovaAllocatorTest {
         assertEquals(signBoundary - 16 * PAGE, masked.allocate(16 * PAGE, PAGE, Long.MAX_VALUE));
         assertThrows(IovaExhaustedException.class, () -> masked.allocate(PAGE, PAGE, Long.MAX_VALUE),
             "everything left lies above the mask");
-        assertEquals(signBoundary, masked.allocate(PAGE, PAGE, -1L), "without a mask the pages above 2^63 are used");
+        assertEquals(signBoundary + 15 * PAGE, masked.allocate(PAGE, PAGE, -1L), "without a mask the pages above 2^63 are used");
 
         IovaAllocator unmasked = new IovaAllocator(List.of(across), PAGE);
         long big = unmasked.allocate(32 * PAGE, PAGE, -1L);
@@ -163,8 +172,8 @@ class IovaAllocatorTest {
         IovaExhaustedException e = assertThrows(IovaExhaustedException.class, () -> top.allocate(PAGE, PAGE, (1L << 48) - 1));
         assertTrue(e.getMessage().contains("0xffffffffffff"), e.getMessage());
         long aligned = top.allocate(PAGE, 1L << 40, -1L);
-        assertEquals(0xffff_0000_0000_0000L, aligned);
-        assertEquals(0xffff_0100_0000_0000L, top.allocate(PAGE, 1L << 40, -1L), "alignment counted in unsigned space");
+        assertEquals(0xffff_ff00_0000_0000L, aligned);
+        assertEquals(0xffff_fe00_0000_0000L, top.allocate(PAGE, 1L << 40, -1L), "alignment counted in unsigned space");
     }
 
     @Test
@@ -226,5 +235,90 @@ class IovaAllocatorTest {
         }
         assertEquals(before, a.freeBytes());
         assertEquals(0, a.allocationCount());
+    }
+
+    private static final long LIMIT_28 = (1L << 28) - 1;
+    private static final long LIMIT_32 = (1L << 32) - 1;
+    private static final long MIB = 1L << 20;
+
+    @Test
+    void eachMaskClassFillsTheTopOfItsOwnReach() {
+        IovaAllocator a = new IovaAllocator(X86, PAGE);
+        assertEquals((1L << 39) - 2 * PAGE, a.allocate(2 * PAGE, PAGE, Long.MAX_VALUE), "64-bit: the top of the 39-bit domain");
+        assertEquals((1L << 39) - 3 * PAGE, a.allocate(PAGE, PAGE, -1L), "no mask at all: the same place");
+        assertEquals((1L << 32) - PAGE, a.allocate(PAGE, PAGE, LIMIT_32), "32-bit: just below 4 GiB");
+        assertEquals((1L << 28) - PAGE, a.allocate(PAGE, PAGE, LIMIT_28), "28-bit: just below 256 MiB");
+        assertEquals((1L << 28) - 2 * PAGE, a.allocate(PAGE, PAGE, LIMIT_28), "then downwards");
+        assertEquals(0xfee0_0000L - 17 * MIB, a.allocate(17 * MIB, PAGE, LIMIT_32),
+            "17 MiB no longer fit between the MSI window and 4 GiB: the highest fit below the window");
+        assertEquals((1L << 39) - 2 * MIB, a.allocate(MIB, 2 * MIB, Long.MAX_VALUE), "aligned down, below what is taken");
+    }
+
+    /** The reported case at the allocator: six 48 MiB buffers for a 64-bit engine leave 28-bit space. */
+    @Test
+    void wideRequestsLeaveTheLowSpaceToNarrowOnes() {
+        IovaAllocator a = new IovaAllocator(X86, PAGE);
+        for (int i = 0; i < 6; i++) {
+            long iova = a.allocate(48 * MIB, PAGE, Long.MAX_VALUE);
+            assertTrue(iova > LIMIT_28, "48 MiB for a 64-bit engine at 0x" + Long.toHexString(iova));
+        }
+        long narrow = a.allocate(48 * MIB, PAGE, LIMIT_28);
+        assertEquals((1L << 28) - 48 * MIB, narrow);
+        // Only when everything above is taken does a wide request use low space.
+        IovaAllocator small = new IovaAllocator(List.of(new IovaRange(0, (1L << 29) - 1)), PAGE);
+        assertEquals(1L << 28, small.allocate(1L << 28, PAGE, Long.MAX_VALUE));
+        assertEquals((1L << 28) - MIB, small.allocate(MIB, PAGE, Long.MAX_VALUE), "spills below 2^28 once the top is full");
+    }
+
+    /**
+     * A 28-bit and a 64-bit engine sharing one allocator, thousands of random allocations and
+     * frees: the wide one never takes space below 2^28, so every narrow request gets exactly what an
+     * allocator serving the narrow engine alone would give it (the same IOVA, or the same refusal).
+     */
+    @Test
+    void randomNarrowAndWideRequestsNeverCompeteForTheLowSpace() {
+        IovaAllocator shared = new IovaAllocator(X86, PAGE);
+        IovaAllocator narrowAlone = new IovaAllocator(X86, PAGE);
+        Random random = new Random(28);
+        List<long[]> narrowLive = new ArrayList<>();
+        List<long[]> wideLive = new ArrayList<>();
+        int refusals = 0;
+        int narrowAllocations = 0;
+        for (int i = 0; i < 20_000; i++) {
+            boolean narrow = random.nextBoolean();
+            List<long[]> live = narrow ? narrowLive : wideLive;
+            if (!live.isEmpty() && random.nextInt(5) < 2) {
+                long[] victim = live.remove(random.nextInt(live.size()));
+                shared.free(victim[0], victim[1]);
+                if (narrow) {
+                    narrowAlone.free(victim[0], victim[1]);
+                }
+                continue;
+            }
+            long length = (1 + random.nextInt(12 * 256)) * PAGE; // up to 12 MiB
+            if (!narrow) {
+                long iova = shared.allocate(length, PAGE, Long.MAX_VALUE);
+                assertTrue(iova > LIMIT_28, "op " + i + ": a 64-bit request took 0x" + Long.toHexString(iova));
+                wideLive.add(new long[] {iova, length});
+                continue;
+            }
+            long expected;
+            try {
+                expected = narrowAlone.allocate(length, PAGE, LIMIT_28);
+            } catch (IovaExhaustedException alone) {
+                refusals++;
+                assertThrows(IovaExhaustedException.class, () -> shared.allocate(length, PAGE, LIMIT_28),
+                    "op " + i + ": refused alone, so refused shared");
+                continue;
+            }
+            long iova = shared.allocate(length, PAGE, LIMIT_28);
+            assertEquals(expected, iova, "op " + i + ": the narrow engine's IOVA depends on the wide engine's requests");
+            assertTrue(iova + length - 1 <= LIMIT_28);
+            narrowLive.add(new long[] {iova, length});
+            narrowAllocations++;
+        }
+        assertTrue(refusals > 0 && narrowAllocations > 1000, "the 28-bit space was full at times (" + refusals
+            + " refusals), and " + narrowAllocations + " narrow allocations compared");
+        assertTrue(wideLive.size() > 1000, "the wide engine held " + wideLive.size() + " ranges (many GiB) at the end");
     }
 }

@@ -4,6 +4,7 @@ import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferStatus;
 import io.dmactl.core.dispatch.NoEngineAvailableException;
 import io.dmactl.core.location.DmaBuffer;
+import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.sim.FakeIommuDomain;
 import io.dmactl.core.sim.SimConfig;
 import io.dmactl.core.sim.SimControl;
@@ -11,6 +12,7 @@ import io.dmactl.core.sim.SimProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CompletableFuture;
@@ -58,24 +60,42 @@ class RuntimeDispatchTest {
         }
     }
 
+    /**
+     * One domain, a 28-bit and a 48-bit engine: a buffer gets one mapping per device right (source:
+     * read-only, destination: write-only) and per mask class. A mapping the narrow engine made
+     * serves the wide one too; one the wide engine made lies above 2^28, so the narrow engine gets
+     * its own. Closing a buffer unmaps all of its mappings.
+     */
     @Test
-    void aBufferIsMappedOncePerDomainBelowTheMaskAndUnmappedWhenClosed() {
+    void aBufferIsMappedOncePerRightAndMaskClassBelowEachMaskAndUnmappedWhenClosed() {
         SimProvider narrow = new SimProvider(SimConfig.defaults().withName("narrow").withDmaMaskBits(28), new SimControl());
         SimProvider wide = new SimProvider(SimConfig.defaults().withName("wide").withDmaMaskBits(48), new SimControl());
         FakeIommuDomain iommu = new FakeIommuDomain("iommu");
         try (DmaRuntime dma = builder(iommu, narrow, wide).build()) {
             DmaBuffer src = dma.allocate(8192);
             DmaBuffer dst = dma.allocate(8192);
-            assertEquals(TransferStatus.SUCCESS, dma.via("wide").copy(src, 0, dst, 0, 8192).join().status());
             assertEquals(TransferStatus.SUCCESS, dma.via("narrow").copy(src, 0, dst, 0, 8192).join().status());
-            assertEquals(TransferStatus.SUCCESS, dma.via("wide").copy(dst, 0, src, 0, 8192).join().status());
+            assertEquals(TransferStatus.SUCCESS, dma.via("wide").copy(src, 0, dst, 0, 8192).join().status());
             assertEquals(2, iommu.mapCalls(), "two buffers, each mapped once, shared by both engines");
             long iova = dma.iovaOf(src, "narrow").orElseThrow();
             assertTrue(iova > 0 && iova + 8192 <= 1L << 28, "IOVA 0x" + Long.toHexString(iova) + " honours the 28-bit mask");
             assertEquals(iova, dma.iovaOf(src, "wide").orElseThrow(), "same domain, same mapping");
+
+            assertEquals(TransferStatus.SUCCESS, dma.via("wide").copy(dst, 0, src, 0, 8192).join().status());
+            assertEquals(4, iommu.mapCalls(), "each buffer used the other way: a mapping with the other right");
+            List<FakeIommuDomain.MappedRange> srcWritable = iommu.mappingsOf(src.pages().address()).stream()
+                .filter(m -> m.access() == DmaAccess.DEVICE_WRITES).toList();
+            assertEquals(1, srcWritable.size(), iommu.mappings().toString());
+            assertTrue(srcWritable.getFirst().iova() > 1L << 28, "the wide engine's new mapping lies high: " + srcWritable);
+            assertEquals(TransferStatus.SUCCESS, dma.via("narrow").copy(dst, 0, src, 0, 8192).join().status());
+            assertEquals(6, iommu.mapCalls(), "the wide engine's new mappings are out of the narrow one's reach: two more");
+            assertEquals(TransferStatus.SUCCESS, dma.via("wide").copy(dst, 0, src, 0, 8192).join().status());
+            assertEquals(TransferStatus.SUCCESS, dma.via("narrow").copy(src, 0, dst, 0, 8192).join().status());
+            assertEquals(6, iommu.mapCalls(), "from now on everything is reused");
+
             src.close();
-            assertEquals(1, iommu.unmapCalls());
-            assertEquals(1, iommu.mappingCount());
+            assertEquals(3, iommu.unmapCalls(), "src had three mappings");
+            assertEquals(3, iommu.mappingCount());
             assertTrue(dma.iovaOf(src, "wide").isEmpty());
             dst.close();
             assertEquals(0, iommu.mappingCount());

@@ -111,6 +111,27 @@ public final class FakeIommuDomain implements IommuDomain {
         return m.segment.asSlice(offset, lengthBytes);
     }
 
+    /** One live mapping as the IOMMU holds it: IOVA, length, the CPU address of its memory, the device's rights. */
+    public record MappedRange(long iova, long lengthBytes, long address, DmaAccess access) {
+        public long lastIova() {
+            return iova + lengthBytes - 1;
+        }
+    }
+
+    /** The live mappings, by IOVA. */
+    public synchronized List<MappedRange> mappings() {
+        List<MappedRange> out = new java.util.ArrayList<>();
+        for (Map.Entry<Long, Mapping> e : mappings.entrySet()) {
+            out.add(new MappedRange(e.getKey(), e.getValue().segment.byteSize(), e.getValue().segment.address(), e.getValue().access));
+        }
+        return out;
+    }
+
+    /** The live mappings of the memory that starts at CPU address {@code address}. */
+    public List<MappedRange> mappingsOf(long address) {
+        return mappings().stream().filter(m -> m.address() == address).toList();
+    }
+
     public synchronized int mappingCount() {
         return mappings.size();
     }

@@ -10,6 +10,9 @@ import java.util.function.BooleanSupplier;
  * a state without sleeping for a guessed time.
  */
 public final class SimControl {
+    /** What a {@link #writeToSourceNext} copy writes. */
+    public static final byte STRAY_BYTE = (byte) 0xee;
+
     /** While true the device fetches nothing (descriptors stay in the ring). */
     public volatile boolean hold;
     /** Nanoseconds every op takes (a slow device). */
@@ -37,6 +40,7 @@ public final class SimControl {
     final AtomicInteger failNext = new AtomicInteger();
     final AtomicInteger faultNext = new AtomicInteger();
     final AtomicInteger hangNext = new AtomicInteger();
+    final AtomicInteger writeToSourceNext = new AtomicInteger();
     final AtomicLong fetched = new AtomicLong();
     final AtomicLong executed = new AtomicLong();
     final AtomicLong doorbells = new AtomicLong();
@@ -52,6 +56,15 @@ public final class SimControl {
     /** The next {@code count} ops complete with TRANSFER_FAULT, touching no memory. */
     public void faultNext(int count) {
         faultNext.addAndGet(count);
+    }
+
+    /**
+     * The next {@code count} host-to-host or host-to-private copies go the wrong way: the device
+     * writes {@link #STRAY_BYTE} over the source range instead of reading it (like edu with its
+     * direction bit wrong), then reports SUCCESS, or TRANSFER_FAULT if the IOMMU stopped the write.
+     */
+    public void writeToSourceNext(int count) {
+        writeToSourceNext.addAndGet(count);
     }
 
     /** The next op fetched never completes, and the device stops, until the engine is reset. */

@@ -14,8 +14,8 @@ import static io.dmactl.core.sim.SimRing.*;
  * The "hardware" of one simulated channel: a thread that fetches every descriptor the doorbell
  * published, executes them (in reverse order inside each fence-free group when reordering is
  * on, so only FENCE guarantees order), reads and writes memory through the fake IOMMU (a miss is
- * a TRANSFER_FAULT), and posts completion entries. Faults, hangs and delays come from
- * {@link SimControl}.
+ * a TRANSFER_FAULT, as is a bus address beyond the device's DMA mask), and posts completion
+ * entries. Faults, hangs, delays and wrong-way writes come from {@link SimControl}.
  */
 final class SimDevice implements Runnable {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
@@ -30,6 +30,8 @@ final class SimDevice implements Runnable {
     private final MemorySegment registers;
     private final SimInterrupt interrupt;
     private final long mask;
+    /** The highest bus address the device can emit (its DMA mask). */
+    private final long dmaLimit;
     private final long[] src;
     private final long[] dst;
     private final int[] length;
@@ -62,6 +64,7 @@ final class SimDevice implements Runnable {
         this.interrupt = interrupt;
         int capacity = config.ringSize();
         this.mask = capacity - 1;
+        this.dmaLimit = config.dmaMaskBits() >= 64 ? -1L : (1L << config.dmaMaskBits()) - 1;
         src = new long[capacity];
         dst = new long[capacity];
         length = new int[capacity];
@@ -198,6 +201,14 @@ final class SimDevice implements Runnable {
         if (decrementIfPositive(control.faultNext)) {
             return OpStatus.TRANSFER_FAULT;
         }
+        if (opcode == OP_COPY && srcSpace == 0 && decrementIfPositive(control.writeToSourceNext)) {
+            MemorySegment source = resolve(srcSpace, src[i], len, true);
+            if (source == null) {
+                return OpStatus.TRANSFER_FAULT;
+            }
+            source.fill(SimControl.STRAY_BYTE);
+            return OpStatus.SUCCESS;
+        }
         MemorySegment to = resolve(dstSpace, dst[i], len, true);
         if (to == null) {
             return dstSpace == 0 ? OpStatus.TRANSFER_FAULT : OpStatus.INVALID;
@@ -219,6 +230,9 @@ final class SimDevice implements Runnable {
 
     private MemorySegment resolve(int space, long address, int len, boolean write) {
         if (space == 0) {
+            if (Long.compareUnsigned(address + len - 1, dmaLimit) > 0) {
+                return null; // the device cannot emit this address
+            }
             return domain.translate(address, len, write);
         }
         if (sram == null || address < 0 || address + len > sram.byteSize()) {

@@ -197,9 +197,9 @@ class EduChannelOnDeviceTest {
         long load = channel.enqueueCopy(SPACE_BUS, host.busAddress(), space, 0, data.length, FLAG_SUBMIT);
         assertEquals("SUCCESS", OpStatus.name(awaitOne(channel, load)));
 
-        // Far above the low IOVAs the fixture's allocator hands out (first fit from the bottom).
-        long staleIova = 0x0ff0_0000L;
-        assertTrue(host.busAddress() < staleIova, "fixture memory at 0x" + Long.toHexString(host.busAddress()));
+        // Far below the IOVAs the fixture's allocator hands out (highest fit under edu's 28-bit mask).
+        long staleIova = 0x0010_0000L;
+        assertTrue(host.busAddress() > staleIova + 4096, "fixture memory at 0x" + Long.toHexString(host.busAddress()));
         try (HostPages victim = HostPages.allocate(4096, PageKind.NORMAL)) {
             MemorySegment victimPage = victim.segment();
             victimPage.fill((byte) 0x3c);

@@ -43,7 +43,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NvmeFaultTest {
     static final String NAME = "nvme-unmapped-prp-lists";
     static final int QUEUE_DEPTH = 16;
-    /** Far from any mapping the core made, still inside the emulated IOMMU's 39-bit address width. */
+    /**
+     * Below the list's real IOVA by this much: far from any mapping the core made (it fills the
+     * IOVA space from the top of the emulated IOMMU's 39-bit width down), still inside that width.
+     */
     static final long UNMAPPED_DISTANCE = 1L << 38;
 
     @Test
@@ -112,7 +115,7 @@ class NvmeFaultTest {
         @Override
         public long deviceAddress(DmaBuffer buffer, int dmaMaskBits) {
             long iova = context.deviceAddress(buffer, dmaMaskBits);
-            return buffer.lengthBytes() == QUEUE_DEPTH * 4096L ? iova + UNMAPPED_DISTANCE : iova;
+            return buffer.lengthBytes() == QUEUE_DEPTH * 4096L ? iova - UNMAPPED_DISTANCE : iova;
         }
 
         @Override
