@@ -8,12 +8,14 @@ import io.dmactl.cli.host.HostSystem;
 import io.dmactl.cli.output.UserText;
 import io.dmactl.provider.cpu.CpuProvider;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -188,6 +190,19 @@ class HostileArgumentsTest {
         CliRun run = CliRun.of(host, args);
         assertTrue(codes.contains(run.exitCode()), () -> what + ": expected one of " + codes + "\n" + run);
         assertOneCleanLine(run, args);
+    }
+
+    /** An argument @FILE is that text, not the contents of FILE (picocli's default; @/dev/zero never ended). */
+    @Test
+    void anArgumentStartingWithAtIsNotReadFromAFile() throws Exception {
+        Path arguments = Files.writeString(temporary.resolve("arguments"), "0000:00:05.0\n");
+        CliRun run = CliRun.of(host, "info", "@" + arguments);
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("bad PCI address '@" + arguments + "'"), run::toString);
+        assertOneCleanLine(run, new String[] {"info", "@" + arguments});
+        CliRun copy = CliRun.of(host, "copy", "@/dev/zero", "mem", "--size", "1");
+        assertEquals(ExitCodes.USAGE, copy.exitCode(), copy::toString);
+        assertTrue(copy.err().contains("bad location '@/dev/zero'"), copy::toString);
     }
 
     /**
