@@ -205,6 +205,20 @@ class HostileArgumentsTest {
         assertTrue(copy.err().contains("bad location '@/dev/zero'"), copy::toString);
     }
 
+    /** "--provider ," was an empty list, which means every provider: every device engine opened (and reset). */
+    @Test
+    void aProviderListThatNamesNothingIsRefused() {
+        for (String command : List.of("bench", "selftest")) {
+            for (String list : List.of(",", ",,,")) {
+                String[] args = {command, "--provider", list, "--duration", "1ms", "--sizes", "64"};
+                CliRun run = CliRun.of(host, command.equals("bench") ? args : Arrays.copyOf(args, 3));
+                assertEquals(ExitCodes.USAGE, run.exitCode(), run::toString);
+                assertEquals("dmactl " + command + ": --provider '" + list + "' names no provider; give e.g. --provider cpu"
+                        + " or --provider cpu,edu, or leave it out for all\n", run.err());
+            }
+        }
+    }
+
     /**
      * stderr is one line, {@code dmactl...: message\n}, with no control character but the final
      * newline, no DEL, C1, format character or lone surrogate; a long argument is cut (and the
