@@ -97,6 +97,9 @@ public final class Dmactl implements Callable<Integer> {
         commandLine.setParameterExceptionHandler(errors);
         commandLine.setExitCodeExceptionMapper(new ExitCodes());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // picocli would read the arguments from FILE for an argument @FILE: dmactl documents no
+        // such thing, and 'dmactl info @/dev/zero' read forever. An argument is what was typed.
+        commandLine.setExpandAtFiles(false);
         return commandLine;
     }
 

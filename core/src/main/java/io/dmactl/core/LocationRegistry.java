@@ -72,9 +72,12 @@ final class LocationRegistry {
         if (offset < 0) {
             throw new IllegalArgumentException(role + " offset " + offset + " is negative");
         }
+        // Compared by subtraction, so offset + lengthBytes past Long.MAX_VALUE cannot wrap around
+        // into range; the message gives the true end (offset >= 0 here and every caller checked
+        // lengthBytes > 0, so the sum fits an unsigned long).
         if (offset > location.lengthBytes() || lengthBytes > location.lengthBytes() - offset) {
-            throw new IllegalArgumentException(role + " range [" + offset + ", " + (offset + lengthBytes) + ") of "
-                + lengthBytes + " bytes does not fit in " + location.describe());
+            throw new IllegalArgumentException(role + " range [" + offset + ", " + Long.toUnsignedString(offset + lengthBytes)
+                + ") of " + lengthBytes + " bytes does not fit in " + location.describe());
         }
     }
 

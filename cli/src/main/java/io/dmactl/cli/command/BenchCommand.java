@@ -15,6 +15,7 @@ import io.dmactl.cli.location.ByteCount;
 import io.dmactl.cli.output.Json;
 import io.dmactl.cli.output.JsonRecord;
 import io.dmactl.cli.output.Table;
+import io.dmactl.cli.output.UserText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,11 +99,11 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "64,4K,64K,1M")
     private List<Long> sizes;
 
-    @Option(names = {"-b", "--batch"}, paramLabel = "N", defaultValue = "1",
+    @Option(names = {"-b", "--batch"}, paramLabel = "N", defaultValue = "1", converter = CountConverter.class,
             description = "Copies handed to the engine together, one doorbell (default: ${DEFAULT-VALUE}).")
     private int batch;
 
-    @Option(names = {"-d", "--depth"}, paramLabel = "N", defaultValue = "4",
+    @Option(names = {"-d", "--depth"}, paramLabel = "N", defaultValue = "4", converter = CountConverter.class,
             description = "Copies kept in flight, at least --batch (default: ${DEFAULT-VALUE}).")
     private int depth;
 
@@ -127,6 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ProviderNames.requireNamedIfGiven(spec, providers);
         checkOptions();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -177,16 +179,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (chart != null) {
             String name = chart.getFileName() == null ? "" : chart.getFileName().toString().toLowerCase(Locale.ROOT);
             if (!name.endsWith(".svg")) {
-                throw new DmactlException(ExitCodes.USAGE, "--chart " + chart + ": charts are written as SVG; name the"
+                throw new DmactlException(ExitCodes.USAGE, "--chart " + UserText.quote(chart.toString()) + ": charts are written as SVG; name the"
                         + " file *.svg");
             }
             Path directory = chart.toAbsolutePath().getParent();
             if (directory == null || !Files.isDirectory(directory)) {
-                throw new DmactlException(ExitCodes.NOT_FOUND, "--chart " + chart + ": directory " + directory
+                throw new DmactlException(ExitCodes.NOT_FOUND, "--chart " + UserText.quote(chart.toString()) + ": directory " + UserText.quote(String.valueOf(directory))
                         + " does not exist");
             }
             if (!Files.isWritable(directory) || (Files.exists(chart) && !Files.isWritable(chart))) {
-                throw new DmactlException(ExitCodes.PERMISSION, "--chart " + chart + ": permission denied");
+                throw new DmactlException(ExitCodes.PERMISSION, "--chart " + UserText.quote(chart.toString()) + ": permission denied");
             }
         }
     }
@@ -225,10 +227,10 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             Files.writeString(chart, ThroughputChart.render(results.points(), results.baseline(), title));
         } catch (IOException e) {
-            throw new DmactlException(ExitCodes.FAILURE, "cannot write the chart to " + chart + ": " + e, e);
+            throw new DmactlException(ExitCodes.FAILURE, "cannot write the chart to " + UserText.quote(chart.toString()) + ": " + e, e);
         }
         if (!json.enabled()) {
-            spec.commandLine().getOut().println("chart: " + chart);
+            spec.commandLine().getOut().println("chart: " + UserText.escape(chart.toString()));
             spec.commandLine().getOut().flush();
         }
     }

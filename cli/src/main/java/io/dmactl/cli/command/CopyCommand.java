@@ -131,13 +131,13 @@ public final class CopyCommand implements Callable<Integer> {
         report(plan, outcome);
         TransferResult result = outcome.result();
         if (!result.isSuccess()) {
-            throw new DmactlException(ExitCodes.FAILURE, "the copy " + plan.source() + " -> " + plan.destination()
+            throw new DmactlException(ExitCodes.FAILURE, "the copy " + plan.source().shown() + " -> " + plan.destination().shown()
                     + " ended with " + result.status() + (result.deviceCode() != 0 ? " (device code " + result.deviceCode() + ")" : "")
                     + " on engine " + result.engine() + result.reason().map(reason -> ": " + reason).orElse(""));
         }
         if (outcome.firstMismatch().isPresent()) {
-            throw new DmactlException(ExitCodes.FAILURE, "verification failed: " + plan.destination()
-                    + " differs from " + plan.source() + " first at byte " + outcome.firstMismatch().getAsLong()
+            throw new DmactlException(ExitCodes.FAILURE, "verification failed: " + plan.destination().shown()
+                    + " differs from " + plan.source().shown() + " first at byte " + outcome.firstMismatch().getAsLong()
                     + " of the " + plan.lengthBytes() + " copied");
         }
         return ExitCodes.OK;
@@ -158,7 +158,7 @@ public final class CopyCommand implements Callable<Integer> {
             String size = ByteCount.format(plan.lengthBytes());
             out.println("copied " + (size.equals(Long.toString(plan.lengthBytes())) ? size + " bytes"
                     : size + " (" + plan.lengthBytes() + " bytes)") + " "
-                    + plan.source() + " -> " + plan.destination() + " with engine " + result.engine() + " in "
+                    + plan.source().shown() + " -> " + plan.destination().shown() + " with engine " + result.engine() + " in "
                     + micros(result.latencyNanos())
                     + rate.map(value -> " (" + rate(value) + ")").orElse("")
                     + (outcome.verified() ? (outcome.firstMismatch().isEmpty() ? "; verified: identical"

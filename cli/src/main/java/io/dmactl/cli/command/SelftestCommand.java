@@ -107,6 +107,7 @@ public final class SelftestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ProviderNames.requireNamedIfGiven(spec, providers);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<RouteSummary> results = new ArrayList<>();

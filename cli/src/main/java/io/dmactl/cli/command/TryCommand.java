@@ -75,7 +75,7 @@ public final class TryCommand implements Callable<Integer> {
             description = "What try runs inside the guest: every step in this JVM, between markers.")
     private boolean inGuest;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "900",
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "900", converter = CountConverter.class,
             description = "Stop the guest after this long, failing (default: ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
 

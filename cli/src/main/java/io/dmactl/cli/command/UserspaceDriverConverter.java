@@ -1,5 +1,6 @@
 package io.dmactl.cli.command;
 
+import io.dmactl.cli.output.UserText;
 import io.dmactl.vfio.pci.UserspaceDriver;
 import picocli.CommandLine;
 
@@ -21,7 +22,7 @@ final class UserspaceDriverConverter implements CommandLine.ITypeConverter<Users
                 return driver;
             }
         }
-        throw new CommandLine.TypeConversionException("unknown driver '" + value + "': expected vfio-pci"
+        throw new CommandLine.TypeConversionException("unknown driver " + UserText.quote(value) + ": expected vfio-pci"
                 + " (DMA behind the IOMMU, the default) or uio_pci_generic (no IOMMU; needs --no-iommu)");
     }
 

@@ -4,6 +4,7 @@ import io.dmactl.cli.location.LocationParser;
 import io.dmactl.cli.location.LocationSpec;
 import io.dmactl.cli.location.LocationSyntaxException;
 import io.dmactl.cli.location.WindowSpec;
+import io.dmactl.cli.output.UserText;
 import picocli.CommandLine;
 
 /** {@code --window ADDR/barN[+OFFSET]} of selftest and bench: a device BAR they may write. */
@@ -18,7 +19,7 @@ final class WindowConverter implements CommandLine.ITypeConverter<WindowSpec> {
             throw new CommandLine.TypeConversionException(e.getMessage());
         }
         if (!(location instanceof WindowSpec window)) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a device window; a window is"
+            throw new CommandLine.TypeConversionException(UserText.quote(value) + " is not a device window; a window is"
                     + " ADDR/barN[+OFFSET], e.g. 0000:00:03.0/bar2");
         }
         return window;

@@ -3,11 +3,13 @@ package io.dmactl.cli.copy;
 import io.dmactl.cli.DmactlException;
 import io.dmactl.cli.ExitCodes;
 import io.dmactl.cli.host.ProviderCatalog;
+import io.dmactl.cli.location.ByteCount;
 import io.dmactl.cli.location.FileSpec;
 import io.dmactl.cli.location.HostMemorySpec;
 import io.dmactl.cli.location.LocationSpec;
 import io.dmactl.cli.location.PrivateSpaceSpec;
 import io.dmactl.cli.location.WindowSpec;
+import io.dmactl.cli.output.UserText;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.DmaTransfers;
 import io.dmactl.core.TransferResult;
@@ -88,7 +90,7 @@ public final class CopyExecution {
                 + engine.unavailable().map(reason -> ": unavailable: " + reason).orElse("")));
         runtime.diagnostics().forEach(note -> notes.accept("runtime: " + note));
         if (provider.isPresent() && runtime.engines().stream().noneMatch(engine -> engine.provider().equals(provider.get()))) {
-            throw new DmactlException(ExitCodes.NOT_FOUND, "provider '" + provider.get() + "' has no engine open here"
+            throw new DmactlException(ExitCodes.NOT_FOUND, "provider " + UserText.quote(provider.get()) + " has no engine open here"
                     + (runtime.diagnostics().isEmpty() ? "" : "; the runtime said: " + String.join("; ", runtime.diagnostics())));
         }
         try (Endpoint source = Endpoint.open(runtime, plan.source(), length, true);
@@ -134,7 +136,7 @@ public final class CopyExecution {
             return hostOnly ? catalog.softwareProviders() : all;
         }
         DmaProvider named = catalog.named(provider.get()).orElseThrow(() -> new DmactlException(ExitCodes.NOT_FOUND,
-                "no provider named '" + provider.get() + "'; providers: " + String.join(", ", catalog.names())));
+                "no provider named " + UserText.quote(provider.get()) + "; providers: " + String.join(", ", catalog.names())));
         for (LocationSpec end : List.of(plan.source(), plan.destination())) {
             if (end instanceof PrivateSpaceSpec space) {
                 String owner = sysfs.find(space.device()).flatMap(catalog::providerFor).map(DmaProvider::name).orElse("none");
@@ -162,8 +164,10 @@ public final class CopyExecution {
     }
 
     private static long poolLimitFor(TransferPlan plan, boolean verify) {
-        long needed = bufferBytes(plan.source(), plan.lengthBytes()) + bufferBytes(plan.destination(), plan.lengthBytes())
-                + (verify ? 2 * plan.lengthBytes() : 0) + POOL_SLACK_BYTES;
+        long readBack = verify ? plan.lengthBytes() : 0;
+        long needed = ByteCount.total("host memory for copy " + plan.source().shown() + " -> " + plan.destination().shown()
+                        + (verify ? " --verify" : ""), bufferBytes(plan.source(), plan.lengthBytes()),
+                bufferBytes(plan.destination(), plan.lengthBytes()), readBack, readBack, POOL_SLACK_BYTES);
         return Math.max(DEFAULT_POOL_LIMIT_BYTES, needed);
     }
 

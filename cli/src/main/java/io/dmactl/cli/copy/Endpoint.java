@@ -7,6 +7,7 @@ import io.dmactl.cli.location.HostMemorySpec;
 import io.dmactl.cli.location.LocationSpec;
 import io.dmactl.cli.location.PrivateSpaceSpec;
 import io.dmactl.cli.location.WindowSpec;
+import io.dmactl.cli.output.UserText;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
@@ -118,7 +119,7 @@ final class Endpoint implements AutoCloseable {
         keep.add(readBack);
         TransferResult result = runtime.copy(location, offsetBytes, readBack, 0, lengthBytes).join();
         if (!result.isSuccess()) {
-            throw new DmactlException(ExitCodes.FAILURE, "reading " + spec + " back for --verify failed: "
+            throw new DmactlException(ExitCodes.FAILURE, "reading " + spec.shown() + " back for --verify failed: "
                     + result.status() + " on engine " + result.engine());
         }
         return readBack.segment();
@@ -180,13 +181,13 @@ final class Endpoint implements AutoCloseable {
                 ByteBuffer target = into.asSlice(done, Math.min(IO_CHUNK_BYTES, into.byteSize() - done)).asByteBuffer();
                 while (target.hasRemaining()) {
                     if (channel.read(target) < 0) {
-                        throw new DmactlException(ExitCodes.FAILURE, path + " ended after " + (done + target.position())
+                        throw new DmactlException(ExitCodes.FAILURE, UserText.quote(path.toString()) + " ended after " + (done + target.position())
                                 + " bytes, " + into.byteSize() + " were expected (did it shrink?)");
                     }
                 }
             }
         } catch (IOException e) {
-            throw new DmactlException(ExitCodes.FAILURE, "cannot read " + path + ": " + e, e);
+            throw new DmactlException(ExitCodes.FAILURE, "cannot read " + UserText.quote(path.toString()) + ": " + e, e);
         }
     }
 
@@ -200,7 +201,7 @@ final class Endpoint implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new DmactlException(ExitCodes.FAILURE, "cannot write " + path + ": " + e, e);
+            throw new DmactlException(ExitCodes.FAILURE, "cannot write " + UserText.quote(path.toString()) + ": " + e, e);
         }
     }
 }

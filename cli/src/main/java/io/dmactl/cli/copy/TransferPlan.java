@@ -9,6 +9,7 @@ import io.dmactl.cli.location.HostMemorySpec;
 import io.dmactl.cli.location.LocationSpec;
 import io.dmactl.cli.location.PrivateSpaceSpec;
 import io.dmactl.cli.location.WindowSpec;
+import io.dmactl.cli.output.UserText;
 import io.dmactl.vfio.pci.PciDevice;
 import io.dmactl.vfio.pci.PciResource;
 import io.dmactl.vfio.pci.PciSysfs;
@@ -70,7 +71,7 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
         if (source instanceof FileSpec file) {
             long length = fileLength(file.path());
             if (length == 0) {
-                throw new DmactlException(ExitCodes.USAGE, "source file " + file.path() + " is empty: nothing to copy");
+                throw new DmactlException(ExitCodes.USAGE, "source file " + UserText.quote(file.path().toString()) + " is empty: nothing to copy");
             }
             return length;
         }
@@ -89,6 +90,8 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
             case HostMemorySpec memory -> {
                 if (memory.lengthBytes().isPresent()) {
                     checkFits(role, end, memory.offsetBytes(), length, memory.lengthBytes().getAsLong(), "buffer");
+                } else {
+                    ByteCount.end(role + " " + end.shown(), memory.offsetBytes(), length); // the buffer it needs
                 }
             }
             case FileSpec file -> {
@@ -96,7 +99,7 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
                     long fileLength = fileLength(file.path());
                     checkFits(role, end, 0, length, fileLength, "file");
                     if (!Files.isReadable(file.path())) {
-                        throw new DmactlException(ExitCodes.PERMISSION, "cannot read source file " + file.path()
+                        throw new DmactlException(ExitCodes.PERMISSION, "cannot read source file " + UserText.quote(file.path().toString())
                                 + ": permission denied");
                     }
                 } else {
@@ -106,10 +109,10 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
             case WindowSpec window -> {
                 PciDevice device = sysfs.require(window.device());
                 PciResource bar = device.bar(window.barIndex()).orElseThrow(() -> new DmactlException(ExitCodes.NOT_FOUND,
-                        window.device() + " has no BAR" + window.barIndex() + " (" + role + " " + end + "); its BARs: "
+                        window.device() + " has no BAR" + window.barIndex() + " (" + role + " " + end.shown() + "); its BARs: "
                                 + describeBars(device)));
                 if (!bar.isMemory()) {
-                    throw new DmactlException(ExitCodes.USAGE, role + " " + end + ": BAR" + window.barIndex()
+                    throw new DmactlException(ExitCodes.USAGE, role + " " + end.shown() + ": BAR" + window.barIndex()
                             + " is an I/O-port BAR, which cannot be mapped; use a memory BAR (" + describeBars(device) + ")");
                 }
                 checkFits(role, end, window.offsetBytes(), length, bar.sizeBytes(), "BAR" + window.barIndex());
@@ -120,7 +123,7 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
                 if (providers.providerFor(device).isEmpty()) {
                     throw new DmactlException(ExitCodes.NOT_FOUND, "no provider drives " + space.device() + " ("
                             + device.ids() + ", " + device.className() + "), so it has no engine memory for " + role
-                            + " " + end + "; providers: " + String.join(", ", providers.names()));
+                            + " " + end.shown() + "; providers: " + String.join(", ", providers.names()));
                 }
                 checkVfio(device, role, end);
                 // Its length is known once the engine is open; the runtime checks the bounds then.
@@ -131,7 +134,7 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
     /** dmactl reaches device memory only through VFIO, so the device must be bound to vfio-pci. */
     private static void checkVfio(PciDevice device, String role, LocationSpec end) {
         if (!device.isBoundTo(UserspaceDriver.VFIO_PCI.sysfsName())) {
-            throw new DmactlException(ExitCodes.UNAVAILABLE, role + " " + end + ": " + device.address() + " is "
+            throw new DmactlException(ExitCodes.UNAVAILABLE, role + " " + end.shown() + ": " + device.address() + " is "
                     + device.driver().map(driver -> "bound to " + driver).orElse("not bound to any driver")
                     + ", not vfio-pci; 'dmactl bind " + device.address() + "' gives it to vfio-pci");
         }
@@ -139,7 +142,7 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
 
     private static void checkFits(String role, LocationSpec end, long offset, long length, long capacity, String what) {
         if (offset >= capacity || length > capacity - offset) {
-            throw new DmactlException(ExitCodes.USAGE, role + " " + end + ": " + length + " bytes from offset 0x"
+            throw new DmactlException(ExitCodes.USAGE, role + " " + end.shown() + ": " + length + " bytes from offset 0x"
                     + Long.toHexString(offset) + " run past the end of the " + what + " ("
                     + capacity + " bytes = " + ByteCount.format(capacity) + "); at most "
                     + Math.max(0, capacity - offset) + " bytes fit there");
@@ -148,15 +151,15 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
 
     private static long fileLength(Path path) {
         if (!Files.exists(path)) {
-            throw new DmactlException(ExitCodes.NOT_FOUND, "no such file: " + path);
+            throw new DmactlException(ExitCodes.NOT_FOUND, "no such file: " + UserText.quote(path.toString()));
         }
         if (!Files.isRegularFile(path)) {
-            throw new DmactlException(ExitCodes.USAGE, path + " is not a regular file");
+            throw new DmactlException(ExitCodes.USAGE, UserText.quote(path.toString()) + " is not a regular file");
         }
         try {
             return Files.size(path);
         } catch (IOException e) {
-            throw new DmactlException(ExitCodes.FAILURE, "cannot read the size of " + path + ": " + e, e);
+            throw new DmactlException(ExitCodes.FAILURE, "cannot read the size of " + UserText.quote(path.toString()) + ": " + e, e);
         }
     }
 
@@ -164,14 +167,14 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
         Path absolute = path.toAbsolutePath();
         Path directory = absolute.getParent();
         if (Files.isDirectory(absolute)) {
-            throw new DmactlException(ExitCodes.USAGE, "destination " + path + " is a directory; name a file in it");
+            throw new DmactlException(ExitCodes.USAGE, "destination " + UserText.quote(path.toString()) + " is a directory; name a file in it");
         }
         if (directory == null || !Files.isDirectory(directory)) {
-            throw new DmactlException(ExitCodes.NOT_FOUND, "destination directory " + directory + " does not exist");
+            throw new DmactlException(ExitCodes.NOT_FOUND, "destination directory " + UserText.quote(String.valueOf(directory)) + " does not exist");
         }
         boolean writable = Files.exists(absolute) ? Files.isWritable(absolute) : Files.isWritable(directory);
         if (!writable) {
-            throw new DmactlException(ExitCodes.PERMISSION, "cannot write destination file " + path + ": permission denied");
+            throw new DmactlException(ExitCodes.PERMISSION, "cannot write destination file " + UserText.quote(path.toString()) + ": permission denied");
         }
     }
 

@@ -5,6 +5,7 @@ import io.dmactl.cli.ExitCodes;
 import io.dmactl.cli.copy.TransferPlan;
 import io.dmactl.cli.host.ProviderCatalog;
 import io.dmactl.cli.location.WindowSpec;
+import io.dmactl.cli.output.UserText;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.device.VfioDeviceSource;
@@ -56,7 +57,7 @@ public final class EngineSession implements AutoCloseable {
         } else {
             for (String name : providerNames) {
                 providers.add(catalog.named(name).orElseThrow(() -> new DmactlException(ExitCodes.NOT_FOUND,
-                        "no provider named '" + name + "'; providers: " + String.join(", ", catalog.names()))));
+                        "no provider named " + UserText.quote(name) + "; providers: " + String.join(", ", catalog.names()))));
             }
         }
         if (providers.isEmpty()) {

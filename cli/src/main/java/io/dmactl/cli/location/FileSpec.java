@@ -1,5 +1,7 @@
 package io.dmactl.cli.location;
 
+import io.dmactl.cli.output.UserText;
+
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -25,6 +27,11 @@ public record FileSpec(Path path) implements LocationSpec {
     @Override
     public boolean isHostMemory() {
         return true;
+    }
+
+    @Override
+    public String shown() {
+        return "file:" + UserText.quote(path.toString());
     }
 
     @Override

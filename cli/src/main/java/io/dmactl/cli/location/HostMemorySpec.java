@@ -24,9 +24,13 @@ public record HostMemorySpec(OptionalLong lengthBytes, long offsetBytes) impleme
         }
     }
 
-    /** The buffer length a transfer of {@code transferBytes} needs here. */
+    /**
+     * The buffer length a transfer of {@code transferBytes} needs here.
+     *
+     * @throws io.dmactl.cli.DmactlException USAGE when offset plus length is past the largest byte count
+     */
     public long bufferBytesFor(long transferBytes) {
-        return lengthBytes.orElse(Math.addExact(offsetBytes, transferBytes));
+        return lengthBytes.isPresent() ? lengthBytes.getAsLong() : ByteCount.end(toString(), offsetBytes, transferBytes);
     }
 
     @Override

@@ -15,4 +15,12 @@ public sealed interface LocationSpec permits HostMemorySpec, FileSpec, WindowSpe
 
     /** True when the bytes live in host memory (a fresh buffer or a file staged through one). */
     boolean isHostMemory();
+
+    /**
+     * The location as messages show it: the canonical spelling, with any text the user chose
+     * (a file's path) quoted by {@link io.dmactl.cli.output.UserText#quote}.
+     */
+    default String shown() {
+        return toString();
+    }
 }

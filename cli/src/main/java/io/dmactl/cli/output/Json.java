@@ -130,9 +130,11 @@ public final class Json {
 
     private static void writeString(StringBuilder out, String text) {
         out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
+        int i = 0;
+        while (i < text.length()) {
+            int codePoint = text.codePointAt(i);
+            i += Character.charCount(codePoint);
+            switch (codePoint) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
                 case '\n' -> out.append("\\n");
@@ -141,10 +143,14 @@ public final class Json {
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
                 default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
+                    // Controls, bidi overrides, lone surrogates...: escaped as UserText shows them
+                    // in messages, so printing the JSON cannot drive a terminal either.
+                    if (UserText.isUnsafe(codePoint)) {
+                        for (char unit : Character.toChars(codePoint)) {
+                            out.append(String.format("\\u%04x", (int) unit));
+                        }
                     } else {
-                        out.append(c);
+                        out.appendCodePoint(codePoint);
                     }
                 }
             }

@@ -199,7 +199,7 @@ class CopyCommandTest {
     void aMissingSourceFileIsNotFound() {
         CliRun run = CliRun.of(host, "copy", "file:" + files.resolve("absent.bin"), "mem");
         assertEquals(ExitCodes.NOT_FOUND, run.exitCode());
-        assertEquals("dmactl copy: no such file: " + files.resolve("absent.bin") + "\n", run.err());
+        assertEquals("dmactl copy: no such file: '" + files.resolve("absent.bin") + "'\n", run.err());
     }
 
     @Test
@@ -207,7 +207,7 @@ class CopyCommandTest {
         Path out = files.resolve("no/such/dir/out.bin");
         CliRun run = CliRun.of(host, "copy", "mem", "file:" + out, "--size", "4K");
         assertEquals(ExitCodes.NOT_FOUND, run.exitCode());
-        assertTrue(run.err().contains("destination directory " + out.getParent() + " does not exist"), run.err());
+        assertTrue(run.err().contains("destination directory '" + out.getParent() + "' does not exist"), run.err());
         assertFalse(Files.exists(files.resolve("no")));
     }
 

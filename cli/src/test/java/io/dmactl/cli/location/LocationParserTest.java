@@ -80,7 +80,8 @@ class LocationParserTest {
             "mem+|'+' must be followed by an offset",
             "mem+1.5K|bad offset '1.5K'",
             "file:|file: needs a path",
-            "/tmp/in.bin|a file is written file:PATH, e.g. file:/tmp/in.bin",
+            "file:/tmp/|a path ending in '/' names a directory; name a file in it, e.g. 'file:/tmp/data.bin'",
+            "/tmp/in.bin|a file is written file:PATH, e.g. 'file:/tmp/in.bin'",
             "./in.bin|a file is written file:PATH",
             "0000:00:03.0|say which part of 0000:00:03.0 to use",
             "0000:00:03.0+0x10|say which part of 0000:00:03.0 to use",
@@ -125,5 +126,11 @@ class LocationParserTest {
     void aSizedBufferKnowsHowMuchACopyNeedsAndAnUnsizedOneGrowsToFit() {
         assertEquals(65536, ((HostMemorySpec) LocationParser.parse("mem:64K+0x100")).bufferBytesFor(4096));
         assertEquals(0x100 + 4096, ((HostMemorySpec) LocationParser.parse("mem+0x100")).bufferBytesFor(4096));
+    }
+
+    @Test
+    void aPathTheSystemCannotNameIsASyntaxErrorWithTheTextEscaped() {
+        LocationSyntaxException e = assertThrows(LocationSyntaxException.class, () -> LocationParser.parse("file:a\u0000b"));
+        assertEquals("bad location 'file:a\\x00b': not a path this system can name (Nul character not allowed)", e.getMessage());
     }
 }

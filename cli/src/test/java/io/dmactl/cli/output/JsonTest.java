@@ -72,4 +72,16 @@ class JsonTest {
         assertEquals("[]", Json.render(List.of()));
         assertEquals("null", Json.render(null));
     }
+
+    @Test
+    void stringsWithControlsBidiAndLoneSurrogatesAreEscapedAndReadBackExactly() {
+        String hostile = "nl \n esc \u001b[2J del \u007f c1 \u0085\u009b rlo \u202e zwsp \u200b ls \u2028 lone \ud800 end \udc00"
+                + " pair \ud83d\ude00 é";
+        String rendered = Json.render(List.of(hostile));
+        rendered.codePoints().forEach(c -> assertTrue(c == '\n' || !UserText.isUnsafe(c),
+                () -> "raw U+" + Integer.toHexString(c) + " in " + rendered));
+        assertTrue(rendered.contains("\\u001b[2J") && rendered.contains("\\u007f") && rendered.contains("\\u0085")
+                && rendered.contains("\\u202e") && rendered.contains("\\ud800") && rendered.contains("\ud83d\ude00"), rendered);
+        assertEquals(hostile, JsonParser.parseString(rendered).getAsJsonArray().get(0).getAsString());
+    }
 }

@@ -72,7 +72,9 @@ public final class Dispatcher {
         }
         long totalBytes = 0;
         for (int i = 0; i < shapes.size(); i++) {
-            totalBytes += shapes.get(i).lengthBytes();
+            // Saturates: the client's lengths may add up past Long.MAX_VALUE, which is still "large".
+            long length = shapes.get(i).lengthBytes();
+            totalBytes = length > Long.MAX_VALUE - totalBytes ? Long.MAX_VALUE : totalBytes + length;
         }
         ExecutionKind wanted = wantedExecution(totalBytes);
         C best = null;

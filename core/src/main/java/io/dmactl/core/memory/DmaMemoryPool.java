@@ -83,6 +83,11 @@ public final class DmaMemoryPool implements AutoCloseable {
         if (alignmentBytes <= 0 || Long.bitCount(alignmentBytes) != 1) {
             throw new IllegalArgumentException("alignmentBytes " + alignmentBytes + " must be a power of two");
         }
+        // Pages are counted in an int: refused here, before rounding up could overflow.
+        if ((lengthBytes - 1) / pageBytes >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("buffer lengthBytes " + lengthBytes + " is more than one buffer can hold: at most "
+                + Integer.MAX_VALUE * pageBytes + " bytes (" + Integer.MAX_VALUE + " pages of " + pageBytes + " bytes)");
+        }
         long alignment = Math.max(alignmentBytes, pageBytes);
         long roundedBytes = alignUp(lengthBytes, pageBytes);
         int pageCount = Math.toIntExact(roundedBytes / pageBytes);
