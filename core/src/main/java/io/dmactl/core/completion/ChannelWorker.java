@@ -143,6 +143,8 @@ public final class ChannelWorker implements Runnable {
     private volatile boolean ringBusy;
     private volatile long progressSinceNanos;
     private volatile long finishedOps;
+    /** Ops the engine completed as expected (matched to an outstanding ticket, any status); single writer. */
+    private volatile long engineCompletions;
     private volatile Throwable crash;
     private final DeviceErrors deviceErrors;
     /**
@@ -214,6 +216,15 @@ public final class ChannelWorker implements Runnable {
         if (state == WorkerState.STOPPED) {
             abortAfterStop(); // the worker is gone (engine retired or closed): nobody else will
         }
+    }
+
+    /**
+     * Ops the engine has completed on this channel as the contract says (a completion matched to
+     * an outstanding ticket, whatever its status): the supervisor's measure of whether an engine
+     * that keeps reporting fatal conditions does any work between them.
+     */
+    public long engineCompletions() {
+        return engineCompletions;
     }
 
     /** Transfers accepted and not yet completed. */
@@ -379,6 +390,9 @@ public final class ChannelWorker implements Runnable {
             inRing--;
             matched++;
             chunkDone(t, completions.status(i), completions.deviceCode(i));
+        }
+        if (matched > 0) {
+            engineCompletions = engineCompletions + matched; // single writer; once per harvest, not per op
         }
         if (matched > 0 && inRing > 0) {
             while (oldestTicket < nextTicket && !inFlight.contains(oldestTicket)) {

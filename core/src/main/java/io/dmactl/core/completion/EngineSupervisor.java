@@ -27,6 +27,13 @@ import java.util.function.LongSupplier;
 public final class EngineSupervisor {
     private static final System.Logger LOG = System.getLogger(EngineSupervisor.class.getName());
     private static final long CONTROL_TIMEOUT_NANOS = 5_000_000_000L;
+    /**
+     * Fatal-condition resets in a row, with no op completed by the engine between them, after
+     * which the engine is retired instead of reset again: a device that keeps breaking the
+     * contract (or keeps raising its fatal status) would otherwise be reset at every watchdog
+     * tick and abort every op the dispatcher keeps sending it.
+     */
+    static final int MAX_FATAL_RESETS_WITHOUT_PROGRESS = 3;
 
     private final String engineName;
     private final DmaEngine engine;
@@ -39,6 +46,10 @@ public final class EngineSupervisor {
     private volatile long resetCount;
     private boolean closed;
     private volatile boolean leaked;
+    /** Under the control lock: fatal-condition resets in a row without an engine completion between them. */
+    private int fatalResetsWithoutProgress;
+    /** Under the control lock: the engine's completions when the last fatal-condition reset happened. */
+    private long completionsAtLastFatalReset = -1;
 
     public EngineSupervisor(String engineName, DmaEngine engine, List<ChannelWorker> workers, LongSupplier clock) {
         this(engineName, engine, workers, clock, CONTROL_TIMEOUT_NANOS);
@@ -292,8 +303,10 @@ public final class EngineSupervisor {
      * a hung engine. Every owner pauses, the
      * engine resets, the ops it dropped end ABORTED with the condition as their reason, and the
      * owners resume, so the engine serves again. It is retired instead if the owners cannot be
-     * paused, the reset fails (then the ring's memory stays pinned), or the condition is still
-     * reported right after the reset.
+     * paused, the reset fails (then the ring's memory stays pinned), the condition is still
+     * reported right after the reset, or this is the engine's
+     * {@value #MAX_FATAL_RESETS_WITHOUT_PROGRESS}th-plus-one fatal condition in a row with no op
+     * completed between them.
      *
      * @return true (the engine was reset or retired) unless it was closed or retired meanwhile
      */
@@ -302,6 +315,16 @@ public final class EngineSupervisor {
         try {
             if (closed || unavailableReason != null) {
                 return false;
+            }
+            long completions = engineCompletions();
+            fatalResetsWithoutProgress = completions == completionsAtLastFatalReset ? fatalResetsWithoutProgress + 1 : 1;
+            completionsAtLastFatalReset = completions;
+            if (fatalResetsWithoutProgress > MAX_FATAL_RESETS_WITHOUT_PROGRESS) {
+                String reason = condition + " (again after " + MAX_FATAL_RESETS_WITHOUT_PROGRESS
+                    + " resets in a row with no op completed between them)";
+                LOG.log(System.Logger.Level.ERROR, engineName + ": the engine is retired: " + reason);
+                retire(reason); // reentrant: we hold the control lock
+                return true;
             }
             LOG.log(System.Logger.Level.ERROR, engineName + ": the engine reports a fatal condition; resetting it: " + condition);
             if (!pauseAll()) {
@@ -376,6 +399,14 @@ public final class EngineSupervisor {
         } catch (RuntimeException e) {
             return "fatal-condition check failed: " + e;
         }
+    }
+
+    private long engineCompletions() {
+        long total = 0;
+        for (ChannelWorker w : workers) {
+            total += w.engineCompletions();
+        }
+        return total;
     }
 
     /** A channel's oldest op made no progress for the op timeout (see {@link ChannelWorker#progressSinceNanos()}). */

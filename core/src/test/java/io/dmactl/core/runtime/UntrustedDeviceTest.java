@@ -130,4 +130,61 @@ class UntrustedDeviceTest {
             assertArrayEquals(read(src, 0, 4096), read(dst, 0, 4096));
         }
     }
+
+    /** Issue #10 item 7: a device that keeps lying and does no work between its lies is retired, not reset forever. */
+    @Test
+    void anEngineThatKeepsLyingWithNoOpCompletedBetweenIsRetired() {
+        SimControl control = new SimControl();
+        control.reorder = false;
+        SimProvider sim = new SimProvider(SimConfig.defaults().withChannels(1).withRingSize(RING), control);
+        try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).build();
+             DmaBuffer src = dma.allocate(4096);
+             DmaBuffer dst = dma.allocate(4096)) {
+            control.hold = true;
+            int episodes = 0;
+            while (dma.engines().getFirst().unavailable().isEmpty()) {
+                assertTrue(episodes <= 10, "still not retired after " + episodes + " lies with no work done");
+                long resetsBefore = control.resets();
+                long visibleBefore = control.visible();
+                CompletableFuture<TransferResult> held = dma.copy(src, 0, dst, 0, 1024);
+                assertTrue(SimControl.await(() -> control.visible() > visibleBefore, 10_000), "the op never reached the ring");
+                control.postCompletion(OpStatus.SUCCESS, 1_000_000L + episodes);
+                episodes++;
+                assertTrue(SimControl.await(() -> control.resets() > resetsBefore, 10_000), "no reset after a lie");
+                TransferResult r = held.join();
+                assertEquals(TransferStatus.ABORTED, r.status(), r.toString());
+            }
+            String reason = dma.engines().getFirst().unavailable().orElseThrow();
+            assertEquals(4, episodes, "three resets, then retired at the fourth lie: " + reason);
+            assertTrue(reason.contains("not outstanding") && reason.contains("again after 3 resets"), reason);
+        }
+    }
+
+    /** The counterpart: lies separated by real work are each answered with a reset, and the engine keeps serving. */
+    @Test
+    void anEngineThatLiesButWorksBetweenIsResetEachTimeAndKeepsServing() {
+        SimControl control = new SimControl();
+        control.reorder = false;
+        SimProvider sim = new SimProvider(SimConfig.defaults().withChannels(1).withRingSize(RING), control);
+        try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).build();
+             DmaBuffer src = dma.allocate(4096);
+             DmaBuffer dst = dma.allocate(4096)) {
+            byte[] data = randomBytes(4096, 11);
+            write(src, 0, data);
+            for (int episode = 0; episode < 6; episode++) {
+                control.hold = false;
+                assertEquals(TransferStatus.SUCCESS, dma.copy(src, 0, dst, 0, 4096).join().status(), "episode " + episode);
+                assertArrayEquals(data, read(dst, 0, 4096));
+                control.hold = true;
+                long resetsBefore = control.resets();
+                long visibleBefore = control.visible();
+                CompletableFuture<TransferResult> held = dma.copy(src, 0, dst, 0, 1024);
+                assertTrue(SimControl.await(() -> control.visible() > visibleBefore, 10_000), "the op never reached the ring");
+                control.postCompletion(OpStatus.SUCCESS, 1_000_000L + episode);
+                assertTrue(SimControl.await(() -> control.resets() > resetsBefore, 10_000), "no reset after lie " + episode);
+                assertEquals(TransferStatus.ABORTED, held.join().status());
+                assertTrue(dma.engines().getFirst().unavailable().isEmpty(), "retired although it worked between lies");
+            }
+        }
+    }
 }
