@@ -33,16 +33,7 @@ class EduChannelTest {
     private static final int SENTINEL32 = 0xa5a5a5a5;
 
     private final FakeEduRegisters device = new FakeEduRegisters();
-    private final CompletionInterrupt msi = new CompletionInterrupt() {
-        @Override
-        public boolean await(long timeoutNanos) {
-            return false;
-        }
-
-        @Override
-        public void wakeup() {
-        }
-    };
+    private final CompletionInterrupt msi = FakeEduRegisters.NO_INTERRUPT;
     private final CompletionBatch batch = new CompletionBatch(16);
 
     @AfterEach

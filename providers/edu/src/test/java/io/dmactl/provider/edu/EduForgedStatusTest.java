@@ -29,16 +29,7 @@ class EduForgedStatusTest {
     private static final long IOVA = 0x40_0000;
 
     private final FakeEduRegisters device = new FakeEduRegisters();
-    private final CompletionInterrupt msi = new CompletionInterrupt() {
-        @Override
-        public boolean await(long timeoutNanos) {
-            return false;
-        }
-
-        @Override
-        public void wakeup() {
-        }
-    };
+    private final CompletionInterrupt msi = FakeEduRegisters.NO_INTERRUPT;
     private final EduChannel channel = new EduChannel(0, device.mmio(), BUF, 8, msi);
     private final CompletionBatch batch = new CompletionBatch(16);
 

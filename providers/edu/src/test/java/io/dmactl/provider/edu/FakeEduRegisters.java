@@ -1,5 +1,6 @@
 package io.dmactl.provider.edu;
 
+import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.vfio.pci.MmioRegisters;
 
 import java.lang.foreign.Arena;
@@ -15,6 +16,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  */
 final class FakeEduRegisters implements AutoCloseable {
     static final byte SENTINEL = (byte) 0xa5;
+    /** An MSI that never fires: the channel tests complete ops by polling DMA_COMMAND. */
+    static final CompletionInterrupt NO_INTERRUPT = new CompletionInterrupt() {
+        @Override
+        public boolean await(long timeoutNanos) {
+            return false;
+        }
+
+        @Override
+        public void wakeup() {
+        }
+    };
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
 
