@@ -304,11 +304,11 @@ public final class RawEngineBench {
             completed--; // the read-back is not a measured op
             if (failed > before) {
                 failed = before;
-                return "reading " + target.destination().describe() + " back: " + firstFailure;
+                return "reading " + target.destination().name() + " back: " + firstFailure;
             }
         }
         long mismatch = expected.mismatch(hostDestination.segment().asSlice(0, size));
         return mismatch < 0 ? null : "destination byte " + mismatch + " of " + size + " differs from the source"
-                + (target.destination() instanceof DevicePrivateSpace ? " (read back from " + target.destination().describe() + ")" : "");
+                + (target.destination() instanceof DevicePrivateSpace ? " (read back from " + target.destination().name() + ")" : "");
     }
 }
