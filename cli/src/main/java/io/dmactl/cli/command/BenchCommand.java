@@ -69,8 +69,7 @@ import java.util.concurrent.Callable;
                         + " thread and the callback are included. Round trip: the runtime's submission-to-completion"
                         + " time. The measuring loop allocates nothing per op; the runtime allocates its own per-op"
                         + " records.",
-                "Both open every engine anew (opening a device engine resets the device). The bare channel is"
-                        + " also measured by bench/ (JMH) in the source tree.",
+                "The bare channel is also measured by bench/ (JMH) in the source tree.",
                 "",
                 "On a terminal a progress line shows on stderr; --chart writes throughput against size as SVG."},
         optionListHeading = "%nOptions:%n",
