@@ -1,5 +1,6 @@
 package io.dmactl.core;
 
+import io.dmactl.core.completion.ResetRule;
 import io.dmactl.core.engine.EngineHandle;
 import io.dmactl.core.engine.ResolvedAddress;
 import io.dmactl.core.location.DevicePrivateSpace;
@@ -7,7 +8,6 @@ import io.dmactl.core.location.DmaLocation;
 import io.dmactl.core.location.InFlightGate;
 import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.IovaMapping;
-import io.dmactl.core.completion.ResetRule;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.EngineCapabilities;
 
