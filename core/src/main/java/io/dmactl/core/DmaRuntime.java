@@ -84,11 +84,16 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     private final List<VfioDevice> windowDevices = new ArrayList<>();
     private DeviceSource devices;
     private final Object closeLock = new Object();
+    /** Engines opened without channel workers, for clients that claim their channel ({@link Builder#exclusiveChannels}). */
+    private final boolean exclusiveChannels;
+    /** Open claims by engine name; guarded by itself. */
+    private final Map<String, ExclusiveChannel> claims = new LinkedHashMap<>();
     private volatile int state = OPEN;
 
     private DmaRuntime(Builder b) {
         this.clock = b.clock;
         this.closeGraceNanos = b.closeGrace.toNanos();
+        this.exclusiveChannels = b.exclusiveChannels;
         PageSource source = b.pageSource != null ? b.pageSource : HostPagesSource.preferHugePages();
         this.pool = new DmaMemoryPool(source, b.pageBytes, b.poolChunkBytes, b.poolLimitBytes);
         this.locations = new LocationRegistry(pool);
@@ -246,11 +251,55 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     public boolean resetEngine(String engineName) {
         checkOpen();
         EngineHandle engine = engine(engineName);
+        if (exclusiveChannels) {
+            throw new IllegalStateException("cannot reset " + engineName + ": this runtime's engines are opened for exclusive"
+                + " channel owners (Builder.exclusiveChannels); closing the ExclusiveChannel resets the engine");
+        }
         if (engine.supervisor().isWorkerThread()) {
             throw new IllegalStateException("cannot reset " + engineName + " from a completion callback on its own channel"
                 + " worker; reset it from another thread");
         }
         return engine.supervisor().reset(ResetRule.ABORT_ALL, false, engineName + " was reset (resetEngine)");
+    }
+
+    /**
+     * Claims channel 0 of {@code engineName} for the calling thread, which then drives it itself
+     * (enqueue, submit, poll) with the addresses {@link ExclusiveChannel#resolve} gives it. Only
+     * in a runtime built with {@link Builder#exclusiveChannels}; one claim per engine at a time,
+     * since an engine reset acts on all its channels. See {@link ExclusiveChannel} for what the
+     * core still guarantees.
+     *
+     * @throws IllegalStateException    if the runtime is not built for it, is closed, the engine is
+     *                                  retired, or its channel is claimed already
+     * @throws IllegalArgumentException if there is no such engine
+     */
+    public ExclusiveChannel claimChannel(String engineName) {
+        Objects.requireNonNull(engineName, "engineName");
+        if (!exclusiveChannels) {
+            throw new IllegalStateException("claimChannel(" + engineName + "): the runtime's channel workers own every"
+                + " channel; build the runtime with exclusiveChannels(true) to drive a channel yourself");
+        }
+        EngineHandle engine = engine(engineName);
+        synchronized (claims) {
+            checkOpen();
+            if (engine.unavailableReason() != null) {
+                throw new IllegalStateException("engine " + engineName + " takes no work: " + engine.unavailableReason());
+            }
+            ExclusiveChannel held = claims.get(engineName);
+            if (held != null) {
+                throw new IllegalStateException("engine " + engineName + " is claimed already; close that ExclusiveChannel first");
+            }
+            ExclusiveChannel claim = new ExclusiveChannel(this, locations, engine);
+            claims.put(engineName, claim);
+            return claim;
+        }
+    }
+
+    /** Called by {@link ExclusiveChannel#close()} once the engine is reset. */
+    void release(ExclusiveChannel claim) {
+        synchronized (claims) {
+            claims.remove(claim.engine().engineName(), claim);
+        }
     }
 
     /** How the dispatcher sees a copy: each engine and why it can or cannot serve it, and the pick. */
@@ -423,7 +472,15 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             if (state == CLOSED) {
                 return;
             }
-            state = CLOSING;
+            synchronized (claims) {
+                if (!claims.isEmpty()) {
+                    // Its owner may be inside the channel: closing the engine under it would free
+                    // rings and memory the device may still use. Nothing is closed; close the claims first.
+                    throw new IllegalStateException("cannot close the runtime: engine(s) " + claims.keySet()
+                        + " still claimed by an ExclusiveChannel; close those first");
+                }
+                state = CLOSING; // under the claims lock: no claim can be made from here on
+            }
             while (activeSubmitters.get() != 0) {
                 Thread.onSpinWait(); // submitters that passed the open check finish queueing first
             }
@@ -507,10 +564,14 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     private void openEngine(EngineOpener opener, DmaProvider provider, String engineName, Optional<PciDevice> device,
                             Optional<VfioDevice> vfioDevice, IovaMappings mappings) {
         try {
-            EngineHandle handle = opener.open(provider, engineName, device, vfioDevice, mappings);
+            EngineHandle handle = exclusiveChannels
+                ? opener.openWithoutWorkers(provider, engineName, device, vfioDevice, mappings)
+                : opener.open(provider, engineName, device, vfioDevice, mappings);
             engines.add(handle);
             locations.addEngine(handle);
-            watchdog.watch(handle.supervisor());
+            if (!exclusiveChannels) {
+                watchdog.watch(handle.supervisor()); // a claimed channel's owner checks its own statuses
+            }
         } catch (RuntimeException e) {
             diagnostics.add("engine " + engineName + " (provider '" + provider.name() + "') failed to open: " + e.getMessage());
             LOG.log(System.Logger.Level.WARNING, "engine " + engineName + " failed to open: " + e.getMessage());
@@ -620,6 +681,10 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     }
 
     private void enter() {
+        if (exclusiveChannels) {
+            throw new IllegalStateException("this runtime's engines are opened for exclusive channel owners"
+                + " (Builder.exclusiveChannels): it moves no bytes itself; claim a channel with claimChannel");
+        }
         activeSubmitters.incrementAndGet(); // then read the state: close() sets it, then waits for the count
         if (state != OPEN) {
             activeSubmitters.decrementAndGet();
@@ -668,8 +733,21 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         private LongSupplier clock = System::nanoTime;
         private DeviceSource deviceSource;
         private final List<WindowRequest> windows = new ArrayList<>();
+        private boolean exclusiveChannels;
 
         private Builder() {
+        }
+
+        /**
+         * Opens every engine for a client that drives its channel itself (default false): no
+         * channel workers, no dispatch (copy, fill and batch throw), no watchdog, no
+         * {@code resetEngine}; a thread claims an engine's channel 0 with
+         * {@link DmaRuntime#claimChannel}. Memory, IOMMU mappings, addresses and the engine's
+         * reset on release stay with the core (see {@link ExclusiveChannel}).
+         */
+        public Builder exclusiveChannels(boolean exclusive) {
+            exclusiveChannels = exclusive;
+            return this;
         }
 
         /**

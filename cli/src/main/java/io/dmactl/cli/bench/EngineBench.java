@@ -9,6 +9,7 @@ import io.dmactl.core.TransferResult;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -62,10 +63,11 @@ public final class EngineBench {
         return new BenchPoint(engine, target.direction(), requestedBytes, sizeBytes, ops, failed, seconds,
                 elapsed == 0 ? 0 : (double) (ops - failed) * sizeBytes / elapsed,
                 elapsed == 0 ? 0 : ops / seconds,
-                percentile(latency, 0.5), percentile(latency, 0.99), percentile(latency, 0.999), Optional.empty());
+                percentile(latency, 0.5), percentile(latency, 0.99), percentile(latency, 0.999), OptionalDouble.empty(),
+                completions.firstFailure(), Optional.empty());
     }
 
-    private static OptionalLong percentile(LatencyHistogram histogram, double fraction) {
+    static OptionalLong percentile(LatencyHistogram histogram, double fraction) {
         long value = histogram.percentile(fraction);
         return value < 0 ? OptionalLong.empty() : OptionalLong.of(value);
     }
@@ -135,13 +137,21 @@ public final class EngineBench {
         final AtomicLong completed = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final AtomicLong lastCompletionNanos = new AtomicLong();
+        volatile String firstFailure;
+
+        Optional<String> firstFailure() {
+            return Optional.ofNullable(firstFailure);
+        }
 
         @Override
         public void onComplete(TransferResult result) {
             if (result.isSuccess()) {
                 latency.record(result.latencyNanos());
             } else {
-                failed.incrementAndGet();
+                if (failed.getAndIncrement() == 0) {
+                    firstFailure = result.status() + (result.deviceCode() != 0 ? " (device code " + result.deviceCode() + ")" : "")
+                            + result.reason().map(reason -> ": " + reason).orElse("");
+                }
             }
             lastCompletionNanos.accumulateAndGet(System.nanoTime(), Math::max);
             completed.incrementAndGet();

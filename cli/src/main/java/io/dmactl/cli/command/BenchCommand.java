@@ -5,6 +5,7 @@ import io.dmactl.cli.ExitCodes;
 import io.dmactl.cli.JsonMixin;
 import io.dmactl.cli.VerboseMixin;
 import io.dmactl.cli.bench.BaselinePoint;
+import io.dmactl.cli.bench.BenchPath;
 import io.dmactl.cli.bench.BenchPoint;
 import io.dmactl.cli.bench.BenchRun;
 import io.dmactl.cli.bench.ProgressLine;
@@ -50,16 +51,25 @@ import java.util.concurrent.Callable;
                         + " memory at one end (edu) host->dev. Sizes an engine cannot take are clamped to its"
                         + " limits and rounded to its unit (edu: at most 4095 bytes), and the output says so.",
                 "",
-                "Reported per engine and size: GB/s (10^9 bytes/s), ops/s, latency from submission to"
-                        + " completion (p50, p99, p99.9, from a histogram allocated before the run, ~3 %% bucket"
-                        + " width), and the ratio to MemorySegment.copy of the same size measured in the same run.",
+                "Reported per engine and size: GB/s (10^9 bytes/s), ops/s, the round trip of an op in"
+                        + " microseconds (p50, p99, p99.9, from a histogram allocated before the run, ~3 %% bucket"
+                        + " width), on the raw path also the submit-side cost in ns per op, and the ratio to"
+                        + " MemorySegment.copy of the same size measured in the same run. Every status is"
+                        + " checked; a failed op or wrong bytes end with exit 1.",
                 "",
-                "How it drives the engines: through DmaRuntime's callback API (copy with a TransferCallback;"
-                        + " with --batch > 1, DmaRuntime.batch()), because the runtime does not hand out an"
-                        + " engine's DmaChannel. The figures therefore include the runtime's dispatch and the"
-                        + " hand-off to the channel's worker thread. The measuring loop allocates nothing per op;"
-                        + " the runtime allocates its own per-op records. The bare channel is measured by bench/"
-                        + " (JMH) in the source tree.",
+                "--path says how the engines are driven, and the output says which was measured:",
+                "  raw (default): what the engine can do. The bench thread owns the engine's channel 0"
+                        + " (DmaRuntime.claimChannel; no channel worker, dispatch or watchdog in between): it"
+                        + " enqueues --batch copies, rings one doorbell and polls, with --depth in flight (at most"
+                        + " the ring). Round trip: from before its batch's first enqueue to the poll that saw it."
+                        + " Submit side: the bench thread's time in enqueue and submit, per op (what DPDK's"
+                        + " dmadev figures measure). The destination's bytes are checked after each size.",
+                "  runtime: what a DmaRuntime client sees. Copies go through the runtime's callback API"
+                        + " (with --batch > 1, DmaRuntime.batch()): dispatch, the hand-off to the channel's worker"
+                        + " thread and the callback are included. Round trip: the runtime's submission-to-completion"
+                        + " time. The measuring loop allocates nothing per op; the runtime allocates its own per-op"
+                        + " records.",
+                "The bare channel is also measured by bench/ (JMH) in the source tree.",
                 "",
                 "On a terminal a progress line shows on stderr; --chart writes throughput against size as SVG."},
         optionListHeading = "%nOptions:%n",
@@ -73,17 +83,18 @@ import java.util.concurrent.Callable;
                 "  a quick look at every engine, with a chart:",
                 "    dmactl bench --duration 500ms --chart /tmp/dmactl-bench.svg",
                 "  32 copies per doorbell, 256 in flight, as JSON:",
-                "    dmactl bench --provider cpu --sizes 64,4K --batch 32 --depth 256 --json"})
+                "    dmactl bench --provider cpu --sizes 64,4K --batch 32 --depth 256 --json",
+                "  the same engine through the runtime, as a DmaRuntime client sees it:",
+                "    dmactl bench --provider cpu --sizes 64,4K --path runtime"})
 public final class BenchCommand implements Callable<Integer> {
 
     /** What bench measured, for {@code --json}. */
-    public record BenchReport(double durationSeconds, int batch, int depth, String api, List<BenchPoint> results,
-                              List<BaselinePoint> baseline, List<String> notes) implements JsonRecord {
+    public record BenchReport(double durationSeconds, int batch, int depth, BenchPath path, String api,
+                              List<BenchPoint> results, List<BaselinePoint> baseline, List<String> notes) implements JsonRecord {
     }
 
     static final long MAX_SIZE_BYTES = 1L << 30;
     private static final long POOL_SLACK_BYTES = 64L << 20;
-    private static final String API = "DmaRuntime callbacks";
 
     private final HostSystem host;
 
@@ -106,6 +117,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-d", "--depth"}, paramLabel = "N", defaultValue = "4", converter = CountConverter.class,
             description = "Copies kept in flight, at least --batch (default: ${DEFAULT-VALUE}).")
     private int depth;
+
+    @Option(names = "--path", paramLabel = "raw|runtime", defaultValue = "raw", converter = BenchPathConverter.class,
+            completionCandidates = BenchPathConverter.class,
+            description = "raw: the bench thread owns each engine's channel (what the engine can do); runtime: through"
+                    + " DmaRuntime's callbacks (what a client sees). Default: ${DEFAULT-VALUE}.")
+    private BenchPath path;
 
     @Option(names = {"-t", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "10s",
             description = "Measuring time per engine and size, and for the baseline at each size: 10s, 200ms, 1.5s, 2m"
@@ -137,14 +154,14 @@ public final class BenchCommand implements Callable<Integer> {
         long poolBytes = 2 * BenchRun.bufferBytes(sizes) + POOL_SLACK_BYTES;
         BenchRun.Results results;
         try (EngineSession session = EngineSession.open(host.sysfs(), host.providers(), providers, List.of(),
-                poolBytes, this::note)) {
-            results = BenchRun.run(session, sizes, batch, depth, durationNanos, progress, this::note);
+                poolBytes, path == BenchPath.RAW, this::note)) {
+            results = BenchRun.run(session, path, sizes, batch, depth, durationNanos, progress, this::note);
         } catch (IllegalArgumentException e) {
             throw new DmactlException(ExitCodes.USAGE, e.getMessage(), e);
         }
         if (json.enabled()) {
-            out.println(Json.render(new BenchReport(durationNanos / 1e9, batch, depth, API, results.points(),
-                    results.baseline(), results.notes())));
+            out.println(Json.render(new BenchReport(durationNanos / 1e9, batch, depth, path, path.description(),
+                    results.points(), results.baseline(), results.notes())));
         } else {
             print(out, results);
         }
@@ -152,11 +169,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (chart != null) {
             writeChart(results);
         }
-        long failed = results.points().stream().mapToLong(BenchPoint::failedOps).sum();
-        if (failed > 0) {
-            throw new DmactlException(ExitCodes.FAILURE, failed + " benchmark op(s) did not end in success: "
-                    + results.points().stream().filter(point -> point.failedOps() > 0)
-                    .map(point -> point.engine() + " " + point.sizeBytes() + " B: " + point.failedOps() + " of " + point.ops())
+        List<BenchPoint> failedPoints = results.points().stream().filter(BenchPoint::failed).toList();
+        if (!failedPoints.isEmpty()) {
+            throw new DmactlException(ExitCodes.FAILURE, "benchmark ops failed (" + path + " path): "
+                    + failedPoints.stream().map(point -> point.engine() + " " + point.sizeBytes() + " B: " + point.failedOps()
+                            + " of " + point.ops() + " failed" + point.firstFailure().map(first -> ", " + first).orElse(""))
                     .toList());
         }
         return ExitCodes.OK;
@@ -202,28 +219,44 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, BenchRun.Results results) {
         results.notes().forEach(line -> out.println("note: " + line));
-        out.println(String.format(Locale.ROOT, "%s per point, depth %d, batch %d, through %s", seconds(durationNanos),
-                depth, batch, API));
-        Table table = new Table("ENGINE", "DIRECTION", "SIZE", "OPS", "GB/S", "OPS/S", "P50", "P99", "P99.9", "VS COPY");
+        out.println(String.format(Locale.ROOT, "%s per point, depth %d, batch %d, path %s: %s", seconds(durationNanos),
+                depth, batch, path, path.description()));
+        boolean raw = path == BenchPath.RAW;
+        List<String> headers = new ArrayList<>(List.of("ENGINE", "DIRECTION", "SIZE", "OPS", "GB/S", "OPS/S"));
+        if (raw) {
+            headers.add("SUBMIT_NS/OP");
+        }
+        headers.addAll(List.of("RTT_P50_US", "RTT_P99_US", "RTT_P99.9_US", "VS_COPY_%"));
+        Table table = new Table(headers.toArray(String[]::new));
         for (BenchPoint point : results.points()) {
-            table.row(point.engine(), point.direction(), ByteCount.format(point.sizeBytes()), Long.toString(point.ops()),
-                    String.format(Locale.ROOT, "%.3f", point.gigabytesPerSecond()), rate(point.opsPerSecond()),
-                    latency(point.p50Nanos()), latency(point.p99Nanos()), latency(point.p999Nanos()),
-                    point.baselineRatio().map(BenchCommand::percent).orElse("-"));
+            List<String> row = new ArrayList<>(List.of(point.engine(), point.direction(), ByteCount.format(point.sizeBytes()),
+                    Long.toString(point.ops()), String.format(Locale.ROOT, "%.3f", point.gigabytesPerSecond()),
+                    String.format(Locale.ROOT, "%.0f", point.opsPerSecond())));
+            if (raw) {
+                row.add(point.submitNanosPerOp().isPresent()
+                        ? String.format(Locale.ROOT, "%.1f", point.submitNanosPerOp().getAsDouble()) : "-");
+            }
+            row.addAll(List.of(micros(point.p50Nanos()), micros(point.p99Nanos()), micros(point.p999Nanos()),
+                    point.baselineRatio().map(BenchCommand::percent).orElse("-")));
+            table.row(row.toArray(String[]::new));
         }
         table.print(out);
+        out.println(raw ? "RTT: from before an op's batch is enqueued to the poll that saw it complete; SUBMIT: the"
+                + " bench thread's time in enqueue+submit per op"
+                : "RTT: the runtime's submission-to-completion time of each op");
         out.println();
         out.println("baseline: MemorySegment.copy on this thread, same run");
         Table baseline = new Table("SIZE", "OPS", "GB/S", "OPS/S");
         for (BaselinePoint point : results.baseline()) {
             baseline.row(ByteCount.format(point.sizeBytes()), Long.toString(point.ops()),
-                    String.format(Locale.ROOT, "%.3f", point.gigabytesPerSecond()), rate(point.opsPerSecond()));
+                    String.format(Locale.ROOT, "%.3f", point.gigabytesPerSecond()),
+                    String.format(Locale.ROOT, "%.0f", point.opsPerSecond()));
         }
         baseline.print(out);
     }
 
     private void writeChart(BenchRun.Results results) {
-        String title = "dmactl bench: throughput, depth " + depth + ", batch " + batch;
+        String title = "dmactl bench: throughput, " + path + " path, depth " + depth + ", batch " + batch;
         try {
             Files.writeString(chart, ThroughputChart.render(results.points(), results.baseline(), title));
         } catch (IOException e) {
@@ -235,16 +268,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** A ratio as a percentage with three significant digits at most: 98 %, 4.2 %, 0.0031 %. */
+    /** A ratio as a percentage (the column's unit) with three significant digits at most: 98, 4.2, 0.0031. */
     private static String percent(double ratio) {
         double percent = ratio * 100;
         if (percent >= 10) {
-            return String.format(Locale.ROOT, "%.0f %%", percent);
+            return String.format(Locale.ROOT, "%.0f", percent);
         }
         if (percent >= 1) {
-            return String.format(Locale.ROOT, "%.1f %%", percent);
+            return String.format(Locale.ROOT, "%.1f", percent);
         }
-        return new java.math.BigDecimal(percent).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString() + " %";
+        return new java.math.BigDecimal(percent).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
     }
 
     private static String seconds(long nanos) {
@@ -252,27 +285,12 @@ public final class BenchCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "%d ms", nanos / 1_000_000);
     }
 
-    private static String rate(double perSecond) {
-        if (perSecond >= 1e6) {
-            return String.format(Locale.ROOT, "%.2f M", perSecond / 1e6);
-        }
-        if (perSecond >= 1e3) {
-            return String.format(Locale.ROOT, "%.1f k", perSecond / 1e3);
-        }
-        return String.format(Locale.ROOT, "%.1f", perSecond);
-    }
-
-    private static String latency(OptionalLong nanos) {
+    /** Nanoseconds in microseconds, the latency columns' one unit: 0.115, 30.5, 108000. */
+    private static String micros(OptionalLong nanos) {
         if (nanos.isEmpty()) {
             return "-";
         }
-        long value = nanos.getAsLong();
-        if (value < 10_000) {
-            return value + " ns";
-        }
-        if (value < 10_000_000) {
-            return String.format(Locale.ROOT, "%.1f us", value / 1e3);
-        }
-        return String.format(Locale.ROOT, "%.1f ms", value / 1e6);
+        double micros = nanos.getAsLong() / 1e3;
+        return String.format(Locale.ROOT, micros < 10 ? "%.3f" : micros < 1000 ? "%.1f" : "%.0f", micros);
     }
 }

@@ -50,6 +50,16 @@ public final class EngineSession implements AutoCloseable {
      */
     public static EngineSession open(PciSysfs sysfs, ProviderCatalog catalog, List<String> providerNames,
                                      List<WindowSpec> windowSpecs, long poolLimitBytes, Consumer<String> notes) {
+        return open(sysfs, catalog, providerNames, windowSpecs, poolLimitBytes, false, notes);
+    }
+
+    /**
+     * @param exclusiveChannels open the engines for a thread that claims their channel itself
+     *                          ({@code DmaRuntime.Builder.exclusiveChannels}): bench's raw path
+     */
+    public static EngineSession open(PciSysfs sysfs, ProviderCatalog catalog, List<String> providerNames,
+                                     List<WindowSpec> windowSpecs, long poolLimitBytes, boolean exclusiveChannels,
+                                     Consumer<String> notes) {
         Objects.requireNonNull(notes, "notes");
         List<DmaProvider> providers = new ArrayList<>();
         if (providerNames.isEmpty()) {
@@ -69,7 +79,8 @@ public final class EngineSession implements AutoCloseable {
         }
         DmaRuntime.Builder builder = DmaRuntime.builder().discoverProviders(false)
                 .deviceSource(new VfioDeviceSource(sysfs))
-                .poolLimitBytes(poolLimitBytes);
+                .poolLimitBytes(poolLimitBytes)
+                .exclusiveChannels(exclusiveChannels);
         providers.forEach(builder::provider);
         windowSpecs.forEach(window -> builder.deviceWindow(window.device().toString(), window.barIndex()));
         DmaRuntime runtime = builder.build();

@@ -5,7 +5,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.dmactl.cli.CliRun;
 import io.dmactl.cli.ExitCodes;
+import io.dmactl.cli.FailingStatusProvider;
 import io.dmactl.cli.FixtureMachine;
+import io.dmactl.cli.ShortCopyProvider;
 import io.dmactl.cli.host.HostSystem;
 import io.dmactl.cli.host.VfioInspector;
 import io.dmactl.provider.cpu.CpuProvider;
@@ -41,8 +43,14 @@ class BenchCommandTest {
 
     @Test
     void measuresTheCpuEngineAndTheBaselineInTheSameRun() {
+        measuresTheCpuEngineAndTheBaselineInTheSameRun("raw");
+        measuresTheCpuEngineAndTheBaselineInTheSameRun("runtime");
+    }
+
+    private void measuresTheCpuEngineAndTheBaselineInTheSameRun(String path) {
         long start = System.nanoTime();
-        CliRun run = CliRun.of(host, "bench", "--provider", "cpu", "--sizes", "64,64K", "--duration", "200ms", "--json");
+        CliRun run = CliRun.of(host, "bench", "--provider", "cpu", "--sizes", "64,64K", "--duration", "200ms", "--json",
+                "--path", path);
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
         // Two sizes, each 200 ms + 20 ms warm-up for the engine and again for the baseline.
@@ -50,6 +58,9 @@ class BenchCommandTest {
         JsonObject report = JsonParser.parseString(run.out()).getAsJsonObject();
         assertEquals(0.2, report.get("durationSeconds").getAsDouble(), 1e-9);
         assertEquals(4, report.get("depth").getAsInt());
+        assertEquals(path, report.get("path").getAsString());
+        assertTrue(report.get("api").getAsString().startsWith(path.equals("raw") ? "the bench thread owning channel 0"
+                : "DmaRuntime callbacks"), run::toString);
         JsonArray results = report.getAsJsonArray("results");
         assertEquals(2, results.size(), run::toString);
         long[] sizes = {64, 65536};
@@ -70,6 +81,13 @@ class BenchCommandTest {
             long p999 = point.get("p999Nanos").getAsLong();
             assertTrue(0 < p50 && p50 <= p99 && p99 <= p999, point::toString);
             assertTrue(point.get("baselineRatio").getAsDouble() > 0, point::toString);
+            assertTrue(point.get("firstFailure").isJsonNull(), point::toString);
+            if (path.equals("raw")) {
+                double submit = point.get("submitNanosPerOp").getAsDouble();
+                assertTrue(submit > 0 && submit < p50, () -> "submit side " + submit + " ns, round trip " + p50 + " ns");
+            } else {
+                assertTrue(point.get("submitNanosPerOp").isJsonNull(), point::toString);
+            }
         }
         JsonArray baseline = report.getAsJsonArray("baseline");
         assertEquals(2, baseline.size());
@@ -91,10 +109,14 @@ class BenchCommandTest {
                 "--chart", chart.toString());
         assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
         String[] lines = run.out().split("\n");
-        assertEquals("100 ms per point, depth 32, batch 8, through DmaRuntime callbacks", lines[0]);
-        assertTrue(lines[1].startsWith("ENGINE  DIRECTION   SIZE  OPS"), lines[1]);
-        assertTrue(lines[2].matches("cpu +host->host +4K +\\d+ +[0-9.]+ +.* %"), lines[2]);
-        assertTrue(lines[3].matches("cpu +host->host +1M +\\d+ +[0-9.]+ +.* %"), lines[3]);
+        assertEquals("100 ms per point, depth 32, batch 8, path raw: the bench thread owning channel 0 (enqueue, one"
+                + " submit per batch, poll)", lines[0]);
+        assertEquals(List.of("ENGINE", "DIRECTION", "SIZE", "OPS", "GB/S", "OPS/S", "SUBMIT_NS/OP", "RTT_P50_US", "RTT_P99_US",
+                "RTT_P99.9_US", "VS_COPY_%"), List.of(lines[1].split(" +")));
+        // one unit per column: plain numbers, no unit suffixes in the cells
+        assertTrue(lines[2].matches("cpu +host->host +4K +\\d+ +[0-9.]+ +\\d+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+"), lines[2]);
+        assertTrue(lines[3].matches("cpu +host->host +1M +\\d+ +[0-9.]+ +\\d+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+"), lines[3]);
+        assertTrue(lines[4].startsWith("RTT: from before an op's batch is enqueued"), lines[4]);
         assertTrue(run.out().contains("baseline: MemorySegment.copy"), run.out());
         assertTrue(run.out().endsWith("chart: " + chart + "\n"), run.out());
         Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(chart.toFile());
@@ -114,7 +136,9 @@ class BenchCommandTest {
                 new Case(new String[] {"--sizes", "64,0"}, "a size of 0 bytes moves nothing"),
                 new Case(new String[] {"--duration", "0s"}, "duration '0s' is out of range"),
                 new Case(new String[] {"--duration", "fast"}, "'fast' is not a duration"),
-                new Case(new String[] {"--chart", temporary.resolve("b.png").toString()}, "charts are written as SVG"))) {
+                new Case(new String[] {"--chart", temporary.resolve("b.png").toString()}, "charts are written as SVG"),
+                new Case(new String[] {"--path", "bare"}, "unknown path 'bare': expected raw"),
+                new Case(new String[] {"--path", ""}, "unknown path '': expected raw"))) {
             List<String> args = new java.util.ArrayList<>(List.of("bench", "--provider", "cpu"));
             args.addAll(List.of(bad.args()));
             CliRun run = CliRun.of(host, args.toArray(String[]::new));
@@ -123,6 +147,45 @@ class BenchCommandTest {
             assertTrue(run.err().contains(bad.message()), run::toString);
             assertEquals("", run.out());
         }
+    }
+
+    @Test
+    void theRuntimePathIsLabelledAsSuchAndHasNoSubmitColumn() {
+        CliRun run = CliRun.of(host, "bench", "--provider", "cpu", "--sizes", "4K", "--duration", "50ms", "--path", "RUNTIME");
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        String[] lines = run.out().split("\n");
+        assertEquals("50 ms per point, depth 4, batch 1, path runtime: DmaRuntime callbacks (dispatch, channel worker,"
+                + " callback)", lines[0]);
+        assertEquals(List.of("ENGINE", "DIRECTION", "SIZE", "OPS", "GB/S", "OPS/S", "RTT_P50_US", "RTT_P99_US",
+                "RTT_P99.9_US", "VS_COPY_%"), List.of(lines[1].split(" +")));
+        assertEquals("RTT: the runtime's submission-to-completion time of each op", lines[3]);
+    }
+
+    @Test
+    void aFailedStatusOnTheRawPathIsReportedWithExitOne() {
+        HostSystem failing = FixtureMachine.q35(temporary.resolve("failing")).host(List.of(new FailingStatusProvider(5)), NO_VFIO);
+        for (String path : List.of("raw", "runtime")) {
+            CliRun run = CliRun.of(failing, "bench", "--sizes", "64", "--duration", "50ms", "--json", "--path", path);
+            assertEquals(ExitCodes.FAILURE, run.exitCode(), run::toString);
+            JsonObject point = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject();
+            long ops = point.get("ops").getAsLong();
+            long failed = point.get("failedOps").getAsLong();
+            assertTrue(failed >= ops / 5 - 1 && failed <= ops / 5 + 1, point::toString);
+            assertTrue(point.get("firstFailure").getAsString().contains("DEVICE_ERROR"), point::toString);
+            assertTrue(point.get("firstFailure").getAsString().contains("device code 42"), point::toString);
+            assertEquals(1, run.errLines().length, run::toString);
+            assertTrue(run.err().startsWith("dmactl bench: benchmark ops failed (" + path + " path): [failcpu 64 B: "), run::toString);
+        }
+    }
+
+    @Test
+    void wrongBytesOnTheRawPathAreCaughtAlthoughEveryStatusIsSuccess() {
+        HostSystem shortCopies = FixtureMachine.q35(temporary.resolve("short")).host(List.of(new ShortCopyProvider(1)), NO_VFIO);
+        CliRun run = CliRun.of(shortCopies, "bench", "--sizes", "4K", "--duration", "50ms");
+        assertEquals(ExitCodes.FAILURE, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("shortcpu  host->host  4K"), run::toString);
+        assertTrue(run.err().startsWith("dmactl bench: benchmark ops failed (raw path): [shortcpu 4096 B: 0 of "), run::toString);
+        assertTrue(run.err().contains(" failed, destination byte 4095 of 4096 differs from the source]"), run::toString);
     }
 
     @Test

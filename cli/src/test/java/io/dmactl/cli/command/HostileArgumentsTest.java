@@ -171,6 +171,7 @@ class HostileArgumentsTest {
                 new Echo("bench --sizes", v -> a("bench", "--provider", "cpu", "--sizes", v), usage),
                 new Echo("bench --duration", v -> a("bench", "--provider", "cpu", "--duration", v), usage),
                 new Echo("bench --batch", v -> a("bench", "--provider", "cpu", "--batch", v), usage),
+                new Echo("bench --path", v -> a("bench", "--provider", "cpu", "--duration", "1ms", "--path", v), usage),
                 new Echo("bench --chart", v -> a("bench", "--provider", "cpu", "--duration", "1ms", "--chart", v), usage),
                 new Echo("bench --chart in a missing directory", v -> a("bench", "--provider", "cpu", "--duration", "1ms",
                         "--chart", temporary.resolve("absent") + "/" + v + ".svg"), pathCodes),

@@ -39,6 +39,21 @@ public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, S
      */
     public EngineHandle open(DmaProvider provider, String engineName, Optional<PciDevice> device,
                              Optional<VfioDevice> vfioDevice, IovaMappings mappings) {
+        return open(provider, engineName, device, vfioDevice, mappings, true);
+    }
+
+    /**
+     * Like {@link #open}, but starts no channel worker: the engine's channels are left for client
+     * threads that claim one each ({@code DmaRuntime.claimChannel}). Its supervisor has no workers,
+     * so closing it closes the engine at once; the runtime never dispatches to it or watches it.
+     */
+    public EngineHandle openWithoutWorkers(DmaProvider provider, String engineName, Optional<PciDevice> device,
+                                           Optional<VfioDevice> vfioDevice, IovaMappings mappings) {
+        return open(provider, engineName, device, vfioDevice, mappings, false);
+    }
+
+    private EngineHandle open(DmaProvider provider, String engineName, Optional<PciDevice> device,
+                              Optional<VfioDevice> vfioDevice, IovaMappings mappings, boolean startWorkers) {
         RuntimeEngineContext context = new RuntimeEngineContext(engineName, device, vfioDevice, mappings, pool, clock, options,
             windowFactory);
         DmaEngine engine;
@@ -60,7 +75,7 @@ public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, S
             CapabilityCheck.verify(engineName, engine, mappings != null, context.privateSpaces());
             EngineCapabilities caps = engine.capabilities();
             List<ChannelWorker> workers = new ArrayList<>();
-            for (int i = 0; i < caps.channelCount(); i++) {
+            for (int i = 0; startWorkers && i < caps.channelCount(); i++) {
                 workers.add(new ChannelWorker(engineName, engine.channel(i), caps.interrupts(), clock, opTimeoutNanos,
                     deliveryExecutor));
             }
