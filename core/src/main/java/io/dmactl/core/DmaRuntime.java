@@ -473,6 +473,9 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 return;
             }
             synchronized (claims) {
+                for (ExclusiveChannel claim : List.copyOf(claims.values())) {
+                    claim.closeForEndedOwner(); // its thread ended without closing it: nobody is inside that channel
+                }
                 if (!claims.isEmpty()) {
                     // Its owner may be inside the channel: closing the engine under it would free
                     // rings and memory the device may still use. Nothing is closed; close the claims first.

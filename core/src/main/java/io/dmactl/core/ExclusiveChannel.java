@@ -146,11 +146,30 @@ public final class ExclusiveChannel implements AutoCloseable {
             return;
         }
         checkOwner("close");
+        endClaim(engine.engineName() + ": exclusive channel closed");
+    }
+
+    /** The claiming thread has ended: nobody can be inside the channel any more. */
+    boolean ownerEnded() {
+        return !owner.isAlive(); // its termination happens-before this returns false (JLS 17.4.4)
+    }
+
+    /**
+     * Called by the runtime's close for a claim whose owner thread ended without closing it: the
+     * same reset and release as {@link #close()}, from the closing thread.
+     */
+    void closeForEndedOwner() {
+        if (!closed && ownerEnded()) {
+            endClaim(engine.engineName() + ": exclusive channel's owner thread '" + owner.getName() + "' ended without closing it");
+        }
+    }
+
+    private void endClaim(String reason) {
         closed = true;
         boolean reset = false;
         try {
-            // No worker to pause: the owner is this thread, and it is here, not inside the channel.
-            reset = engine.supervisor().reset(ResetRule.ABORT_ALL, false, engine.engineName() + ": exclusive channel closed");
+            // No worker to pause: the owner is this thread (or has ended), not inside the channel.
+            reset = engine.supervisor().reset(ResetRule.ABORT_ALL, false, reason);
         } finally {
             if (reset) {
                 mappings.forEach(IovaMapping::release);

@@ -108,4 +108,27 @@ class ExclusiveChannelTest {
             assertThrows(IllegalStateException.class, () -> dma.claimChannel("sim"));
         }
     }
+
+    /** A claim whose thread ended without closing it does not hold the runtime open for ever. */
+    @Test
+    void theRuntimeClosesAClaimWhoseOwnerThreadEnded() throws Exception {
+        SimControl control = new SimControl();
+        DmaRuntime dma = builder(new FakeIommuDomain("iommu"), new SimProvider(SimConfig.defaults(), control))
+            .exclusiveChannels(true).build();
+        DmaBuffer buffer = dma.allocate(4096);
+        control.hold = true; // the op stays in the device's ring
+        Thread owner = new Thread(() -> {
+            ExclusiveChannel owned = dma.claimChannel("sim");
+            ExclusiveChannel.Address at = owned.resolve(buffer, 0, 4096, DmaAccess.DEVICE_WRITES);
+            owned.channel().enqueueFill(7, at.space(), at.address(), 4096, DmaChannel.FLAG_SUBMIT);
+        }, "claimer");
+        owner.start();
+        owner.join();
+        assertInstanceOf(IllegalStateException.class, assertThrows(RuntimeException.class, buffer::close),
+            "pinned by the abandoned claim");
+        long resetsBefore = control.resets();
+        dma.close();
+        assertEquals(resetsBefore + 1, control.resets(), "the abandoned claim's engine was reset before its memory was released");
+        assertTrue(!dma.isOpen());
+    }
 }
