@@ -61,7 +61,10 @@ import java.util.function.LongSupplier;
  * }
  * }</pre>
  *
- * Thread-safe. {@link #close()} quiesces every engine (queued work ends ABORTED, work with an
+ * Thread-safe. Each engine channel holds a bounded number of pending transfers
+ * ({@link Builder#maxPendingPerChannel}); {@code copy}/{@code fill} wait for room, {@code tryCopy}/{@code tryFill}
+ * fail fast with {@link BackpressureException} (see {@link DmaTransfers}). {@link #close()} wakes
+ * callers waiting for room (they throw), then quiesces every engine (queued work ends ABORTED, work with an
  * engine gets a grace period, then the engine is reset), unmaps every IOVA, frees the memory and
  * closes the devices; it is idempotent.
  */
