@@ -26,6 +26,10 @@ import java.util.function.LongSupplier;
  * tracker array indexed by ticket, and completes the transfers. When idle it sleeps on the
  * channel's interrupt (or parks, for polling engines) and is woken by clients.
  *
+ * <p><b>Bounded.</b> Clients take room on the channel's {@link ChannelAdmission} before they
+ * prepare a transfer; the worker gives it back as each transfer finishes (whatever its status,
+ * also when it is failed from the inbox), before the transfer's callback runs.
+ *
  * <p>Control (pause for an engine reset, drain and stop for close) comes from the
  * {@link EngineSupervisor} as {@link Request} records, each with an epoch the worker acknowledges
  * once it is in the requested state (a handshake per request: a PAUSED state left over from the
@@ -228,7 +232,7 @@ public final class ChannelWorker implements Runnable {
     /**
      * Any thread: queues a transfer (or the head of a batch chain of {@code ops} transfers), for
      * which the caller was admitted ({@link #admission()}); the worker gives the permits back as
-     * the transfers complete.
+     * the transfers complete. Never blocks: the waiting, if any, happened at admission.
      */
     public void submit(PendingTransfer head, int ops) {
         inbox.offer(head);
