@@ -379,6 +379,44 @@ class RuntimeBackpressureTest {
     }
 
     @Test
+    void noWakeUpIsLostBetweenAReleaseAndAWaiterGoingToSleep() throws Exception {
+        ChannelAdmission admission = new ChannelAdmission("x/ch0", 1);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overBound = new AtomicInteger();
+        AtomicInteger timedOut = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    try {
+                        if (!admission.tryAdmit(1) && !admission.await(1, 5_000_000_000L)) {
+                            timedOut.incrementAndGet(); // a release that woke nobody
+                            continue;
+                        }
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    if (inside.incrementAndGet() > 1) {
+                        overBound.incrementAndGet();
+                    }
+                    Thread.yield(); // hold the room a moment: the others must find the channel full
+                    inside.decrementAndGet();
+                    admission.release(1); // as the worker does when the transfer completes
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(0, timedOut.get(), "waiters that were never woken");
+        assertEquals(0, overBound.get(), "admissions past a bound of 1");
+        assertEquals(0, admission.pending());
+    }
+
+    @Test
     void admissionWithRoomAllocatesNothing() {
         ChannelAdmission admission = new ChannelAdmission("x/ch0", 64);
         long allocated = ThreadAllocation.bytesAllocatedBy(() -> {
