@@ -43,17 +43,33 @@ public final class Batch {
     }
 
     /**
-     * Hands the batch to one engine.
+     * Hands the batch to one engine channel, waiting for room for all its ops (see
+     * {@link DmaTransfers} on backpressure; a batch of more ops than the channel's bound waits for
+     * the channel to be empty).
      *
      * @throws IllegalStateException if it is empty or was already submitted
      * @throws io.dmactl.core.dispatch.NoEngineAvailableException if no single engine can serve every op
+     * @throws BackpressureException if no room appeared within the admission timeout, or the wait was interrupted
      */
     public BatchResult submit() {
+        return submit(true);
+    }
+
+    /**
+     * As {@link #submit()}, but never waits for room; the batch stays unsubmitted when this throws.
+     *
+     * @throws BackpressureException if the chosen channel has no room for every op of the batch now
+     */
+    public BatchResult trySubmit() {
+        return submit(false);
+    }
+
+    private BatchResult submit(boolean waitForRoom) {
         checkNotSubmitted();
         if (shapes.isEmpty()) {
             throw new IllegalStateException("cannot submit an empty batch");
         }
-        BatchResult result = transfers.submitBatch(shapes, fences); // throws before touching anything: retry is fine
+        BatchResult result = transfers.submitBatch(shapes, fences, waitForRoom); // throws before touching anything: retry is fine
         submitted = true;
         return result;
     }

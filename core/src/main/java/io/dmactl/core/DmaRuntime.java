@@ -1,5 +1,7 @@
 package io.dmactl.core;
 
+import io.dmactl.core.completion.ChannelAdmission;
+import io.dmactl.core.completion.ChannelWorker;
 import io.dmactl.core.completion.PendingTransfer;
 import io.dmactl.core.completion.EngineSupervisor;
 import io.dmactl.core.completion.ResetRule;
@@ -59,7 +61,10 @@ import java.util.function.LongSupplier;
  * }
  * }</pre>
  *
- * Thread-safe. {@link #close()} quiesces every engine (queued work ends ABORTED, work with an
+ * Thread-safe. Each engine channel holds a bounded number of pending transfers
+ * ({@link Builder#maxPendingPerChannel}); {@code copy}/{@code fill} wait for room, {@code tryCopy}/{@code tryFill}
+ * fail fast with {@link BackpressureException} (see {@link DmaTransfers}). {@link #close()} wakes
+ * callers waiting for room (they throw), then quiesces every engine (queued work ends ABORTED, work with an
  * engine gets a grace period, then the engine is reset), unmaps every IOVA, frees the memory and
  * closes the devices; it is idempotent.
  */
@@ -78,6 +83,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     private final Watchdog watchdog;
     private final LongSupplier clock;
     private final long closeGraceNanos;
+    private final long admissionTimeoutNanos;
     private final RuntimeTransfers transfers;
     private final AtomicInteger activeSubmitters = new AtomicInteger();
     private final Map<String, DeviceWindow> deviceWindows = new LinkedHashMap<>();
@@ -94,6 +100,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         this.clock = b.clock;
         this.closeGraceNanos = b.closeGrace.toNanos();
         this.exclusiveChannels = b.exclusiveChannels;
+        this.admissionTimeoutNanos = b.admissionTimeout != null ? b.admissionTimeout.toNanos() : 2 * b.opTimeout.toNanos();
         PageSource source = b.pageSource != null ? b.pageSource : HostPagesSource.preferHugePages();
         this.pool = new DmaMemoryPool(source, b.pageBytes, b.poolChunkBytes, b.poolLimitBytes);
         this.locations = new LocationRegistry(pool);
@@ -107,7 +114,8 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             ownedDomains.add(b.emulatedIommu);
         }
         EngineOpener opener = new EngineOpener(pool, clock, b.options,
-            (name, mapped) -> locations.attachWindow(name, name, mapped), b.opTimeout.toNanos(), b.completionExecutor);
+            (name, mapped) -> locations.attachWindow(name, name, mapped), b.opTimeout.toNanos(), b.completionExecutor,
+            b.maxPendingPerChannel);
         List<DmaProvider> providers = ProviderSelection.select(b.providers, b.discoverProviders, b.onlyProviders, diagnostics);
         List<DmaProvider> deviceProviders = new ArrayList<>();
         try {
@@ -344,30 +352,73 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<TransferResult> tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination,
+                                                     long destinationOffset, long lengthBytes) {
+        return transfers.tryCopy(source, sourceOffset, destination, destinationOffset, lengthBytes);
+    }
+
+    @Override
+    public void tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
+                        long lengthBytes, TransferCallback callback) {
+        transfers.tryCopy(source, sourceOffset, destination, destinationOffset, lengthBytes, callback);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryFill(DmaLocation destination, long destinationOffset, long lengthBytes,
+                                                     long pattern) {
+        return transfers.tryFill(destination, destinationOffset, lengthBytes, pattern);
+    }
+
+    @Override
+    public void tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern,
+                        TransferCallback callback) {
+        transfers.tryFill(destination, destinationOffset, lengthBytes, pattern, callback);
+    }
+
+    @Override
     public Batch batch() {
         return transfers.batch();
     }
 
-    void submitOne(TransferShape shape, TransferCallback callback) {
+    void submitOne(TransferShape shape, TransferCallback callback, boolean waitForRoom) {
         enter();
         try {
-            EngineHandle engine = dispatcher.choose(shape, engines);
-            PendingTransfer transfer = prepare(shape, engine, false, callback, clock.getAsLong());
-            engine.supervisor().leastLoadedWorker().submit(transfer, 1);
+            while (true) {
+                EngineHandle engine = dispatcher.choose(shape, engines);
+                ChannelWorker worker = engine.supervisor().leastLoadedWorker();
+                if (!admit(engine, worker, 1, waitForRoom)) {
+                    continue; // the engine was retired while we waited: the dispatcher no longer picks it
+                }
+                PendingTransfer transfer;
+                try {
+                    transfer = prepare(shape, engine, false, callback, clock.getAsLong()); // only admitted work is pinned
+                } catch (RuntimeException e) {
+                    worker.admission().release(1);
+                    throw e;
+                }
+                worker.submit(transfer, 1);
+                return;
+            }
         } finally {
             activeSubmitters.decrementAndGet();
         }
     }
 
-    BatchResult submitBatch(List<TransferShape> shapes, List<Boolean> fences) {
+    BatchResult submitBatch(List<TransferShape> shapes, List<Boolean> fences, boolean waitForRoom) {
         enter();
         try {
-            EngineHandle engine = dispatcher.chooseForAll(shapes, engines);
+            int ops = shapes.size();
+            EngineHandle engine;
+            ChannelWorker worker;
+            do {
+                engine = dispatcher.chooseForAll(shapes, engines);
+                worker = engine.supervisor().leastLoadedWorker();
+            } while (!admit(engine, worker, ops, waitForRoom));
             long now = clock.getAsLong();
-            List<CompletableFuture<TransferResult>> futures = new ArrayList<>(shapes.size());
-            List<PendingTransfer> prepared = new ArrayList<>(shapes.size());
+            List<CompletableFuture<TransferResult>> futures = new ArrayList<>(ops);
+            List<PendingTransfer> prepared = new ArrayList<>(ops);
             try {
-                for (int i = 0; i < shapes.size(); i++) {
+                for (int i = 0; i < ops; i++) {
                     CompletableFuture<TransferResult> future = new CompletableFuture<>();
                     PendingTransfer transfer = prepare(shapes.get(i), engine, fences.get(i), future::complete, now);
                     if (!prepared.isEmpty()) {
@@ -380,15 +431,80 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 for (PendingTransfer transfer : prepared) {
                     transfer.releaseResources();
                 }
+                worker.admission().release(ops);
                 throw e;
             }
-            engine.supervisor().leastLoadedWorker().submit(prepared.get(0), prepared.size());
+            worker.submit(prepared.get(0), ops);
             CompletableFuture<List<TransferResult>> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
             return new BatchResult(futures, all);
         } finally {
             activeSubmitters.decrementAndGet();
         }
+    }
+
+    /**
+     * Takes room for {@code ops} transfers on {@code worker}'s channel (see {@link ChannelAdmission}):
+     * at once if there is room (allocation-free); else fails fast, or waits up to the admission
+     * timeout, or, on a channel worker thread, which must never wait, admits over the bound.
+     *
+     * @return true if admitted; false if the channel closed while we waited because its engine was
+     *         retired (the caller dispatches again)
+     * @throws BackpressureException     if full and not waiting, on timeout, or when interrupted
+     * @throws IllegalStateException     if the runtime closed while we waited
+     */
+    private boolean admit(EngineHandle engine, ChannelWorker worker, int ops, boolean waitForRoom) {
+        ChannelAdmission admission = worker.admission();
+        if (admission.tryAdmit(ops)) {
+            return true;
+        }
+        if (!waitForRoom) {
+            throw backpressure(engine, admission, ops, "is full", null);
+        }
+        if (onChannelWorkerThread()) {
+            admission.admitOverLimit(ops); // a completion callback: waiting here could wait for itself
+            return true;
+        }
+        boolean admitted;
+        try {
+            admitted = admission.await(ops, admissionTimeoutNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw backpressure(engine, admission, ops, "was full and the thread was interrupted while waiting for room", e);
+        }
+        if (!admitted) {
+            throw backpressure(engine, admission, ops, "had no room within the admission timeout of "
+                + admissionTimeoutNanos / 1_000_000 + " ms (DmaRuntime.Builder.admissionTimeout)", null);
+        }
+        String closed = admission.closedReason();
+        if (closed == null) {
+            return true;
+        }
+        admission.release(ops);
+        if (state != OPEN) {
+            throw new IllegalStateException("the DMA runtime was closed while this call waited for room on "
+                + admission.channelName() + "; nothing of it was queued");
+        }
+        return false;
+    }
+
+    private boolean onChannelWorkerThread() {
+        for (int i = 0; i < engines.size(); i++) {
+            if (engines.get(i).supervisor().isWorkerThread()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static BackpressureException backpressure(EngineHandle engine, ChannelAdmission admission, int ops, String what,
+                                                      Throwable cause) {
+        String work = ops == 1 ? "a transfer" : "a batch of " + ops + " ops";
+        return new BackpressureException(engine.engineName(), admission.channelName(), admission.limit(),
+            "channel " + admission.channelName() + " of engine " + engine.engineName() + " " + what + ": "
+                + admission.pending() + " transfer(s) pending, bound " + admission.limit()
+                + " per channel (DmaRuntime.Builder.maxPendingPerChannel); " + work
+                + " was refused, nothing of it was pinned, mapped or queued", cause);
     }
 
     /** Pins both ends and resolves them into the engine's spaces; undoes everything if any step fails. */
@@ -484,8 +600,11 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 }
                 state = CLOSING; // under the claims lock: no claim can be made from here on
             }
+            for (EngineHandle e : engines) {
+                e.supervisor().closeAdmissions("the DMA runtime is closing"); // after the state: woken waiters see it
+            }
             while (activeSubmitters.get() != 0) {
-                Thread.onSpinWait(); // submitters that passed the open check finish queueing first
+                Thread.onSpinWait(); // submitters that passed the open check finish queueing first (none waits for room now)
             }
             RuntimeException failure = null;
             watchdog.close();
@@ -726,6 +845,8 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         private long cpuThresholdBytes = DispatchPolicy.DEFAULT_CPU_THRESHOLD_BYTES;
         private Duration opTimeout = Duration.ofSeconds(5);
         private Duration closeGrace = Duration.ofSeconds(1);
+        private Duration admissionTimeout;
+        private int maxPendingPerChannel;
         private long pageBytes = 4096;
         private long poolChunkBytes = 2L << 20;
         private long poolLimitBytes = 1L << 30;
@@ -830,6 +951,41 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 throw new IllegalArgumentException("closeGrace " + grace + " must not be negative");
             }
             closeGrace = grace;
+            return this;
+        }
+
+        /**
+         * Backpressure: the most transfers pending on one engine channel, that is admitted and not
+         * yet completed (queued for the channel's worker, waiting for ring space, or in the ring;
+         * a transfer the core cuts into chunks counts once, a batch of n ops n times). Default
+         * {@value io.dmactl.core.completion.ChannelWorker#DEFAULT_PENDING_RINGS} times each
+         * channel's ring size (256 for a 64-entry ring). Pinning and IOVA mapping happen only once
+         * a transfer is admitted, so this also bounds the memory a client keeps pinned and mapped
+         * through queued work. See {@link DmaTransfers} for what a call does when its channel is full.
+         *
+         * @param transfers 1..{@value io.dmactl.core.completion.ChannelWorker#MAX_PENDING_LIMIT}, for every channel of every engine
+         */
+        public Builder maxPendingPerChannel(int transfers) {
+            if (transfers < 1 || transfers > ChannelWorker.MAX_PENDING_LIMIT) {
+                throw new IllegalArgumentException("maxPendingPerChannel " + transfers + " must be in 1.."
+                    + ChannelWorker.MAX_PENDING_LIMIT + " transfers (default: " + ChannelWorker.DEFAULT_PENDING_RINGS
+                    + " times each channel's ring size)");
+            }
+            maxPendingPerChannel = transfers;
+            return this;
+        }
+
+        /**
+         * How long {@code copy}, {@code fill} and {@code Batch.submit} wait for room on a full
+         * channel before they throw {@link BackpressureException} (default twice the
+         * {@link #opTimeout}: longer than it takes the watchdog to reset an engine that stopped
+         * completing, which frees its channels).
+         */
+        public Builder admissionTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("admissionTimeout " + timeout + " must be positive");
+            }
+            admissionTimeout = timeout;
             return this;
         }
 

@@ -9,6 +9,25 @@ import java.util.concurrent.CompletableFuture;
  * lengths, overlapping copy ranges, closed or foreign locations, no engine able to serve it) is
  * refused synchronously, before anything is touched, with the bad value in the message. Device
  * outcomes never throw: the result carries the {@link TransferStatus}.
+ *
+ * <p><b>Backpressure.</b> Each engine channel holds at most a bounded number of pending transfers
+ * (admitted, not yet completed: {@link DmaRuntime.Builder#maxPendingPerChannel}). A transfer is
+ * admitted to the chosen engine's least loaded channel before anything is pinned or mapped.
+ * When that channel is full:
+ * <ul>
+ *   <li>{@code copy}, {@code fill} and {@link Batch#submit()} <em>wait</em>, interruptibly, until
+ *       a completion frees room, at most {@link DmaRuntime.Builder#admissionTimeout}; then (or
+ *       when interrupted) they throw {@link BackpressureException}. If the engine is retired while
+ *       they wait they dispatch again (another engine, or {@code NoEngineAvailableException}
+ *       saying why); if the runtime closes, they throw {@code IllegalStateException}.</li>
+ *   <li>{@code tryCopy}, {@code tryFill} and {@link Batch#trySubmit()} never wait: they throw
+ *       {@link BackpressureException} at once, naming the engine, the channel and its bound.</li>
+ *   <li>On a channel worker thread (a completion callback without a completion executor), the
+ *       waiting forms do not wait, so a callback that submits more work cannot deadlock its own
+ *       channel: the work is admitted over the bound (clients wait until the count is back
+ *       under it). The {@code try} forms stay fail-fast there; use them in a callback that must
+ *       respect the bound.</li>
+ * </ul>
  */
 public interface DmaTransfers {
 
@@ -46,6 +65,42 @@ public interface DmaTransfers {
     /** As {@link #fill(DmaLocation, long, long, long)}, reporting to {@code callback}. */
     void fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, TransferCallback callback);
 
-    /** A batch: several ops handed to one engine channel with one doorbell, optionally fenced. */
+    /**
+     * As {@link #copy(DmaLocation, long, DmaLocation, long, long)}, but never waits for room.
+     *
+     * @throws BackpressureException if the chosen channel holds its bound of pending transfers
+     *                               (nothing was pinned, mapped or queued)
+     */
+    CompletableFuture<TransferResult> tryCopy(DmaLocation source, long sourceOffset,
+                                              DmaLocation destination, long destinationOffset, long lengthBytes);
+
+    /**
+     * As {@link #copy(DmaLocation, long, DmaLocation, long, long, TransferCallback)}, but never
+     * waits for room; {@code callback} is not called when this throws.
+     *
+     * @throws BackpressureException if the chosen channel holds its bound of pending transfers
+     */
+    void tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes,
+                 TransferCallback callback);
+
+    /**
+     * As {@link #fill(DmaLocation, long, long, long)}, but never waits for room.
+     *
+     * @throws BackpressureException if the chosen channel holds its bound of pending transfers
+     */
+    CompletableFuture<TransferResult> tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern);
+
+    /**
+     * As {@link #fill(DmaLocation, long, long, long, TransferCallback)}, but never waits for room;
+     * {@code callback} is not called when this throws.
+     *
+     * @throws BackpressureException if the chosen channel holds its bound of pending transfers
+     */
+    void tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, TransferCallback callback);
+
+    /**
+     * A batch: several ops handed to one engine channel with one doorbell, optionally fenced;
+     * {@link Batch#submit()} waits for room for all of them, {@link Batch#trySubmit()} does not.
+     */
     Batch batch();
 }

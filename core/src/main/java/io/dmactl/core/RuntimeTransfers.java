@@ -25,7 +25,7 @@ final class RuntimeTransfers implements DmaTransfers {
                                                   long destinationOffset, long lengthBytes) {
         TransferShape shape = copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes);
         CompletableFuture<TransferResult> future = new CompletableFuture<>();
-        runtime.submitOne(shape, future::complete);
+        runtime.submitOne(shape, future::complete, true);
         return future;
     }
 
@@ -33,21 +33,53 @@ final class RuntimeTransfers implements DmaTransfers {
     public void copy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
                      long lengthBytes, TransferCallback callback) {
         Objects.requireNonNull(callback, "callback");
-        runtime.submitOne(copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes), callback);
+        runtime.submitOne(copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes), callback, true);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination,
+                                                     long destinationOffset, long lengthBytes) {
+        TransferShape shape = copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes);
+        CompletableFuture<TransferResult> future = new CompletableFuture<>();
+        runtime.submitOne(shape, future::complete, false);
+        return future;
+    }
+
+    @Override
+    public void tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
+                        long lengthBytes, TransferCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        runtime.submitOne(copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes), callback, false);
     }
 
     @Override
     public CompletableFuture<TransferResult> fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern) {
         TransferShape shape = fillShape(destination, destinationOffset, lengthBytes, pattern);
         CompletableFuture<TransferResult> future = new CompletableFuture<>();
-        runtime.submitOne(shape, future::complete);
+        runtime.submitOne(shape, future::complete, true);
         return future;
     }
 
     @Override
     public void fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, TransferCallback callback) {
         Objects.requireNonNull(callback, "callback");
-        runtime.submitOne(fillShape(destination, destinationOffset, lengthBytes, pattern), callback);
+        runtime.submitOne(fillShape(destination, destinationOffset, lengthBytes, pattern), callback, true);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryFill(DmaLocation destination, long destinationOffset, long lengthBytes,
+                                                     long pattern) {
+        TransferShape shape = fillShape(destination, destinationOffset, lengthBytes, pattern);
+        CompletableFuture<TransferResult> future = new CompletableFuture<>();
+        runtime.submitOne(shape, future::complete, false);
+        return future;
+    }
+
+    @Override
+    public void tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern,
+                        TransferCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        runtime.submitOne(fillShape(destination, destinationOffset, lengthBytes, pattern), callback, false);
     }
 
     @Override
@@ -77,8 +109,8 @@ final class RuntimeTransfers implements DmaTransfers {
             requestedEngine);
     }
 
-    BatchResult submitBatch(List<TransferShape> shapes, List<Boolean> fences) {
-        return runtime.submitBatch(shapes, fences);
+    BatchResult submitBatch(List<TransferShape> shapes, List<Boolean> fences, boolean waitForRoom) {
+        return runtime.submitBatch(shapes, fences, waitForRoom);
     }
 
     private static void checkLength(long lengthBytes) {

@@ -16,7 +16,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -26,6 +25,10 @@ import java.util.function.LongSupplier;
  * round, harvests completions into a preallocated batch, matches them to transfers through a
  * tracker array indexed by ticket, and completes the transfers. When idle it sleeps on the
  * channel's interrupt (or parks, for polling engines) and is woken by clients.
+ *
+ * <p><b>Bounded.</b> Clients take room on the channel's {@link ChannelAdmission} before they
+ * prepare a transfer; the worker gives it back as each transfer finishes (whatever its status,
+ * also when it is failed from the inbox), before the transfer's callback runs.
  *
  * <p>Control (pause for an engine reset, drain and stop for close) comes from the
  * {@link EngineSupervisor} as {@link Request} records, each with an epoch the worker acknowledges
@@ -123,7 +126,7 @@ public final class ChannelWorker implements Runnable {
     private final boolean interruptDriven;
     private final long opTimeoutNanos;
     private final Executor deliveryExecutor;
-    private final AtomicLong accepted = new AtomicLong();
+    private final ChannelAdmission admission;
     private long appliedResetGeneration;
     private Thread thread;
 
@@ -142,7 +145,6 @@ public final class ChannelWorker implements Runnable {
     private volatile boolean sleeping;
     private volatile boolean ringBusy;
     private volatile long progressSinceNanos;
-    private volatile long finishedOps;
     /** Ops the engine completed as expected (matched to an outstanding ticket, any status); single writer. */
     private volatile long engineCompletions;
     private volatile Throwable crash;
@@ -160,15 +162,24 @@ public final class ChannelWorker implements Runnable {
     private Optional<String> leakedReason = Optional.empty();
     private long leakedTransfers;
 
-    /**
-     * @param deliveryExecutor where callbacks run; null runs them on this worker thread
-     */
+    /** Pending limit {@value #DEFAULT_PENDING_RINGS} times the ring; see the other constructor. */
     public ChannelWorker(String engineName, DmaChannel channel, boolean interruptDriven, LongSupplier clock,
                          long opTimeoutNanos, Executor deliveryExecutor) {
+        this(engineName, channel, interruptDriven, clock, opTimeoutNanos, deliveryExecutor,
+            defaultPendingLimit(channel.capacity()));
+    }
+
+    /**
+     * @param deliveryExecutor where callbacks run; null runs them on this worker thread
+     * @param pendingLimit     most transfers pending on the channel (see {@link ChannelAdmission})
+     */
+    public ChannelWorker(String engineName, DmaChannel channel, boolean interruptDriven, LongSupplier clock,
+                         long opTimeoutNanos, Executor deliveryExecutor, int pendingLimit) {
         this.engineName = engineName;
         this.name = engineName + "/ch" + channel.index();
         this.deviceErrors = new DeviceErrors(name);
         this.channel = channel;
+        this.admission = new ChannelAdmission(name, pendingLimit);
         int capacity = channel.capacity();
         if (capacity < 1 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException(name + ": ring capacity " + capacity + " must be a power of two");
@@ -203,9 +214,27 @@ public final class ChannelWorker implements Runnable {
         return name;
     }
 
-    /** Any thread: queues a transfer (or the head of a batch chain of {@code ops} transfers). */
+    /** Default pending limit per channel: this many rings full of transfers. */
+    public static final int DEFAULT_PENDING_RINGS = 4;
+    /** Largest pending limit per channel (a bound far beyond it bounds nothing). */
+    public static final int MAX_PENDING_LIMIT = 1 << 20;
+
+    /** {@value #DEFAULT_PENDING_RINGS} rings of {@code ringCapacity}, at most {@value #MAX_PENDING_LIMIT}. */
+    public static int defaultPendingLimit(int ringCapacity) {
+        return (int) Math.min(MAX_PENDING_LIMIT, (long) DEFAULT_PENDING_RINGS * Math.max(1, ringCapacity));
+    }
+
+    /** The channel's backpressure: admit there before preparing a transfer for {@link #submit}. */
+    public ChannelAdmission admission() {
+        return admission;
+    }
+
+    /**
+     * Any thread: queues a transfer (or the head of a batch chain of {@code ops} transfers), for
+     * which the caller was admitted ({@link #admission()}); the worker gives the permits back as
+     * the transfers complete. Never blocks: the waiting, if any, happened at admission.
+     */
     public void submit(PendingTransfer head, int ops) {
-        accepted.addAndGet(ops);
         inbox.offer(head);
         // Store-load barrier: the link store in offer must be visible before we read sleeping /
         // state; the worker fences between writing them and re-checking the inbox (Dekker).
@@ -227,9 +256,9 @@ public final class ChannelWorker implements Runnable {
         return engineCompletions;
     }
 
-    /** Transfers accepted and not yet completed. */
+    /** Transfers admitted and not yet completed. */
     public long outstanding() {
-        return accepted.get() - finishedOps;
+        return admission.pending();
     }
 
     public boolean isWorkerThread() {
@@ -447,7 +476,7 @@ public final class ChannelWorker implements Runnable {
             // Prepared Optionals only: nothing allocated here beyond the result itself.
             reason = t.status != OpStatus.ABORTED ? Optional.empty() : droppedReason.isPresent() ? droppedReason : stopReason;
         }
-        finishedOps = finishedOps + 1; // single writer
+        admission.release(1); // before the callback: it finds the room its own transfer freed
         TransferResult result = new TransferResult(TransferStatus.ofCode(t.status), t.deviceCode, t.lengthBytes,
             engineName, clock.getAsLong() - t.createdNanos, reason);
         if (deliveryExecutor == null) {

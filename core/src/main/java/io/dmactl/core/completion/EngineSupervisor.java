@@ -97,6 +97,16 @@ public final class EngineSupervisor {
         return total;
     }
 
+    /**
+     * Wakes every client waiting for room on this engine's channels, now and from now on, with
+     * {@code reason} (see {@link ChannelAdmission#close}): the engine takes no more work.
+     */
+    public void closeAdmissions(String reason) {
+        for (ChannelWorker w : workers) {
+            w.admission().close(reason);
+        }
+    }
+
     /** Why the engine takes no work, or null. */
     public String unavailableReason() {
         return unavailableReason;
@@ -225,6 +235,7 @@ public final class EngineSupervisor {
             if (unavailableReason == null) {
                 unavailableReason = "closed";
             }
+            closeAdmissions(engineName + " closed");
             long deadline = clock.getAsLong() + graceNanos;
             long[] epochs = new long[workers.size()];
             for (int i = 0; i < epochs.length; i++) {
@@ -282,6 +293,7 @@ public final class EngineSupervisor {
                 return;
             }
             unavailableReason = reason; // first: no more work is dispatched while we pause
+            closeAdmissions(engineName + " retired: " + reason);
             boolean ringDropped = false;
             if (pauseAll()) {
                 try {
@@ -361,6 +373,7 @@ public final class EngineSupervisor {
      */
     private void stopForGood(String reason, boolean ringDropped) {
         unavailableReason = reason;
+        closeAdmissions(engineName + " retired: " + reason); // after unavailableReason: woken clients dispatch elsewhere
         for (ChannelWorker w : workers) {
             w.requestStop(ringDropped, engineName + " retired: " + reason);
         }

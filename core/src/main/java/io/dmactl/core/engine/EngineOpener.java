@@ -5,6 +5,7 @@ import io.dmactl.core.completion.EngineSupervisor;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.memory.DmaMemoryPool;
 import io.dmactl.core.memory.IovaMappings;
+import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.DmaProvider;
 import io.dmactl.core.spi.EngineCapabilities;
@@ -26,10 +27,12 @@ import java.util.function.LongSupplier;
  *
  * @param opTimeoutNanos   how long an engine may hold work without completing any before the watchdog resets it
  * @param deliveryExecutor where completion callbacks run (null: on the channel workers)
+ * @param pendingLimit     most transfers pending per channel, or 0 for
+ *                         {@value ChannelWorker#DEFAULT_PENDING_RINGS} times the channel's ring
  */
 public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, String> options,
                            BiFunction<String, MemorySegment, DeviceWindow> windowFactory,
-                           long opTimeoutNanos, Executor deliveryExecutor) {
+                           long opTimeoutNanos, Executor deliveryExecutor, int pendingLimit) {
 
     /**
      * @param vfioDevice the device opened in the runtime's container (closed with the engine), or empty
@@ -76,8 +79,10 @@ public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, S
             EngineCapabilities caps = engine.capabilities();
             List<ChannelWorker> workers = new ArrayList<>();
             for (int i = 0; startWorkers && i < caps.channelCount(); i++) {
-                workers.add(new ChannelWorker(engineName, engine.channel(i), caps.interrupts(), clock, opTimeoutNanos,
-                    deliveryExecutor));
+                DmaChannel channel = engine.channel(i);
+                int limit = pendingLimit > 0 ? pendingLimit : ChannelWorker.defaultPendingLimit(channel.capacity());
+                workers.add(new ChannelWorker(engineName, channel, caps.interrupts(), clock, opTimeoutNanos,
+                    deliveryExecutor, limit));
             }
             EngineSupervisor supervisor = new EngineSupervisor(engineName, engine, workers, clock);
             EngineHandle handle = new EngineHandle(engineName, provider.name(),
