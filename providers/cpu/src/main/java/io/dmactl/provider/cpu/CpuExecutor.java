@@ -92,8 +92,6 @@ final class CpuExecutor implements Runnable {
     private int idleRounds;
     private long idleSinceNanos;
     private int idleYields;
-    /** Executor thread only: completions were published since the last {@link SoftInterrupt#raise}. */
-    private boolean raiseOwed;
 
     /** Executor thread only: the last control request acted upon. */
     private Control applied = Control.INITIAL;
@@ -127,12 +125,16 @@ final class CpuExecutor implements Runnable {
     @Override
     public void run() {
         long head = 0;
+        boolean raiseOwed = false; // completions were published since the last SoftInterrupt.raise
         while (!stopRequested) {
             Control c = controlAcquire();
             if (c != applied) {
                 applied = c;
                 if (c.command() == Command.HALT) {
-                    raiseIfOwed();
+                    if (raiseOwed) {
+                        raiseOwed = false;
+                        interrupt.raise();
+                    }
                     // Release: every store of the ops executed so far (and their publication, which
                     // the loop below finished before it came here) happens-before halt() returns, so
                     // nothing of this epoch is published after the engine's reset rewrites COMPLETED.
@@ -148,12 +150,18 @@ final class CpuExecutor implements Runnable {
             // Acquire: descriptor bodies written before the producer's release store are visible.
             long doorbell = (long) LONG.getAcquire(registers, REG_DOORBELL);
             if (head == doorbell) {
-                raiseIfOwed(); // out of work: the one raise a waiting owner can rely on
+                if (raiseOwed) { // out of work: the one raise a waiting owner can rely on
+                    raiseOwed = false;
+                    interrupt.raise();
+                }
                 idle(head);
                 continue;
             }
-            idleRounds = 0;
+            if (idleRounds != 0) {
+                idleRounds = 0; // stored only after idling: a streaming executor writes no field of its own per batch
+            }
             head = drain(head, doorbell, c);
+            raiseOwed = true;
         }
     }
 
@@ -186,15 +194,7 @@ final class CpuExecutor implements Runnable {
     private void publish(long completed) {
         // Release: the status stores of every op below completed happen-before the owner's acquire of COMPLETED.
         LONG.setRelease(registers, REG_COMPLETED, completed);
-        raiseOwed = true;
         interrupt.raiseIfWaiting(); // prompt while the owner sleeps on the interrupt; a volatile read otherwise
-    }
-
-    private void raiseIfOwed() {
-        if (raiseOwed) {
-            raiseOwed = false;
-            interrupt.raise();
-        }
     }
 
     /** Runs one descriptor and records its status; returns the bytes it moved (0 if refused). */
