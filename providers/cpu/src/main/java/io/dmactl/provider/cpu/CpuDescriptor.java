@@ -13,7 +13,8 @@ package io.dmactl.provider.cpu;
  *   +---------------+---------------+-------+-------+---------------+
  *   ctrl: bits 0-7 opcode (0 invalid, 1 copy, 2 fill), bit 8 fence
  *
- *  status array: one int per ring slot, written by the device before COMPLETED moves past it
+ *  status array: one int per ring slot, holding the op's status before COMPLETED moves past
+ *  it (the cpu executor stores it only when it differs from the previous lap's)
  *
  *  register block, 128-byte aligned, each register alone in its own 128-byte pair of cache
  *  lines: the producer writes DOORBELL, the executor COMPLETED and SLEEPING, and neither side's

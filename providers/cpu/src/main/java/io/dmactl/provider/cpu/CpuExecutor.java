@@ -22,10 +22,9 @@ import static io.dmactl.provider.cpu.CpuDescriptor.*;
  * {@link #PUBLISH_EVERY_OPS} ops or {@link #PUBLISH_EVERY_BYTES} bytes, whichever comes first, so
  * large copies still report progress promptly (the core's watchdog counts completions). Each
  * COMPLETED store the owner's poll has pulled to its core costs the executor a cross-core line
- * transfer that can stall its store buffer mid-copy.
- * For the same reason a status is stored only when it differs from what its slot already holds
- * (almost always SUCCESS from the previous lap), so the status lines stay shared instead of
- * bouncing on every op. The completion interrupt is raised (one atomic exchange) when the
+ * transfer that can stall its store buffer mid-copy. For the same reason a status is stored only
+ * when it differs from what its slot already holds (almost always SUCCESS from the previous lap),
+ * so the status lines stay shared instead of bouncing on every op. The completion interrupt is raised (one atomic exchange) when the
  * executor runs out of visible work, and at each publication while the owner is waiting on it.
  */
 final class CpuExecutor implements Runnable {
