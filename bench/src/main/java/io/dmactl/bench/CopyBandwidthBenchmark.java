@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 public class CopyBandwidthBenchmark {
     static final int QUEUE_DEPTH = 4;
 
-    @Param({"65536", "1048576"})
+    @Param({"4096", "65536", "1048576"})
     public int sizeBytes;
 
     private EngineUnderTest under;

@@ -13,14 +13,20 @@ package io.dmactl.provider.cpu;
  *   +---------------+---------------+-------+-------+---------------+
  *   ctrl: bits 0-7 opcode (0 invalid, 1 copy, 2 fill), bit 8 fence
  *
- *  status array: one int per ring slot, written by the device before COMPLETED moves past it
+ *  status array: one int per ring slot, holding the op's status before COMPLETED moves past
+ *  it (the cpu executor stores it only when it differs from the previous lap's)
  *
- *  register block (each register on its own 64-byte line, so the producer's and the
- *  executor's stores never share a cache line)
- *   0x00  DOORBELL   long  producer index: tickets below it are visible to the executor
- *   0x40  COMPLETED  long  tickets below it are done and their status is written
- *   0x80  SLEEPING   int   1 while the executor is about to park or parked
+ *  register block, 128-byte aligned, each register alone in its own 128-byte pair of cache
+ *  lines: the producer writes DOORBELL, the executor COMPLETED and SLEEPING, and neither side's
+ *  stores (nor the adjacent-line prefetcher, which fetches 64-byte lines in aligned pairs) pull
+ *  the other side's register across cores
+ *   0x000  DOORBELL   long  producer index: tickets below it are visible to the executor
+ *   0x080  COMPLETED  long  tickets below it are done and their status is written
+ *   0x100  SLEEPING   int   1 while the executor is about to park or parked
  * </pre>
+ *
+ * <p>The status array is {@link #LINE_PAIR_BYTES} aligned and padded to a multiple of it, so no
+ * other data (a register, another ring) shares its lines.
  */
 public final class CpuDescriptor {
     public static final long BYTES = 32;
@@ -37,10 +43,13 @@ public final class CpuDescriptor {
 
     public static final long STATUS_BYTES = Integer.BYTES;
 
-    public static final long REG_DOORBELL = 0x00;
-    public static final long REG_COMPLETED = 0x40;
-    public static final long REG_SLEEPING = 0x80;
-    public static final long REGISTER_BLOCK_BYTES = 0xc0;
+    /** Two 64-byte cache lines: the unit the adjacent-line prefetcher moves, so the unit of separation. */
+    public static final long LINE_PAIR_BYTES = 128;
+
+    public static final long REG_DOORBELL = 0x000;
+    public static final long REG_COMPLETED = 0x080;
+    public static final long REG_SLEEPING = 0x100;
+    public static final long REGISTER_BLOCK_BYTES = 0x180;
 
     private CpuDescriptor() {
     }

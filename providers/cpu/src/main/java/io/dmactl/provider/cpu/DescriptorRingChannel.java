@@ -26,7 +26,7 @@ import static io.dmactl.provider.cpu.CpuDescriptor.*;
  * reports nothing, counts it and {@link #ringFault} reports it until {@link #restartRing}, for
  * the engine's {@code fatalCondition()}), and a status outside SUCCESS..INVALID, or TIMEOUT (which
  * only the core sets), is reported DEVICE_ERROR with the raw value as device code, and counted.
- * Two comparisons per poll and one per op; nothing allocated.
+ * Two comparisons per poll that finds something and one per op; nothing allocated.
  *
  * <p>Why a base class and not a ring object the channel delegates to: the state lives
  * in the channel object itself, so every acquire/release here (which makes the JIT reload fields)
@@ -117,6 +117,9 @@ public abstract class DescriptorRingChannel implements DmaChannel {
         long completed = (long) LONG.getAcquire(registers, REG_COMPLETED);
         long from = harvested;
         long ready = completed - from;
+        if (ready == 0) {
+            return 0; // nothing new: no other line the device writes is touched
+        }
         if (ready < 0 || ready > published - from) {
             impossibleCompleted(completed, from);
             return 0;

@@ -7,8 +7,8 @@ import static io.dmactl.provider.cpu.CpuDescriptor.*;
 
 /**
  * The native memory of one software descriptor ring, laid out as {@link CpuDescriptor} says: the
- * descriptor array (page aligned), one status int per slot, and the register block (each register
- * on its own cache line). Shared by the producer ({@link DescriptorRingChannel}) and whatever plays
+ * descriptor array (page aligned), one status int per slot (128-byte aligned and padded), and the
+ * register block (each register alone in a 128-byte pair of cache lines). Shared by the producer ({@link DescriptorRingChannel}) and whatever plays
  * the device; all three segments live as long as the arena they came from.
  *
  * @param descriptors {@code capacity} descriptors of {@link CpuDescriptor#BYTES} each
@@ -29,9 +29,15 @@ public record RingMemory(MemorySegment descriptors, MemorySegment statuses, Memo
             throw new IllegalArgumentException("ring capacity " + capacity + " is not a positive power of two");
         }
         return new RingMemory(
-            arena.allocate(capacity * BYTES, 4096),
-            arena.allocate(capacity * STATUS_BYTES, 64),
-            arena.allocate(REGISTER_BLOCK_BYTES, 64),
+            arena.allocate(padded(capacity * BYTES), 4096).asSlice(0, capacity * BYTES),
+            arena.allocate(padded(capacity * STATUS_BYTES), LINE_PAIR_BYTES)
+                .asSlice(0, capacity * STATUS_BYTES),
+            arena.allocate(REGISTER_BLOCK_BYTES, LINE_PAIR_BYTES),
             capacity);
+    }
+
+    /** {@code bytes} rounded up to whole {@link CpuDescriptor#LINE_PAIR_BYTES}: nothing else lands on its last lines. */
+    private static long padded(long bytes) {
+        return (bytes + LINE_PAIR_BYTES - 1) & -LINE_PAIR_BYTES;
     }
 }

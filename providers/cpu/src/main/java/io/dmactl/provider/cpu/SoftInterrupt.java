@@ -8,8 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The cpu engine's completion "interrupt": a sticky pending flag plus an unpark of the waiting
- * channel owner. The executor raises it once per drained batch (and per op while someone is
- * actually waiting), so a busy owner costs it one atomic exchange per batch, not per op.
+ * channel owner. The executor raises it each time it runs out of visible work (and at every
+ * publication of completions while someone is actually waiting), so a busy owner that keeps the
+ * ring fed costs it no atomic exchange at all.
  */
 final class SoftInterrupt implements CompletionInterrupt {
     private static final VarHandle PENDING;
@@ -45,7 +46,11 @@ final class SoftInterrupt implements CompletionInterrupt {
         raise();
     }
 
-    /** Executor: after a batch of completions. */
+    /**
+     * Executor: after completions were published, once it found no more work. An atomic exchange,
+     * so it is ordered after the publication: an owner that set {@code waiter} and then found
+     * nothing pending is unparked.
+     */
     void raise() {
         if ((int) PENDING.getAndSet(this, 1) == 0) {
             Thread w = waiter;
@@ -55,7 +60,11 @@ final class SoftInterrupt implements CompletionInterrupt {
         }
     }
 
-    /** Executor: after one completion; cheap (a volatile read) unless the owner is waiting. */
+    /**
+     * Executor: after one publication; cheap (a volatile read) unless the owner is waiting. May miss
+     * an owner that just started waiting: the {@link #raise} when the executor runs out of work
+     * covers that.
+     */
     void raiseIfWaiting() {
         if (waiter != null) {
             raise();
