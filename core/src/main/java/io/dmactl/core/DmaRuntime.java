@@ -98,15 +98,17 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
 
     private DmaRuntime(Builder b) {
         this.clock = b.clock;
-        this.closeGraceNanos = b.closeGrace.toNanos();
+        this.closeGraceNanos = saturatedNanos(b.closeGrace);
         this.exclusiveChannels = b.exclusiveChannels;
-        this.admissionTimeoutNanos = b.admissionTimeout != null ? b.admissionTimeout.toNanos() : 2 * b.opTimeout.toNanos();
+        long opTimeoutNanos = saturatedNanos(b.opTimeout);
+        this.admissionTimeoutNanos = b.admissionTimeout != null ? saturatedNanos(b.admissionTimeout)
+            : opTimeoutNanos > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * opTimeoutNanos;
         PageSource source = b.pageSource != null ? b.pageSource : HostPagesSource.preferHugePages();
         this.pool = new DmaMemoryPool(source, b.pageBytes, b.poolChunkBytes, b.poolLimitBytes);
         this.locations = new LocationRegistry(pool);
         this.dispatcher = new Dispatcher(new DispatchPolicy(b.preferred, b.cpuThresholdBytes));
         this.transfers = new RuntimeTransfers(this, locations, null);
-        this.watchdog = new Watchdog(b.opTimeout.toNanos());
+        this.watchdog = new Watchdog(opTimeoutNanos);
         IovaMappings emulated = null;
         if (b.emulatedIommu != null) {
             emulated = new IovaMappings(b.emulatedIommu);
@@ -114,7 +116,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             ownedDomains.add(b.emulatedIommu);
         }
         EngineOpener opener = new EngineOpener(pool, clock, b.options,
-            (name, mapped) -> locations.attachWindow(name, name, mapped), b.opTimeout.toNanos(), b.completionExecutor,
+            (name, mapped) -> locations.attachWindow(name, name, mapped), opTimeoutNanos, b.completionExecutor,
             b.maxPendingPerChannel);
         List<DmaProvider> providers = ProviderSelection.select(b.providers, b.discoverProviders, b.onlyProviders, diagnostics);
         List<DmaProvider> deviceProviders = new ArrayList<>();
@@ -486,6 +488,15 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 + admission.channelName() + "; nothing of it was queued");
         }
         return false;
+    }
+
+    /** A duration in nanoseconds, Long.MAX_VALUE (about 292 years: for ever) where it does not fit. */
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private boolean onChannelWorkerThread() {
@@ -938,6 +949,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * timeout while it holds work is: the oldest op ends TIMEOUT, the others it dropped ABORTED.
          */
         public Builder opTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "opTimeout");
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("opTimeout " + timeout + " must be positive");
             }
@@ -947,6 +959,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
 
         /** How long close() lets engines finish the work they hold before resetting them (default 1 s). */
         public Builder closeGrace(Duration grace) {
+            Objects.requireNonNull(grace, "closeGrace");
             if (grace.isNegative()) {
                 throw new IllegalArgumentException("closeGrace " + grace + " must not be negative");
             }
@@ -982,6 +995,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * completing, which frees its channels).
          */
         public Builder admissionTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "admissionTimeout");
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("admissionTimeout " + timeout + " must be positive");
             }

@@ -104,6 +104,7 @@ public final class ExclusiveChannel implements AutoCloseable {
      */
     public Address resolve(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
         checkOwner("resolve");
+        Objects.requireNonNull(location, "location");
         Objects.requireNonNull(access, "access");
         if (lengthBytes <= 0) {
             throw new IllegalArgumentException("length " + lengthBytes + " must be positive");
