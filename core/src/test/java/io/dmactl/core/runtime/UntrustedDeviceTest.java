@@ -42,12 +42,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UntrustedDeviceTest {
     private static final int RING = 64;
 
-    @Test
-    void completionsForTicketsNotOutstandingAreIgnoredCountedAndTheEngineIsReset() {
+    /** A sim device that completes in order, so which op a forged completion names is predictable. */
+    private static SimControl inOrderControl() {
         SimControl control = new SimControl();
         control.reorder = false;
-        SimProvider sim = new SimProvider(SimConfig.defaults().withChannels(1).withRingSize(RING), control);
-        try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).build();
+        return control;
+    }
+
+    private static DmaRuntime oneChannelRuntime(SimControl control) {
+        return builder(new FakeIommuDomain("iommu"), new SimProvider(SimConfig.defaults().withChannels(1).withRingSize(RING),
+            control)).build();
+    }
+
+    @Test
+    void completionsForTicketsNotOutstandingAreIgnoredCountedAndTheEngineIsReset() {
+        SimControl control = inOrderControl();
+        try (DmaRuntime dma = oneChannelRuntime(control);
              DmaBuffer src = dma.allocate(4096);
              DmaBuffer dst = dma.allocate(4096)) {
             byte[] data = randomBytes(4096, 3);
@@ -134,10 +144,8 @@ class UntrustedDeviceTest {
     /** Issue #10 item 7: a device that keeps lying and does no work between its lies is retired, not reset forever. */
     @Test
     void anEngineThatKeepsLyingWithNoOpCompletedBetweenIsRetired() {
-        SimControl control = new SimControl();
-        control.reorder = false;
-        SimProvider sim = new SimProvider(SimConfig.defaults().withChannels(1).withRingSize(RING), control);
-        try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).build();
+        SimControl control = inOrderControl();
+        try (DmaRuntime dma = oneChannelRuntime(control);
              DmaBuffer src = dma.allocate(4096);
              DmaBuffer dst = dma.allocate(4096)) {
             control.hold = true;
@@ -163,10 +171,8 @@ class UntrustedDeviceTest {
     /** The counterpart: lies separated by real work are each answered with a reset, and the engine keeps serving. */
     @Test
     void anEngineThatLiesButWorksBetweenIsResetEachTimeAndKeepsServing() {
-        SimControl control = new SimControl();
-        control.reorder = false;
-        SimProvider sim = new SimProvider(SimConfig.defaults().withChannels(1).withRingSize(RING), control);
-        try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim).build();
+        SimControl control = inOrderControl();
+        try (DmaRuntime dma = oneChannelRuntime(control);
              DmaBuffer src = dma.allocate(4096);
              DmaBuffer dst = dma.allocate(4096)) {
             byte[] data = randomBytes(4096, 11);
