@@ -559,7 +559,8 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         }
     }
 
-    private static void pin(InFlightGate gate, DmaLocation location, String role) {
+    /** Pins a location for a transfer (or a claim); refused if it is closed. */
+    static void pin(InFlightGate gate, DmaLocation location, String role) {
         if (gate != null && !gate.tryPin()) {
             throw new IllegalStateException(role + " " + location.describe() + " is closed");
         }
@@ -949,11 +950,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * timeout while it holds work is: the oldest op ends TIMEOUT, the others it dropped ABORTED.
          */
         public Builder opTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "opTimeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("opTimeout " + timeout + " must be positive");
-            }
-            opTimeout = timeout;
+            opTimeout = requirePositive(timeout, "opTimeout");
             return this;
         }
 
@@ -995,11 +992,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * completing, which frees its channels).
          */
         public Builder admissionTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "admissionTimeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("admissionTimeout " + timeout + " must be positive");
-            }
-            admissionTimeout = timeout;
+            admissionTimeout = requirePositive(timeout, "admissionTimeout");
             return this;
         }
 
@@ -1046,6 +1039,14 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         public Builder clock(LongSupplier nanoClock) {
             clock = Objects.requireNonNull(nanoClock, "nanoClock");
             return this;
+        }
+
+        private static Duration requirePositive(Duration duration, String option) {
+            Objects.requireNonNull(duration, option);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(option + " " + duration + " must be positive");
+            }
+            return duration;
         }
 
         public DmaRuntime build() {

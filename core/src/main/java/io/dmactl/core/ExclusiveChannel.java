@@ -109,14 +109,13 @@ public final class ExclusiveChannel implements AutoCloseable {
         if (lengthBytes <= 0) {
             throw new IllegalArgumentException("length " + lengthBytes + " must be positive");
         }
-        locations.checkRange(access == DmaAccess.DEVICE_READS ? "source" : "destination", location, offset, lengthBytes);
+        String role = access == DmaAccess.DEVICE_READS ? "source" : "destination";
+        locations.checkRange(role, location, offset, lengthBytes);
         if (location instanceof DevicePrivateSpace space && !engine.owns(space)) {
             throw new IllegalArgumentException(space.describe() + " is not a private space of " + engine.engineName());
         }
         InFlightGate gate = LocationRegistry.gateOf(location);
-        if (gate != null && !gate.tryPin()) {
-            throw new IllegalStateException(location.describe() + " is closed");
-        }
+        DmaRuntime.pin(gate, location, role);
         ResolvedAddress resolved;
         try {
             resolved = engine.resolve(location, offset, lengthBytes, access);

@@ -23,10 +23,7 @@ final class RuntimeTransfers implements DmaTransfers {
     @Override
     public CompletableFuture<TransferResult> copy(DmaLocation source, long sourceOffset, DmaLocation destination,
                                                   long destinationOffset, long lengthBytes) {
-        TransferShape shape = copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes);
-        CompletableFuture<TransferResult> future = new CompletableFuture<>();
-        runtime.submitOne(shape, future::complete, true);
-        return future;
+        return submitForFuture(copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes), true);
     }
 
     @Override
@@ -39,10 +36,7 @@ final class RuntimeTransfers implements DmaTransfers {
     @Override
     public CompletableFuture<TransferResult> tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination,
                                                      long destinationOffset, long lengthBytes) {
-        TransferShape shape = copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes);
-        CompletableFuture<TransferResult> future = new CompletableFuture<>();
-        runtime.submitOne(shape, future::complete, false);
-        return future;
+        return submitForFuture(copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes), false);
     }
 
     @Override
@@ -54,10 +48,7 @@ final class RuntimeTransfers implements DmaTransfers {
 
     @Override
     public CompletableFuture<TransferResult> fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern) {
-        TransferShape shape = fillShape(destination, destinationOffset, lengthBytes, pattern);
-        CompletableFuture<TransferResult> future = new CompletableFuture<>();
-        runtime.submitOne(shape, future::complete, true);
-        return future;
+        return submitForFuture(fillShape(destination, destinationOffset, lengthBytes, pattern), true);
     }
 
     @Override
@@ -69,10 +60,7 @@ final class RuntimeTransfers implements DmaTransfers {
     @Override
     public CompletableFuture<TransferResult> tryFill(DmaLocation destination, long destinationOffset, long lengthBytes,
                                                      long pattern) {
-        TransferShape shape = fillShape(destination, destinationOffset, lengthBytes, pattern);
-        CompletableFuture<TransferResult> future = new CompletableFuture<>();
-        runtime.submitOne(shape, future::complete, false);
-        return future;
+        return submitForFuture(fillShape(destination, destinationOffset, lengthBytes, pattern), false);
     }
 
     @Override
@@ -85,6 +73,13 @@ final class RuntimeTransfers implements DmaTransfers {
     @Override
     public Batch batch() {
         return new Batch(this);
+    }
+
+    /** One transfer whose result the caller takes as a future (the only allocation beyond the transfer's own). */
+    private CompletableFuture<TransferResult> submitForFuture(TransferShape shape, boolean waitForRoom) {
+        CompletableFuture<TransferResult> future = new CompletableFuture<>();
+        runtime.submitOne(shape, future::complete, waitForRoom);
+        return future;
     }
 
     TransferShape copyShape(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
