@@ -68,6 +68,8 @@ import java.util.concurrent.locks.LockSupport;
  * standing in for the device in unit tests.
  */
 public final class MmioRegisters {
+    private static final VarHandle U8 = ValueLayout.JAVA_BYTE.varHandle();
+    private static final VarHandle U16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final VarHandle U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final VarHandle U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
@@ -113,6 +115,38 @@ public final class MmioRegisters {
     /** The pause between two reads of a register an {@code await} waits for. */
     public long pollPauseNanos() {
         return pollPauseNanos;
+    }
+
+    // ---- 8- and 16-bit (registers narrower than a dword, e.g. I/OAT's CHANCMD and DMACOUNT) ----
+
+    /** An opaque 8-bit read, returned as 0..255. */
+    public int read8(long offset) {
+        check(offset, Byte.BYTES, Byte.BYTES);
+        return Byte.toUnsignedInt((byte) U8.getOpaque(registers, offset));
+    }
+
+    /** An opaque 8-bit write of the low byte of {@code value}. */
+    public void write8(long offset, int value) {
+        check(offset, Byte.BYTES, Byte.BYTES);
+        U8.setOpaque(registers, offset, (byte) value);
+    }
+
+    /** An opaque 16-bit read ({@code offset} 2-byte aligned), returned as 0..65535. */
+    public int read16(long offset) {
+        check(offset, Short.BYTES, Short.BYTES);
+        return Short.toUnsignedInt((short) U16.getOpaque(registers, offset));
+    }
+
+    /** An opaque 16-bit write of the low half of {@code value} ({@code offset} 2-byte aligned). */
+    public void write16(long offset, int value) {
+        check(offset, Short.BYTES, Short.BYTES);
+        U16.setOpaque(registers, offset, (short) value);
+    }
+
+    /** A 16-bit write that no earlier store moves below: a 16-bit doorbell (I/OAT DMACOUNT). */
+    public void write16Release(long offset, int value) {
+        check(offset, Short.BYTES, Short.BYTES);
+        U16.setRelease(registers, offset, (short) value);
     }
 
     // ---- 32-bit ----

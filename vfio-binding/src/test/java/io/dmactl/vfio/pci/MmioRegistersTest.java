@@ -54,6 +54,19 @@ class MmioRegistersTest {
     }
 
     @Test
+    void eightAndSixteenBitAccessesTouchOnlyTheirBytes() {
+        mmio.write8(0x84, 0x20);
+        mmio.write16(0x86, 0xbeef);
+        mmio.write16Release(0x80, 0x1234);
+        assertBytes(b(0x34, 0x12, 0, 0, 0x20, 0, 0xef, 0xbe, 0), 0x80);
+        assertEquals(0x20, mmio.read8(0x84));
+        assertEquals(0xbeef, mmio.read16(0x86));
+        assertEquals(0xef, mmio.read8(0x86));
+        assertThrows(IllegalArgumentException.class, () -> mmio.read16(0x85), "misaligned 16-bit read");
+        assertThrows(IllegalArgumentException.class, () -> mmio.write8(BLOCK_BYTES, 1), "8-bit write past the block");
+    }
+
+    @Test
     void thirtyTwoBitAccessesAreLittleEndianAtTheirOffset() {
         mmio.write32(0x04, 0x11223344);
         mmio.write32Release(0x0c, 0xa1b2c3d4);
