@@ -270,6 +270,12 @@ public final class IoatDeviceModel implements IoatFunction, IoatMmio {
         channels[n].resetsBroken = true;
     }
 
+    /** Channel {@code n} completes resets again. */
+    public void repairResets(int n) {
+        channels[n].resetsBroken = false;
+        LockSupport.unpark(thread);
+    }
+
     /** Channel {@code n} stops (true) or resumes (false) fetching descriptors, as if hung. */
     public void stall(int n, boolean stalled) {
         channels[n].stalled = stalled;
