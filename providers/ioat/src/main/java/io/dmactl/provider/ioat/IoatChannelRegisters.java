@@ -3,9 +3,10 @@ package io.dmactl.provider.ioat;
 /**
  * One channel's register block in BAR0 (CBVER 2.0 and later layout), at
  * {@link IoatDeviceRegisters#channelBase(int)}: 0x80 bytes per channel, channel 0 at 0x80. Named as
- * in the Xeon E5/E7 v2 datasheet, Volume Two, chapter "Intel QuickData Technology", section
- * "DMA Channel-Specific Registers"; offsets and bits cross-checked against Linux's
- * {@code drivers/dma/ioat/registers.h} (the IOAT2_ variants) and DPDK's {@code struct ioat_registers}.
+ * in the Xeon E5/E7 v2 datasheet, Volume Two, QuickData channel-specific (per-channel MMIO)
+ * registers (section named by subject: the PDF was not reachable here); offsets and bits
+ * cross-checked against Linux's {@code drivers/dma/ioat/registers.h} (the IOAT2_ variants, used
+ * from CBVER 2.0 on) and DPDK's {@code struct ioat_registers}.
  *
  * <pre>
  *   +0x00  CHANCTRL    RW  16  channel control (interrupt re-arm, error interrupt/abort/completion enables)

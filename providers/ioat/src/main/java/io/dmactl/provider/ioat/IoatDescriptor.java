@@ -1,10 +1,11 @@
 package io.dmactl.provider.ioat;
 
 /**
- * The 64-byte descriptor a channel fetches from its ring (CBVER 3.x), as in the Xeon E5/E7 v2
- * datasheet, Volume Two, chapter "Intel QuickData Technology", section "Descriptor Formats" (DMA
- * and block-fill descriptors); cross-checked against Linux's {@code struct ioat_dma_descriptor} and
- * {@code struct ioat_fill_descriptor} ({@code drivers/dma/ioat/hw.h}). Little-endian.
+ * The 64-byte descriptor a channel fetches from its ring (CBVER 3.x): the DMA (copy) and block-fill
+ * descriptor formats of Intel's QuickData documentation. The E5/E7 v2 datasheet's Volume Two is a
+ * register reference; the field layout here is taken as facts from Linux's
+ * {@code struct ioat_dma_descriptor} and {@code struct ioat_fill_descriptor}
+ * ({@code drivers/dma/ioat/hw.h}), which DPDK's driver uses the same way. Little-endian.
  *
  * <pre>
  *   0x00  SIZE      32  bytes to move (1..2^XFERCAP); ignored by a null descriptor

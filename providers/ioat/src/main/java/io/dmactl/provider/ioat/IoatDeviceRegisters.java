@@ -3,10 +3,12 @@ package io.dmactl.provider.ioat;
 /**
  * The device-wide register block of an Intel QuickData (Crystal Beach DMA, "CBDMA") function: the
  * first 0x80 bytes of BAR0, named as in Intel's Xeon Processor E5/E7 v2 Product Family Datasheet,
- * Volume Two (Registers), chapter "Intel QuickData Technology", section "Memory-Mapped Registers
- * of the DMA device" (the CB_BAR space). Offsets and widths are cross-checked against Linux's
- * {@code drivers/dma/ioat/registers.h} and DPDK's {@code drivers/dma/ioat/ioat_hw_defs.h}
- * (both agree with each other; this text was written from the facts, not copied).
+ * Volume Two (Registers): the Intel QuickData Technology device's memory-mapped registers (the
+ * CB_BAR space, general/device registers). The PDF was not reachable from the machine this was
+ * written on, so the section is named by its subject, not its number; every offset, width and bit
+ * is cross-checked against Linux's {@code drivers/dma/ioat/registers.h} and DPDK's
+ * {@code drivers/dma/ioat/ioat_hw_defs.h}, which agree with each other (facts only; no code or
+ * text was copied).
  *
  * <pre>
  *   BAR0 + 0x00  CHANCNT        RO   8  bits 4:0 number of channels of this function

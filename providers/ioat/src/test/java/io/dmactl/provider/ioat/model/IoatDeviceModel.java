@@ -15,8 +15,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * An in-process model of one Intel QuickData (CBDMA) PCI function, written from the register map
- * and channel behaviour the Xeon E5/E7 v2 datasheet (Volume Two, QuickData chapter) describes, as
- * the open drivers (Linux ioatdma, DPDK ioat) rely on it. It is deliberately separate from the
+ * of the Xeon E5/E7 v2 datasheet (Volume Two, QuickData registers) and the channel behaviour the
+ * open drivers (Linux ioatdma, DPDK ioat) rely on; where neither source pins a behaviour down (the
+ * CHANSTS address right after a reset, how far ahead the engine reads without FENCE) the model
+ * takes the strictest reading, and says so below. It is deliberately separate from the
  * driver: it has its own register constants and never calls driver code, so an offset, width or
  * protocol step the driver gets wrong shows up as a failed test or a recorded {@link #violations()
  * violation}, not as two copies of the same mistake agreeing.
