@@ -83,8 +83,10 @@ final class IoatChannel implements DmaChannel {
     private final int capacity;
     private final int maxTransferBytes;
     private final boolean fill;
-    /** CHANCTRL with INT_REARM, written after a poll that harvested (MSI-X); 0 when polling. */
+    /** CHANCTRL with INT_REARM, written by the first poll after an interrupt (MSI-X); 0 when polling. */
     private final int rearmControl;
+    /** MSI-X: the channel's vector, which notes when it fired so that poll re-arms; null when polling. */
+    private final RearmingInterrupt rearming;
     /** FENCE, and INT_EN with MSI-X: set on the last descriptor of each doorbell batch. */
     private final int batchEndBits;
     private long nextTicket;
@@ -105,7 +107,6 @@ final class IoatChannel implements DmaChannel {
 
     // ---- below here: not on the I/O path ----
     private final int index;
-    private final CompletionInterrupt interrupt;
     final IoatChannelControl control;
 
     IoatChannel(int index, IoatMmio mmio, long channelBase, MemorySegment ring, long ringIova, MemorySegment completionArea,
@@ -129,7 +130,7 @@ final class IoatChannel implements DmaChannel {
         this.capacity = capacity;
         this.maxTransferBytes = maxTransferBytes;
         this.fill = fill;
-        this.interrupt = interrupt;
+        this.rearming = interrupt == null ? null : new RearmingInterrupt(interrupt);
         int control = IoatChannelRegisters.CHANCTRL_ANY_ERR_ABORT_EN | IoatChannelRegisters.CHANCTRL_ERR_COMPLETION_EN;
         if (interrupt != null) {
             control |= IoatChannelRegisters.CHANCTRL_ERR_INT_EN | IoatChannelRegisters.CHANCTRL_INT_REARM;
@@ -239,11 +240,12 @@ final class IoatChannel implements DmaChannel {
         if (h == done && IoatChannelRegisters.state(lastWord) == IoatChannelRegisters.CHANSTS_HALTED && out.remaining() > 0) {
             control.recoverFromHalt(out);
         }
-        int n = out.count();
-        if (n > 0 && rearmControl != 0 && !stopped) {
+        if (rearming != null && rearming.fired && !stopped) {
+            // The interrupt that woke the owner consumed INT_REARM: arm it again, after harvesting.
+            rearming.fired = false;
             mmio.write16(chanctrlRegister, rearmControl);
         }
-        return n;
+        return out.count();
     }
 
     /**
@@ -279,7 +281,43 @@ final class IoatChannel implements DmaChannel {
 
     @Override
     public CompletionInterrupt interrupt() {
-        return interrupt;
+        return rearming;
+    }
+
+    /**
+     * The channel's MSI-X signal as the owner sees it. The device clears CHANCTRL.INT_REARM when it
+     * raises the vector, so the poll that follows a consumed signal writes INT_REARM again (what
+     * an interrupt handler does after its cleanup). Re-arming on "poll found completions" instead
+     * would race: the completion write can be seen before the device clears INT_REARM, and the
+     * next batch would then raise nothing.
+     */
+    static final class RearmingInterrupt implements CompletionInterrupt {
+        private final CompletionInterrupt vector;
+        /** Written and read by the channel owner only (await and poll). */
+        boolean fired;
+
+        RearmingInterrupt(CompletionInterrupt vector) {
+            this.vector = vector;
+        }
+
+        @Override
+        public boolean await(long timeoutNanos) {
+            boolean signalled = vector.await(timeoutNanos);
+            if (signalled) {
+                fired = true;
+            }
+            return signalled;
+        }
+
+        @Override
+        public void wakeup() {
+            vector.wakeup();
+        }
+
+        @Override
+        public String toString() {
+            return vector.toString();
+        }
     }
 
     @Override

@@ -315,6 +315,26 @@ class IoatChannelModelTest {
     }
 
     @Test
+    void anInterruptThatArrivesAfterItsCompletionsWereHarvestedIsStillReArmed() {
+        IoatModelFixture f = open();
+        DmaChannel c = f.engine().channel(0);
+        HostRegion src = random(LEN);
+        HostRegion dst = f.allocateHost(LEN);
+        for (int round = 1; round <= 3; round++) {
+            c.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), LEN, FLAG_SUBMIT);
+            await(c, 1); // harvested by polling, before the owner looked at the interrupt
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (f.model().interruptsRaised(0) < round) {
+                assertTrue(System.nanoTime() < deadline, "the model raised no interrupt in round " + round);
+                Thread.yield();
+            }
+            assertTrue(c.interrupt().await(2_000_000_000L), "round " + round + ": INT_REARM was not written back after the"
+                + " previous interrupt, so this batch raised none");
+            assertEquals(0, pollFor(c, 1));
+        }
+    }
+
+    @Test
     void fillRepeatsThePatternLittleEndian() {
         IoatModelFixture f = open();
         DmaChannel c = f.engine().channel(0);
