@@ -320,6 +320,7 @@ class IoatChannelModelTest {
         DmaChannel c = f.engine().channel(0);
         HostRegion src = random(LEN);
         HostRegion dst = f.allocateHost(LEN);
+        f.model().delayInterrupts(0, 20_000_000); // the completion is seen well before the interrupt clears INT_REARM
         for (int round = 1; round <= 3; round++) {
             c.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), LEN, FLAG_SUBMIT);
             await(c, 1); // harvested by polling, before the owner looked at the interrupt

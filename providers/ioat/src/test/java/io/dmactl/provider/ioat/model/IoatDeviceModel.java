@@ -278,6 +278,11 @@ public final class IoatDeviceModel implements IoatFunction, IoatMmio {
         LockSupport.unpark(thread);
     }
 
+    /** Channel {@code n} raises its completion interrupts this long after the completion write. */
+    public void delayInterrupts(int n, long nanos) {
+        channels[n].interruptDelayNanos = nanos;
+    }
+
     /** Channel {@code n} stops (true) or resumes (false) fetching descriptors, as if hung. */
     public void stall(int n, boolean stalled) {
         channels[n].stalled = stalled;
@@ -588,6 +593,9 @@ public final class IoatDeviceModel implements IoatFunction, IoatMmio {
             halt(c, CHANERR_COMPLETION_ADDR);
             return true;
         }
+        if ((control & 0x1) != 0 && c.interruptDelayNanos > 0) {
+            LockSupport.parkNanos(c.interruptDelayNanos); // the message write trails the completion write
+        }
         if ((control & 0x1) != 0 && (c.chanctrl & CTRL_INT_REARM) != 0) {
             c.chanctrl &= ~CTRL_INT_REARM;
             interrupt(c);
@@ -712,6 +720,7 @@ public final class IoatDeviceModel implements IoatFunction, IoatMmio {
         volatile boolean resetRequested;
         volatile boolean resetsBroken;
         volatile boolean stalled;
+        volatile long interruptDelayNanos;
         volatile long fetch;
         volatile int processed;
         volatile long doorbells;
