@@ -224,13 +224,4 @@ final class IoatChannelControl {
         channel.stopped = true;
         retiredReason = name + ": " + reason;
     }
-
-    /** A snapshot of the channel registers, for diagnostics. */
-    String describeRegisters() {
-        IoatMmio mmio = channel.mmio;
-        int errors = mmio.read32(base + CHANERR);
-        long status = mmio.read64(base + CHANSTS);
-        return name + ": CHANSTS 0x" + Long.toHexString(status) + " (" + IoatChannelRegisters.stateName(IoatChannelRegisters.state(status))
-            + "), CHANERR 0x" + Integer.toHexString(errors) + " (" + IoatChannelRegisters.errorText(errors) + ")";
-    }
 }
