@@ -254,14 +254,17 @@ final class IoatChannel implements DmaChannel {
      */
     private boolean advance(long word) {
         long offset = IoatChannelRegisters.completedDescriptor(word) - ringIova;
-        if (offset < 0 || offset >= (long) (slotMask + 1) << SHIFT) {
-            control.forgedCompletion(word, "names no descriptor of the ring");
-            return false;
-        }
+        boolean inRing = offset >= 0 && offset < (long) (slotMask + 1) << SHIFT;
         long done = deviceCompleted;
-        long next = done + (((offset >>> SHIFT) + 1 - done) & slotMask);
-        if (next > submitted) {
-            control.forgedCompletion(word, "names a descriptor that was never submitted");
+        long next = inRing ? done + (((offset >>> SHIFT) + 1 - done) & slotMask) : -1;
+        if (!inRing || next > submitted) {
+            if (IoatChannelRegisters.state(word) == IoatChannelRegisters.CHANSTS_HALTED) {
+                // Halted on the first descriptor after a reset: nothing completed since CHAINADDR, and
+                // the address field holds whatever the reset left. Recovery checks CHANSTS itself.
+                lastWord = word;
+                return true;
+            }
+            control.forgedCompletion(word, inRing ? "names a descriptor that was never submitted" : "names no descriptor of the ring");
             return false;
         }
         deviceCompleted = next;

@@ -184,6 +184,12 @@ final class IoatChannelControl {
     void recoverFromHalt(CompletionBatch out) {
         IoatChannel c = channel;
         IoatMmio mmio = c.mmio;
+        long status = mmio.read64(base + CHANSTS);
+        if (IoatChannelRegisters.state(status) != CHANSTS_HALTED) {
+            forgedCompletion(c.lastWord, "says HALTED while CHANSTS reads 0x" + Long.toHexString(status) + " ("
+                + IoatChannelRegisters.stateName(IoatChannelRegisters.state(status)) + ")");
+            return;
+        }
         int errors = mmio.read32(base + CHANERR);
         long failed = c.deviceCompleted;
         if (failed < c.submitted) {

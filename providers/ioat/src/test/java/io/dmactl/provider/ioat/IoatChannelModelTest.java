@@ -228,6 +228,42 @@ class IoatChannelModelTest {
     }
 
     @Test
+    void errorsOnTheFirstDescriptorsAfterEachResetAreRecoveredToo() {
+        IoatModelFixture f = open();
+        DmaChannel c = f.engine().channel(0);
+        HostRegion src = random(4 * LEN);
+        HostRegion dst = f.allocateHost(4 * LEN);
+        f.model().failDescriptor(0, 0, IoatDeviceModel.CHANERR_READ_DATA);
+        long first = c.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), LEN, 0);
+        // An unmapped destination: fails as the first descriptor after the recovery's reset.
+        long second = c.enqueueCopy(SPACE_BUS, src.busAddress() + LEN, SPACE_BUS, 0x7f00_0000_0000L, LEN, 0);
+        long third = c.enqueueCopy(SPACE_BUS, src.busAddress() + 2 * LEN, SPACE_BUS, dst.busAddress() + 2 * LEN, LEN, FLAG_SUBMIT);
+        Map<Long, Done> done = await(c, 3);
+        assertEquals(new Done(OpStatus.TRANSFER_FAULT, IoatDeviceModel.CHANERR_READ_DATA), done.get(first));
+        assertEquals(new Done(OpStatus.TRANSFER_FAULT, IoatDeviceModel.CHANERR_DEST_ADDR), done.get(second));
+        assertEquals(new Done(OpStatus.SUCCESS, 0), done.get(third));
+        assertArrayEquals(bytes(src, 2L * LEN, LEN), bytes(dst, 2L * LEN, LEN));
+        assertNull(f.engine().fatalCondition());
+        assertEquals(2, ((IoatEngine) f.engine()).recoveries(0));
+    }
+
+    @Test
+    void aHaltedCompletionTheRegistersDenyIsNotBelieved() {
+        IoatModelFixture f = open();
+        DmaChannel c = f.engine().channel(0);
+        HostRegion src = random(LEN);
+        HostRegion dst = f.allocateHost(LEN);
+        f.model().stall(0, true);
+        c.enqueueCopy(SPACE_BUS, src.busAddress(), SPACE_BUS, dst.busAddress(), LEN, FLAG_SUBMIT);
+        f.model().forgeCompletion(0, 3); // HALTED, while the channel is merely stalled (CHANSTS is not HALTED)
+        assertEquals(0, pollFor(c, 20));
+        assertTrue(f.engine().fatalCondition().contains("says HALTED while CHANSTS reads"), f.engine().fatalCondition());
+        f.model().stall(0, false);
+        f.engine().reset();
+        assertNull(f.engine().fatalCondition());
+    }
+
+    @Test
     void aChannelThatWillNotResetIsRetiredWithTheReason() {
         IoatModelFixture f = open();
         DmaChannel c = f.engine().channel(0);

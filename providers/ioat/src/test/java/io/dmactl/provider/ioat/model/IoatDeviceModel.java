@@ -535,6 +535,7 @@ public final class IoatDeviceModel implements IoatFunction, IoatMmio {
                 c.processed = 0;
                 c.dmacount = 0;
                 c.prefetchedFor = -1;
+                c.lastCompleted = 0; // CHANSTS after reset: HALTED, no completed descriptor
                 c.resets++;
                 c.chancmd &= ~RESET;
             }
