@@ -151,10 +151,10 @@ final class IoatChannel implements DmaChannel {
             return NO_SPACE;
         }
         if (srcSpace != SPACE_BUS || dstSpace != SPACE_BUS) {
-            return put(NULL_CONTROL, 0, 0, 0, flags, OpStatus.INVALID, INVALID_SPACE);
+            return put(NULL_CONTROL, IoatDescriptor.NULL_SIZE, 0, 0, flags, OpStatus.INVALID, INVALID_SPACE);
         }
         if (lengthBytes <= 0 || lengthBytes > maxTransferBytes) {
-            return put(NULL_CONTROL, 0, 0, 0, flags, OpStatus.INVALID, INVALID_LENGTH);
+            return put(NULL_CONTROL, IoatDescriptor.NULL_SIZE, 0, 0, flags, OpStatus.INVALID, INVALID_LENGTH);
         }
         return put(COPY_CONTROL, lengthBytes, srcAddress, dstAddress, flags, OpStatus.SUCCESS, 0);
     }
@@ -165,13 +165,13 @@ final class IoatChannel implements DmaChannel {
             return NO_SPACE;
         }
         if (!fill) {
-            return put(NULL_CONTROL, 0, 0, 0, flags, OpStatus.INVALID, INVALID_NO_FILL);
+            return put(NULL_CONTROL, IoatDescriptor.NULL_SIZE, 0, 0, flags, OpStatus.INVALID, INVALID_NO_FILL);
         }
         if (dstSpace != SPACE_BUS) {
-            return put(NULL_CONTROL, 0, 0, 0, flags, OpStatus.INVALID, INVALID_SPACE);
+            return put(NULL_CONTROL, IoatDescriptor.NULL_SIZE, 0, 0, flags, OpStatus.INVALID, INVALID_SPACE);
         }
         if (lengthBytes <= 0 || lengthBytes > maxTransferBytes) {
-            return put(NULL_CONTROL, 0, 0, 0, flags, OpStatus.INVALID, INVALID_LENGTH);
+            return put(NULL_CONTROL, IoatDescriptor.NULL_SIZE, 0, 0, flags, OpStatus.INVALID, INVALID_LENGTH);
         }
         // A fill descriptor carries its 8-byte pattern where a copy has its source address.
         return put(FILL_CONTROL, lengthBytes, pattern, dstAddress, flags, OpStatus.SUCCESS, 0);

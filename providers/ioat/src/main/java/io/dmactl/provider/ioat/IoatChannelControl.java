@@ -126,7 +126,7 @@ final class IoatChannelControl {
         long w = c.written;
         int slot = (int) w & c.slotMask;
         long at = (long) slot << SHIFT;
-        c.ring.set(IoatChannel.INT_LE, at + IoatDescriptor.SIZE, 0);
+        c.ring.set(IoatChannel.INT_LE, at + IoatDescriptor.SIZE, IoatDescriptor.NULL_SIZE);
         c.ring.set(IoatChannel.INT_LE, at + IoatDescriptor.CONTROL, IoatChannel.NULL_CONTROL | IoatDescriptor.CTL_FENCE);
         c.ring.set(IoatChannel.LONG_LE_LAYOUT, at + IoatDescriptor.SRC, 0L);
         c.ring.set(IoatChannel.LONG_LE_LAYOUT, at + IoatDescriptor.DST, 0L);

@@ -8,7 +8,7 @@ package io.dmactl.provider.ioat;
  * ({@code drivers/dma/ioat/hw.h}), which DPDK's driver uses the same way. Little-endian.
  *
  * <pre>
- *   0x00  SIZE      32  bytes to move (1..2^XFERCAP); ignored by a null descriptor
+ *   0x00  SIZE      32  bytes to move (1..2^XFERCAP); a null descriptor moves nothing but needs SIZE != 0
  *   0x04  CONTROL   32  bit 0 INT_EN, 1 SRC_SNOOP_DIS, 2 DEST_SNOOP_DIS, 3 COMPL_WRITE, 4 FENCE,
  *                       5 NULL, 6 SRC_BRK, 7 DEST_BRK, 8 BUNDLE, 9 DEST_DCA, 10 HINT, 31:24 opcode
  *   0x08  SRC       64  source bus address (copy) or the 8-byte pattern (fill)
@@ -43,6 +43,12 @@ final class IoatDescriptor {
     static final int CTL_DEST_BRK = 1 << 7;
     static final int CTL_BUNDLE = 1 << 8;
     static final int CTL_OP_SHIFT = 24;
+
+    /**
+     * SIZE of a null descriptor: it moves nothing, but a channel reports an error for a SIZE of 0
+     * in any descriptor (a fact Linux ioatdma's null descriptor notes), so it carries 1.
+     */
+    static final int NULL_SIZE = 1;
 
     /** Opcode: copy (DMA). */
     static final int OP_COPY = 0x00;

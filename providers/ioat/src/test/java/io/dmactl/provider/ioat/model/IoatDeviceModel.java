@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * <li>A device thread walks each channel's descriptor chain from CHAINADDR through NEXT, as many
  *     descriptors as DMACOUNT (16-bit, counted since CHAINADDR/reset) says were appended; copy
  *     (opcode 0) and, when DMACAPABILITY has FILL_BLOCK, fill (opcode 1); NULL descriptors move
- *     nothing. All bus addresses go through the engine's IOMMU domain with its access rights.</li>
+ *     nothing but, like every descriptor, need a non-zero SIZE. All bus addresses go through the
+ *     engine's IOMMU domain with its access rights.</li>
  * <li>After each descriptor with COMPL_WRITE, CHANSTS (descriptor address | ACTIVE/DONE) is
  *     written to the CHANCMP address; INT_EN raises the channel's MSI-X vector when INTRCTRL has
  *     MASTER_INT_EN and CHANCTRL has INT_REARM, which the interrupt consumes.</li>
@@ -597,6 +598,10 @@ public final class IoatDeviceModel implements IoatFunction, IoatMmio {
         int op = control >>> 24;
         boolean isNull = (control & 0x20) != 0;
         boolean fence = (control & 0x10) != 0;
+        if (isNull && size == 0) {
+            halt(c, CHANERR_LENGTH); // a SIZE of 0 is an error even in a null descriptor
+            return true;
+        }
         if (!isNull) {
             int error = execute(c, at, op, size, src, dst, next, fence);
             if (error != 0) {
