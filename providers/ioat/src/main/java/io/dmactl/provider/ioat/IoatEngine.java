@@ -113,7 +113,6 @@ final class IoatEngine implements DmaEngine {
             }
             for (int i = 0; i < channelCount; i++) {
                 long base = IoatDeviceRegisters.channelBase(i);
-                // A throw-away control for the reset before the channel's memory exists.
                 memory[i] = context.memoryPool().allocate(ringBytes + IoatDescriptor.BYTES);
                 long iova = context.deviceAddress(memory[i], DMA_MASK_BITS);
                 MemorySegment segment = memory[i].segment();
