@@ -68,6 +68,7 @@ import java.util.concurrent.locks.LockSupport;
  * standing in for the device in unit tests.
  */
 public final class MmioRegisters {
+    private static final VarHandle U8 = ValueLayout.JAVA_BYTE.varHandle();
     private static final VarHandle U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     private static final VarHandle U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
@@ -113,6 +114,26 @@ public final class MmioRegisters {
     /** The pause between two reads of a register an {@code await} waits for. */
     public long pollPauseNanos() {
         return pollPauseNanos;
+    }
+
+    // ---- 8-bit (byte-wide register files such as the LSI 53C8xx's) ----
+
+    /** An opaque 8-bit read, as an unsigned value 0..0xff. */
+    public int read8(long offset) {
+        check(offset, Byte.BYTES, Byte.BYTES);
+        return Byte.toUnsignedInt((byte) U8.getOpaque(registers, offset));
+    }
+
+    /** An 8-bit read that no later load moves above (status before what it vouches for). */
+    public int read8Acquire(long offset) {
+        check(offset, Byte.BYTES, Byte.BYTES);
+        return Byte.toUnsignedInt((byte) U8.getAcquire(registers, offset));
+    }
+
+    /** An opaque 8-bit write of the low byte of {@code value}. */
+    public void write8(long offset, int value) {
+        check(offset, Byte.BYTES, Byte.BYTES);
+        U8.setOpaque(registers, offset, (byte) value);
     }
 
     // ---- 32-bit ----
