@@ -47,7 +47,7 @@ import java.util.concurrent.Callable;
                 "  dmactl selftest --window 0000:00:03.0/bar2",
                 "  dmactl bench --provider cpu,edu --duration 500ms",
                 "  dmactl info 0000:00:05.0; the same 64 KiB host -> host copy with --provider cpu and then as"
-                        + " the dispatcher chooses (the LSI SCRIPTS engine), each --verify --verbose: every engine"
+                        + " the dispatcher chooses with --device 0000:00:05.0 (the LSI SCRIPTS engine), each --verify --verbose: every engine"
                         + " and why the chosen one won",
                 "  dmactl bench --provider cpu,lsi --sizes 256,4K,64K --duration 500ms",
                 "printing each step's output under a heading, then a summary. A failed step does not stop the"

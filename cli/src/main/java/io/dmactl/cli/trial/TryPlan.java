@@ -40,7 +40,7 @@ public final class TryPlan {
                 new TryStep("copy host -> host 64 KiB on cpu (--provider cpu)",
                         List.of("copy", "mem:64K", "mem", "--provider", "cpu", "--verify", "--verbose"), true),
                 new TryStep("copy host -> host 64 KiB, engine chosen by the dispatcher (the SCRIPTS engine)",
-                        List.of("copy", "mem:64K", "mem", "--verify", "--verbose"), true),
+                        List.of("copy", "mem:64K", "mem", "--device", LSI, "--verify", "--verbose"), true),
                 new TryStep("bench: cpu and the LSI SCRIPTS engine, host -> host, short",
                         List.of("bench", "--provider", "cpu,lsi", "--sizes", "256,4K,64K", "--duration", "500ms"), true));
     }
