@@ -72,8 +72,12 @@ final class LsiChannel implements DmaChannel {
     /** Chains started (diagnostics, tests). */
     private long chains;
 
+    /** INTx mode: re-arms the line VFIO masked when it delivered the interrupt; null when polling. */
+    private final Runnable unmaskInterrupt;
+
     // ---- below here: not on the I/O path ----
     private final int index;
+    private final CompletionInterrupt interrupt;
 
     /**
      * @param script    the SCRIPTS program memory: at least {@link Scripts#chainBytes}(min(ringSize,
@@ -81,6 +85,18 @@ final class LsiChannel implements DmaChannel {
      * @param scriptBus its bus address, below 2^32, 4-byte aligned
      */
     LsiChannel(int index, MmioRegisters registers, MoveCheck check, MemorySegment script, long scriptBus, int ringSize) {
+        this(index, registers, check, script, scriptBus, ringSize, null, null);
+    }
+
+    /**
+     * @param interrupt       the INTx interrupt when the chip raises one at the chain's INT (DIEN.SIR), or null
+     * @param unmaskInterrupt with it: run after the DSTAT read that lowered the line; must not allocate
+     */
+    LsiChannel(int index, MmioRegisters registers, MoveCheck check, MemorySegment script, long scriptBus, int ringSize,
+               CompletionInterrupt interrupt, Runnable unmaskInterrupt) {
+        if ((interrupt == null) != (unmaskInterrupt == null)) {
+            throw new IllegalArgumentException("an INTx interrupt needs its unmask, and polling has neither");
+        }
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("LSI ring size " + ringSize + " must be a power of two of at least 2");
         }
@@ -94,6 +110,8 @@ final class LsiChannel implements DmaChannel {
                 + maxMovesPerChain + " moves (" + Scripts.chainBytes(maxMovesPerChain) + " bytes)");
         }
         this.index = index;
+        this.interrupt = interrupt;
+        this.unmaskInterrupt = unmaskInterrupt;
         this.registers = registers;
         this.check = check;
         this.script = script;
@@ -167,6 +185,11 @@ final class LsiChannel implements DmaChannel {
             int istat = registers.read8Acquire(ISTAT);
             if ((istat & (ISTAT_DIP | ISTAT_SIP)) != 0) {
                 finishChain(istat);
+                if (unmaskInterrupt != null) {
+                    // After the DSTAT/SIST reads, which lowered the line: unmasking a line that is
+                    // still high would only interrupt again at once.
+                    unmaskInterrupt.run();
+                }
                 if (!halted) {
                     startChain();
                 }
@@ -279,7 +302,7 @@ final class LsiChannel implements DmaChannel {
 
     @Override
     public CompletionInterrupt interrupt() {
-        return null;
+        return interrupt;
     }
 
     /**

@@ -10,7 +10,10 @@ import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.EngineCapabilities;
 import io.dmactl.core.spi.EngineContext;
+import io.dmactl.core.spi.EventFdInterrupt;
 import io.dmactl.core.spi.ExecutionKind;
+import io.dmactl.vfio.EventFd;
+import io.dmactl.vfio.IrqInfo;
 import io.dmactl.vfio.VfioDevice;
 import io.dmactl.vfio.pci.MmioRegisters;
 import io.dmactl.vfio.pci.PciDevice;
@@ -42,7 +45,8 @@ import static io.dmactl.provider.lsi.LsiRegisters.SIST1;
  * One opened LSI53C8xx: the control path. Opening follows the chip's needs step by step: map the
  * register BAR (BAR1), reset the chip (ISTAT.SRST pulse, after an ISTAT.ABRT if SCRIPTS run),
  * check it answers (SCRATCHA reads back), set DMODE/DCNTL/DIEN/SIEN to "automatic start, memory
- * space, no interrupts", clear any pending status, turn bus mastering on, take DMA memory for the
+ * space, no interrupts", clear any pending status, turn bus mastering on, in INTx mode route INTx
+ * to an eventfd with an unmask eventfd and enable DIEN for the INT and the DMA errors, take DMA memory for the
  * SCRIPTS program below 4 GiB, and on a 53C895A declare the SCRIPTS RAM (BAR2) as the private
  * space {@value #RAM_SPACE_NAME}, which the chip reaches at the IOVA its BAR is mapped at.
  *
@@ -56,6 +60,8 @@ final class LsiEngine implements DmaEngine {
     static final int RAM_BYTES = 8192;
     /** Between two reads of ISTAT while waiting at reset. */
     static final long REGISTER_POLL_PAUSE_NANOS = 10_000;
+    /** DIEN in INTx mode: the chain's INT (SIR) and every DMA error cause raise the interrupt. */
+    static final int INTX_SOURCES = LsiRegisters.DSTAT_SIR | LsiRegisters.DSTAT_ERRORS;
     /** Written to SCRATCHA and read back at open: the chip answers. */
     static final int LIVENESS_PATTERN = 0x4C53_4921;
 
@@ -67,10 +73,16 @@ final class LsiEngine implements DmaEngine {
     private final EngineContext context;
     private final DmaBuffer scriptMemory;
     private final long resetTimeoutNanos;
+    /** INTx mode: the trigger and unmask eventfds; null when polling. */
+    private final EventFd triggerEventFd;
+    private final EventFd unmaskEventFd;
     private boolean closed;
 
     private LsiEngine(String name, VfioDevice device, MmioRegisters registers, LsiChannel channel,
-                      EngineCapabilities capabilities, EngineContext context, DmaBuffer scriptMemory, long resetTimeoutNanos) {
+                      EngineCapabilities capabilities, EngineContext context, DmaBuffer scriptMemory, long resetTimeoutNanos,
+                      EventFd triggerEventFd, EventFd unmaskEventFd) {
+        this.triggerEventFd = triggerEventFd;
+        this.unmaskEventFd = unmaskEventFd;
         this.name = name;
         this.device = device;
         this.registers = registers;
@@ -101,9 +113,24 @@ final class LsiEngine implements DmaEngine {
         }
         boolean busMaster = false;
         DmaBuffer script = null;
+        EventFd trigger = null;
+        EventFd unmask = null;
         try {
             device.enableBusMaster();
             busMaster = true;
+            if (settings.intx()) {
+                IrqInfo intx = device.irqInfo(VfioDevice.INTX);
+                if (intx.count() < 1 || !intx.eventFdCapable() || !intx.maskable()) {
+                    throw new IllegalStateException(name + ": " + device.pciAddress() + " offers no maskable INTx on an"
+                        + " eventfd (" + intx + "); open it with lsi.completion=poll");
+                }
+                trigger = EventFd.create();
+                device.setIrqEventFds(VfioDevice.INTX, 0, trigger);
+                unmask = EventFd.create();
+                // After the trigger: the kernel takes an unmask eventfd only for an enabled INTx.
+                device.setIrqUnmaskEventFd(VfioDevice.INTX, 0, unmask);
+                registers.write8(DIEN, INTX_SOURCES);
+            }
             int maxMoves = Math.min(settings.ringSize(), Scripts.MAX_MOVES_PER_CHAIN);
             script = context.memoryPool().allocate(Scripts.chainBytes(maxMoves));
             long scriptBus = context.deviceAddress(script, MoveCheck.DMA_MASK_BITS);
@@ -122,10 +149,24 @@ final class LsiEngine implements DmaEngine {
                 ramBus = context.deviceAddress(space, ram.asSlice(0, RAM_BYTES), MoveCheck.DMA_MASK_BITS);
             }
             MoveCheck check = new MoveCheck(ramSpace, ramBus, RAM_BYTES, guardRanges(context, pci));
-            LsiChannel channel = new LsiChannel(0, registers, check, script.segment(), scriptBus, settings.ringSize());
+            EventFd unmaskFd = unmask;
+            LsiChannel channel = new LsiChannel(0, registers, check, script.segment(), scriptBus, settings.ringSize(),
+                trigger == null ? null : new EventFdInterrupt(trigger), unmaskFd == null ? null : unmaskFd::signal);
             return new LsiEngine(name, device, registers, channel, capabilities(settings, hasRam), context, script,
-                settings.resetTimeoutNanos());
+                settings.resetTimeoutNanos(), trigger, unmask);
         } catch (RuntimeException e) {
+            if (trigger != null) {
+                registers.write8(DIEN, 0);
+                try {
+                    device.disableIrqs(VfioDevice.INTX);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                trigger.close();
+            }
+            if (unmask != null) {
+                unmask.close();
+            }
             if (busMaster) {
                 try {
                     device.disableBusMaster();
@@ -179,7 +220,7 @@ final class LsiEngine implements DmaEngine {
             .maxSgEntries(1)
             .ringSize(settings.ringSize())
             .channelCount(1)
-            .interrupts(false)
+            .interrupts(settings.intx())
             .inOrderCompletion(true);
         if (hasRam) {
             b.reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE)
@@ -255,6 +296,11 @@ final class LsiEngine implements DmaEngine {
             throw new IllegalStateException(name + " is closed");
         }
         resetChip(registers, resetTimeoutNanos, name);
+        if (triggerEventFd != null) {
+            registers.write8(DIEN, INTX_SOURCES);
+            // The reset lowered the line; an interrupt whose chain is dropped here would otherwise leave it masked.
+            device.unmaskIrq(VfioDevice.INTX, 0);
+        }
         channel.dropOutstanding();
     }
 
@@ -277,19 +323,32 @@ final class LsiEngine implements DmaEngine {
         } catch (RuntimeException e) {
             failure = e;
         }
+        if (triggerEventFd != null) {
+            try {
+                device.disableIrqs(VfioDevice.INTX); // drops the trigger and the unmask eventfd
+            } catch (RuntimeException e) {
+                failure = collect(failure, e);
+            }
+            triggerEventFd.close();
+            unmaskEventFd.close();
+        }
         try {
             device.disableBusMaster();
         } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
+            failure = collect(failure, e);
         }
         context.releaseAfterDevice(scriptMemory);
         if (failure != null) {
             throw failure;
         }
+    }
+
+    private static RuntimeException collect(RuntimeException failure, RuntimeException next) {
+        if (failure == null) {
+            return next;
+        }
+        failure.addSuppressed(next);
+        return failure;
     }
 
     @Override

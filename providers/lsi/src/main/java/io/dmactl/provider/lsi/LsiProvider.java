@@ -15,8 +15,8 @@ import java.util.Objects;
  * Move instructions (up to 2^24-1 bytes each, 32-bit bus addresses) that ends in an INT. The
  * 53C895A's 8 KiB SCRIPTS RAM is the private space {@value #RAM_SPACE}. No SCSI bus is used.
  *
- * <p>Options: {@code lsi.ringSize} (power of two, default 64), {@code lsi.resetTimeoutMillis}
- * (default 1000). Completion is by polling ISTAT.
+ * <p>Options: {@code lsi.completion} = poll (default) | intx, {@code lsi.ringSize} (power of two,
+ * default 64), {@code lsi.resetTimeoutMillis} (default 1000).
  */
 public final class LsiProvider implements DmaProvider {
     public static final String NAME = "lsi";
@@ -28,6 +28,7 @@ public final class LsiProvider implements DmaProvider {
     public static final int DEVICE_ID_53C810 = 0x0001;
     /** Name of the private space that is the SCRIPTS RAM. */
     public static final String RAM_SPACE = LsiEngine.RAM_SPACE_NAME;
+    public static final String OPTION_COMPLETION = LsiSettings.COMPLETION;
     public static final String OPTION_RING_SIZE = LsiSettings.RING_SIZE;
     public static final String OPTION_RESET_TIMEOUT_MILLIS = LsiSettings.RESET_TIMEOUT_MILLIS;
 

@@ -5,13 +5,16 @@ import io.dmactl.core.spi.EngineContext;
 /**
  * The provider options of an LSI engine, checked once at open.
  *
+ * @param intx              {@value #COMPLETION}: poll (default) or intx: the INT raises legacy INTx on a
+ *                          VFIO eventfd the core's worker sleeps on (QEMU's model has no MSI)
  * @param ringSize          {@value #RING_SIZE}: moves in the software ring, a power of two in
  *                          2..{@value #MAX_RING_SIZE} (default {@value #DEFAULT_RING_SIZE}); one
  *                          doorbell starts at most that many moves as one SCRIPTS chain
  * @param resetTimeoutNanos {@value #RESET_TIMEOUT_MILLIS}: how long to wait for the SCRIPTS
  *                          processor to stop at reset and close (default {@value #DEFAULT_RESET_TIMEOUT_MILLIS} ms)
  */
-record LsiSettings(int ringSize, long resetTimeoutNanos) {
+record LsiSettings(boolean intx, int ringSize, long resetTimeoutNanos) {
+    static final String COMPLETION = "lsi.completion";
     static final String RING_SIZE = "lsi.ringSize";
     static final String RESET_TIMEOUT_MILLIS = "lsi.resetTimeoutMillis";
     static final int DEFAULT_RING_SIZE = 64;
@@ -29,11 +32,15 @@ record LsiSettings(int ringSize, long resetTimeoutNanos) {
     }
 
     static LsiSettings from(EngineContext context) {
+        String completion = context.option(COMPLETION, "poll").strip().toLowerCase(java.util.Locale.ROOT);
+        if (!completion.equals("poll") && !completion.equals("intx")) {
+            throw new IllegalArgumentException("option " + COMPLETION + "=" + completion + " must be poll or intx");
+        }
         int ringSize = context.intOption(RING_SIZE, DEFAULT_RING_SIZE);
         int timeoutMillis = context.intOption(RESET_TIMEOUT_MILLIS, DEFAULT_RESET_TIMEOUT_MILLIS);
         if (timeoutMillis <= 0) {
             throw new IllegalArgumentException("option " + RESET_TIMEOUT_MILLIS + "=" + timeoutMillis + " must be positive");
         }
-        return new LsiSettings(ringSize, timeoutMillis * 1_000_000L);
+        return new LsiSettings(completion.equals("intx"), ringSize, timeoutMillis * 1_000_000L);
     }
 }
