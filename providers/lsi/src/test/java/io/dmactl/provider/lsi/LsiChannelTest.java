@@ -184,6 +184,33 @@ class LsiChannelTest {
     }
 
     @Test
+    void inIntxModeTheLineIsUnmaskedOnceAfterEachStoppedChainAndNeverOtherwise() {
+        int[] unmasks = {0};
+        io.dmactl.core.spi.CompletionInterrupt interrupt = new io.dmactl.core.spi.CompletionInterrupt() {
+            @Override
+            public boolean await(long timeoutNanos) {
+                return true;
+            }
+
+            @Override
+            public void wakeup() {
+            }
+        };
+        MoveCheck check = new MoveCheck(RAM_SPACE, RAM_BUS, LsiEngine.RAM_BYTES, new long[0]);
+        LsiChannel channel = new LsiChannel(0, chip.registers, check, chip.script, SCRIPT_BUS, 16, interrupt, () -> unmasks[0]++);
+        assertEquals(interrupt, channel.interrupt());
+        channel.enqueueCopy(SPACE_BUS, BUS_BASE, SPACE_BUS, BUS_BASE + 0x1000, 10, FLAG_SUBMIT);
+        assertEquals(0, channel.poll(batch));
+        assertEquals(0, unmasks[0], "no unmask while the chain runs");
+        chip.run();
+        assertEquals(1, channel.poll(batch));
+        assertEquals(1, unmasks[0]);
+        chip.acknowledge();
+        assertEquals(0, channel.poll(batch));
+        assertEquals(1, unmasks[0], "no unmask without a stopped chain");
+    }
+
+    @Test
     void scriptsMemoryTooSmallForAFullChainIsRefusedAtConstruction() {
         MoveCheck check = new MoveCheck(RAM_SPACE, RAM_BUS, LsiEngine.RAM_BYTES, new long[0]);
         MemorySegment small = chip.script.asSlice(0, Scripts.chainBytes(16) - 4);
