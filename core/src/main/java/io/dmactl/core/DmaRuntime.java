@@ -322,7 +322,9 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             text.append("\n  - ").append(e.engineName()).append(": ").append(rejection == null ? "can serve" : rejection);
         }
         try {
-            text.append("\n  chosen: ").append(dispatcher.choose(shape, engines).engineName());
+            EngineHandle chosen = dispatcher.choose(shape, engines);
+            text.append("\n  chosen: ").append(chosen.engineName()).append(" (")
+                .append(dispatcher.whyChosen(shape, chosen, engines)).append(')');
         } catch (RuntimeException e) {
             text.append("\n  chosen: none");
         }

@@ -34,6 +34,14 @@ public final class TestbedEnvironment {
         return Integer.parseInt(environment("DMACTL_TESTBED_NVME_GROUP"));
     }
 
+    public static String lsiPci() {
+        return environment("DMACTL_TESTBED_LSI_PCI");
+    }
+
+    public static int lsiGroup() {
+        return Integer.parseInt(environment("DMACTL_TESTBED_LSI_GROUP"));
+    }
+
     public static long nvmeNamespaceBytes() {
         return Long.parseLong(environment("DMACTL_TESTBED_NVME_BYTES"));
     }

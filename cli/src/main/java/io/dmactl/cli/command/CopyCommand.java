@@ -13,6 +13,7 @@ import io.dmactl.cli.location.LocationSpec;
 import io.dmactl.cli.output.Json;
 import io.dmactl.cli.output.JsonRecord;
 import io.dmactl.core.TransferResult;
+import io.dmactl.vfio.pci.PciAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +66,8 @@ import java.util.concurrent.Callable;
         footer = {
                 "  host to host, on the cpu engine:",
                 "    dmactl copy mem mem --size 1M --verify",
+                "  host to host, the dispatcher choosing between cpu and the testbed's LSI SCRIPTS engine, and saying why:",
+                "    dmactl copy mem:1M mem --device 0000:00:05.0 --verify --verbose",
                 "  a file into the edu device's buffer (the testbed's edu is 0000:00:02.0):",
                 "    dmactl copy file:/tmp/in.bin 0000:00:02.0/dev+0 --verify",
                 "  peer to peer: edu's buffer into ivshmem's BAR2 (edu moves at most 4095 bytes):",
@@ -101,6 +106,11 @@ public final class CopyCommand implements Callable<Integer> {
             description = "Use this provider's engine (e.g. cpu, edu) instead of letting the dispatcher choose.")
     private String provider;
 
+    @Option(names = "--device", paramLabel = "ADDR", split = ",", converter = PciAddressConverter.class,
+            description = "Also open the engine of this device (it is reset) though no end is on it, so the dispatcher"
+                    + " may choose it, e.g. a hardware engine for a host-to-host copy (repeatable).")
+    private List<PciAddress> alsoOpen = new ArrayList<>();
+
     @Option(names = "--verify",
             description = "Afterwards compare source and destination byte for byte through CPU views"
                     + " (device memory the CPU cannot reach is read back by its engine first).")
@@ -121,7 +131,8 @@ public final class CopyCommand implements Callable<Integer> {
         TransferPlan plan = TransferPlan.check(source, destination,
                 size == null ? OptionalLong.empty() : OptionalLong.of(size), host.sysfs(), host.providers());
         PrintWriter err = spec.commandLine().getErr();
-        CopyExecution execution = new CopyExecution(host.sysfs(), host.providers(), Optional.ofNullable(provider), note -> {
+        CopyExecution execution = new CopyExecution(host.sysfs(), host.providers(), Optional.ofNullable(provider),
+                java.util.Set.copyOf(alsoOpen), note -> {
             if (verbose.isVerbose()) {
                 err.println("dmactl copy: " + note);
                 err.flush();

@@ -38,13 +38,18 @@ import java.util.concurrent.Callable;
         descriptionHeading = "%n",
         description = {
                 "Boots the QEMU guest of the source tree's testbed (testbed/bin/testbed-run: a Linux kernel with"
-                        + " VFIO and an emulated Intel IOMMU; edu 0000:00:02.0, ivshmem 0000:00:03.0 and nvme"
-                        + " 0000:00:04.0 bound to vfio-pci) and runs in it, one after the other:",
+                        + " VFIO and an emulated Intel IOMMU; edu 0000:00:02.0, ivshmem 0000:00:03.0, nvme"
+                        + " 0000:00:04.0 and an LSI53C895A 0000:00:05.0 bound to vfio-pci) and runs in it, one after"
+                        + " the other:",
                 "  dmactl list, dmactl info 0000:00:02.0",
                 "  dmactl copy, each with --verify: host -> edu, edu -> host,",
                 "    edu -> ivshmem BAR2 and BAR2 -> edu (peer to peer), host -> BAR2",
                 "  dmactl selftest --window 0000:00:03.0/bar2",
                 "  dmactl bench --provider cpu,edu --duration 500ms",
+                "  dmactl info 0000:00:05.0; the same 64 KiB host -> host copy with --provider cpu and then as"
+                        + " the dispatcher chooses with --device 0000:00:05.0 (the LSI SCRIPTS engine), each --verify --verbose: every engine"
+                        + " and why the chosen one won",
+                "  dmactl bench --provider cpu,lsi --sizes 256,4K,64K --duration 500ms",
                 "printing each step's output under a heading, then a summary. A failed step does not stop the"
                         + " others; the exit status is 1 when any failed, and the summary names it.",
                 "",

@@ -42,6 +42,7 @@ public final class CopyExecution {
     private final PciSysfs sysfs;
     private final ProviderCatalog catalog;
     private final Optional<String> provider;
+    private final Set<PciAddress> alsoOpen;
     private final Consumer<String> notes;
 
     /**
@@ -51,9 +52,20 @@ public final class CopyExecution {
      * @param notes    where to say what the runtime did (opened engines, dispatch), for --verbose
      */
     public CopyExecution(PciSysfs sysfs, ProviderCatalog catalog, Optional<String> provider, Consumer<String> notes) {
+        this(sysfs, catalog, provider, Set.of(), notes);
+    }
+
+    /**
+     * @param alsoOpen devices whose engines are opened (and so reset) although no end of the copy
+     *                 is on them, so the dispatcher may choose them (e.g. a hardware engine for a
+     *                 host-to-host copy)
+     */
+    public CopyExecution(PciSysfs sysfs, ProviderCatalog catalog, Optional<String> provider, Set<PciAddress> alsoOpen,
+                         Consumer<String> notes) {
         this.sysfs = Objects.requireNonNull(sysfs, "sysfs");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.provider = Objects.requireNonNull(provider, "provider");
+        this.alsoOpen = Set.copyOf(alsoOpen);
         this.notes = Objects.requireNonNull(notes, "notes");
     }
 
@@ -65,7 +77,7 @@ public final class CopyExecution {
     public CopyOutcome run(TransferPlan plan, boolean verify) {
         List<DmaProvider> providers = selectedProviders(plan);
         DmaRuntime.Builder builder = DmaRuntime.builder().discoverProviders(false)
-                .deviceSource(new NamedDevices(new VfioDeviceSource(sysfs), namedDevices(plan)))
+                .deviceSource(new NamedDevices(new VfioDeviceSource(sysfs), devicesToOpen(plan)))
                 .poolLimitBytes(poolLimitFor(plan, verify));
         providers.forEach(builder::provider);
         for (LocationSpec end : List.of(plan.source(), plan.destination())) {
@@ -133,7 +145,7 @@ public final class CopyExecution {
         }
         if (provider.isEmpty()) {
             boolean hostOnly = plan.source().isHostMemory() && plan.destination().isHostMemory();
-            return hostOnly ? catalog.softwareProviders() : all;
+            return hostOnly && alsoOpen.isEmpty() ? catalog.softwareProviders() : all;
         }
         DmaProvider named = catalog.named(provider.get()).orElseThrow(() -> new DmactlException(ExitCodes.NOT_FOUND,
                 "no provider named " + UserText.quote(provider.get()) + "; providers: " + String.join(", ", catalog.names())));
@@ -149,9 +161,9 @@ public final class CopyExecution {
         return List.of(named);
     }
 
-    /** The PCI functions the copy's ends are on: only their engines are opened. */
-    private static Set<PciAddress> namedDevices(TransferPlan plan) {
-        Set<PciAddress> devices = new HashSet<>();
+    /** The PCI functions the copy's ends are on and those asked for with --device: only their engines are opened. */
+    private Set<PciAddress> devicesToOpen(TransferPlan plan) {
+        Set<PciAddress> devices = new HashSet<>(alsoOpen);
         for (LocationSpec end : List.of(plan.source(), plan.destination())) {
             switch (end) {
                 case PrivateSpaceSpec space -> devices.add(space.device());

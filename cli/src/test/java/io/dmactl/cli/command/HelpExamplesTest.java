@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Every example in dmactl's help is a command line that parses, for the command whose help shows
  * it, and names only what the testbed has: edu 0000:00:02.0 (a 4095-byte buffer), ivshmem
- * 0000:00:03.0 (no engine memory) and nvme 0000:00:04.0. Examples are the indented lines of
+ * 0000:00:03.0 (no engine memory), nvme 0000:00:04.0 and the LSI53C895A 0000:00:05.0. Examples are the indented lines of
  * each command's footer and of the top-level description that start with {@code dmactl} (after
  * {@code sudo}, {@code ./} or {@code source <(}); what follows a pipe, a redirection or a run of
  * spaces (the explanation column) is not part of the command. Parsing only: nothing runs.
@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class HelpExamplesTest {
 
     private static final String EDU = "0000:00:02.0";
-    private static final Set<String> TESTBED_DEVICES = Set.of(EDU, "0000:00:03.0", "0000:00:04.0");
+    private static final Set<String> TESTBED_DEVICES = Set.of(EDU, "0000:00:03.0", "0000:00:04.0", "0000:00:05.0");
     private static final Set<String> DEVICES_WITH_ENGINE_MEMORY = Set.of(EDU, "0000:00:04.0");
     private static final Pattern PCI_ADDRESS = Pattern.compile("\\b((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7])(/\\w+)?");
     private static final long EDU_BUFFER_BYTES = 4095;

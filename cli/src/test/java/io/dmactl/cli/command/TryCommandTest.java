@@ -64,15 +64,15 @@ class TryCommandTest {
         CliRun run = CliRun.of(host, "try", "--timeout", "60");
         assertEquals(ExitCodes.FAILURE, run.exitCode(), run::toString);
         String out = run.out();
-        assertTrue(out.contains("\n== [1/9] list: devices and engines\n$ dmactl list\nfake step 0\n-> ok ("), out);
-        assertTrue(out.contains("\n== [2/9] info: the edu device\n$ dmactl info 0000:00:02.0\nfake step 1\n"
+        assertTrue(out.contains("\n== [1/13] list: devices and engines\n$ dmactl list\nfake step 0\n-> ok ("), out);
+        assertTrue(out.contains("\n== [2/13] info: the edu device\n$ dmactl info 0000:00:02.0\nfake step 1\n"
                 + "dmactl info: no such device\n-> FAILED (exit 3) ("), out);
         assertTrue(out.contains("$ dmactl copy 0000:00:02.0/dev 0000:00:03.0/bar2 --size 4000 --verify\n"), out);
         assertTrue(out.contains("$ dmactl copy 0000:00:03.0/bar2+0x1000 0000:00:02.0/dev --size 4000 --verify\n"), out);
-        assertTrue(out.contains("== [8/9] selftest: every engine, every direction\n$ dmactl selftest --window 0000:00:03.0/bar2\n"), out);
-        assertTrue(out.contains("== [9/9] bench: cpu and edu, short\n$ dmactl bench --provider cpu,edu --duration 500ms\n"), out);
+        assertTrue(out.contains("== [8/13] selftest: every engine, every direction\n$ dmactl selftest --window 0000:00:03.0/bar2\n"), out);
+        assertTrue(out.contains("== [9/13] bench: cpu and edu, short\n$ dmactl bench --provider cpu,edu --duration 500ms\n"), out);
         assertTrue(out.matches("(?s).*\ninfo: the edu device +FAILED \\(exit 3\\) +[0-9.]+ s\n.*"), out);
-        assertTrue(out.endsWith("1 of 9 steps FAILED\n"), out);
+        assertTrue(out.endsWith("1 of 13 steps FAILED\n"), out);
         assertTrue(run.err().contains("testbed: guest boot 0.1 s\n"), run.err());
         String[] err = run.errLines();
         assertEquals("dmactl try: failed step(s): 'info: the edu device'", err[err.length - 1]);
@@ -84,7 +84,7 @@ class TryCommandTest {
         assertEquals(ExitCodes.FAILURE, run.exitCode(), run::toString);
         JsonObject report = JsonParser.parseString(run.out()).getAsJsonObject();
         JsonArray steps = report.getAsJsonArray("steps");
-        assertEquals(9, steps.size());
+        assertEquals(13, steps.size());
         JsonObject list = steps.get(0).getAsJsonObject();
         assertEquals("dmactl list --json", list.get("command").getAsString());
         assertEquals(0, list.get("exitCode").getAsInt());
@@ -100,7 +100,7 @@ class TryCommandTest {
         fakeGuestRun(-1);
         CliRun run = CliRun.of(host, "try");
         assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
-        assertTrue(run.out().matches("(?s).*\nall 9 steps passed in \\d+ s \\(guest boot included\\)\n"), run.out());
+        assertTrue(run.out().matches("(?s).*\nall 13 steps passed in \\d+ s \\(guest boot included\\)\n"), run.out());
     }
 
     @Test
@@ -154,7 +154,7 @@ class TryCommandTest {
         CliRun run = CliRun.of(host, "try");
         assertEquals(ExitCodes.FAILURE, run.exitCode(), run::toString);
         assertTrue(run.out().contains("half a step\n-> did not finish"), run.out());
-        assertTrue(run.out().contains("8 of 9 steps FAILED"), run.out());
+        assertTrue(run.out().contains("12 of 13 steps FAILED"), run.out());
     }
 
     @Test
@@ -179,7 +179,7 @@ class TryCommandTest {
                 assertTrue(inside, () -> "output outside a step: " + line);
             }
         }
-        assertEquals(9, expected, run.out());
+        assertEquals(13, expected, run.out());
         assertTrue(run.out().contains("@@dmactl-try:begin:0\nNo PCI device here is one a DMA provider drives"), run.out());
         assertTrue(run.out().contains("Software engines: cpu\n@@dmactl-try:end:0:0\n"), run.out());
         // The fixture's 00:02.0 is a NIC no provider drives: the copy to edu fails, and says so inside its step.
@@ -189,14 +189,14 @@ class TryCommandTest {
         assertEquals("", run.err());
     }
 
-    /** A launcher that plays {@code try --in-guest}: nine steps, step {@code failing} (if any) exits 3. */
+    /** A launcher that plays {@code try --in-guest}: thirteen steps, step {@code failing} (if any) exits 3. */
     private void fakeGuestRun(int failing) throws Exception {
         script(tree.resolve("dmactl"), """
                 #!/bin/sh
                 [ "$1 $2" = "try --in-guest" ] || { echo "unexpected: $*" >&2; exit 99; }
                 json=""; [ "$3" = "--json" ] && json=" --json"
                 i=0
-                while [ $i -lt 9 ]; do
+                while [ $i -lt 13 ]; do
                   echo "@@dmactl-try:begin:$i"
                   echo "fake step $i$json"
                   rc=0

@@ -101,6 +101,42 @@ public final class Dispatcher {
         return best;
     }
 
+    /**
+     * Why {@code chosen} (the pick of {@link #choose} for {@code shape}) won, in the ranking's own
+     * terms, for {@code explainCopy}: which execution kind the cost model wanted for this length and
+     * why, whether the pick is of that kind, and the tie-break that decided among equals.
+     */
+    public <C extends DispatchCandidate> String whyChosen(TransferShape shape, C chosen, List<C> candidates) {
+        ExecutionKind wanted = wantedExecution(shape.lengthBytes());
+        long threshold = policy.cpuThresholdBytes();
+        StringBuilder why = new StringBuilder("cost model: ").append(shape.lengthBytes()).append(" bytes ")
+            .append(wanted == ExecutionKind.SOFTWARE ? "< " : ">= ").append("cpu threshold ").append(threshold)
+            .append(" bytes, so ").append(wanted == ExecutionKind.SOFTWARE
+                ? "a software engine is cheaper (a doorbell and a completion cost more than copying on the CPU)"
+                : "a hardware engine is preferred (it moves the bytes without a CPU core)");
+        ExecutionKind kind = chosen.capabilities().execution();
+        int peers = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            C c = candidates.get(i);
+            if (c != chosen && c.capabilities().execution() == kind && rejection(shape, c) == null) {
+                peers++;
+            }
+        }
+        if (kind != wanted) {
+            why.append("; no ").append(wanted.name().toLowerCase(java.util.Locale.ROOT))
+                .append(" engine can serve it, so a ").append(kind.name().toLowerCase(java.util.Locale.ROOT)).append(" one does");
+        } else {
+            why.append("; ").append(chosen.engineName()).append(" is ").append(kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (peers > 0) {
+            int rank = preferenceRank(chosen);
+            why.append(rank != Integer.MAX_VALUE ? ", preferred (rank " + (rank + 1) + " in the preference list)"
+                : ", the least outstanding work (" + chosen.outstandingOps() + " ops) or first registered")
+                .append(" among ").append(peers + 1).append(" such engines");
+        }
+        return why.toString();
+    }
+
     private static StringBuilder appendReason(StringBuilder reasons, DispatchCandidate candidate, String rejection) {
         StringBuilder text = reasons == null ? new StringBuilder() : reasons;
         return text.append("\n  - ").append(candidate.engineName()).append(": ").append(rejection);

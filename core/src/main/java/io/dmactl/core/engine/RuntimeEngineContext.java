@@ -96,6 +96,26 @@ final class RuntimeEngineContext implements EngineContext {
     }
 
     @Override
+    public synchronized long deviceAddress(DevicePrivateSpace space, MemorySegment deviceMemory, int dmaMaskBits) {
+        Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(deviceMemory, "deviceMemory");
+        if (!spaces.contains(space)) {
+            throw new IllegalArgumentException(engineName + ": " + space.describe() + " is not a private space this engine declared");
+        }
+        if (dmaMaskBits < 12 || dmaMaskBits > 64) {
+            throw new IllegalArgumentException(engineName + ": dmaMaskBits " + dmaMaskBits + " must be in 12..64");
+        }
+        if (mappings == null) {
+            return deviceMemory.address();
+        }
+        long limit = dmaMaskBits >= 63 ? Long.MAX_VALUE : (1L << dmaMaskBits) - 1;
+        // Keyed by the private space: no transfer of another engine resolves to it.
+        IovaMapping mapping = mappings.acquire(space, deviceMemory, limit, DmaAccess.DEVICE_READS_AND_WRITES);
+        heldMappings.add(mapping);
+        return mapping.iova();
+    }
+
+    @Override
     public synchronized void releaseAfterDevice(DmaBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
         if (!pool.owns(buffer)) {

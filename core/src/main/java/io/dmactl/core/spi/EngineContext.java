@@ -52,6 +52,21 @@ public interface EngineContext {
     long deviceAddress(DmaBuffer buffer, int dmaMaskBits);
 
     /**
+     * The address under which this engine reaches the device memory behind one of its own private
+     * spaces ({@code deviceMemory}: a BAR of its device, already mapped, page-aligned), for a device
+     * whose engine addresses its own memory through the bus like any other (the LSI 53C8xx
+     * SCRIPTS RAM): an IOVA mapped in the engine's domain below 2^dmaMaskBits, device-readable and
+     * -writable, held until the engine closes; for a context without an IOMMU domain, the CPU address.
+     * The memory stays a private space: no other engine is handed this address.
+     *
+     * @throws IllegalArgumentException if {@code space} is not one this engine declared
+     * @throws UnsupportedOperationException if the context cannot map device memory
+     */
+    default long deviceAddress(DevicePrivateSpace space, MemorySegment deviceMemory, int dmaMaskBits) {
+        throw new UnsupportedOperationException(engineName() + ": this context maps no device memory of an engine's own");
+    }
+
+    /**
      * Gives back a buffer of {@link #memoryPool()} the engine took for itself (rings, PRP lists)
      * once that is safe: the runtime closes it only after the engine's device is closed (it can no
      * longer master the bus) and the mappings {@link #deviceAddress} made for the engine are

@@ -51,6 +51,24 @@ class DispatcherTest {
     }
 
     @Test
+    void whyChosenNamesTheCostModelsRuleAndTheFallback() {
+        Dispatcher d = new Dispatcher(new DispatchPolicy(List.of(), 4096));
+        TransferShape small = copy(host, 0, host2, 0, 64);
+        TransferShape large = copy(host, 0, host2, 0, 1 << 20);
+        assertEquals("cost model: 64 bytes < cpu threshold 4096 bytes, so a software engine is cheaper (a doorbell and a"
+            + " completion cost more than copying on the CPU); cpu is software", d.whyChosen(small, cpu, List.of(edu, cpu)));
+        assertTrue(d.whyChosen(large, edu, List.of(cpu, edu)).startsWith("cost model: 1048576 bytes >= cpu threshold 4096"
+            + " bytes, so a hardware engine is preferred"), d.whyChosen(large, edu, List.of(cpu, edu)));
+        assertTrue(d.whyChosen(large, cpu, List.of(cpu)).endsWith("; no hardware engine can serve it, so a software one does"),
+            d.whyChosen(large, cpu, List.of(cpu)));
+        FakeCandidate edu2 = new FakeCandidate("edu2", edu.capabilities(), eduBuffer, true, 0);
+        Dispatcher preferring = new Dispatcher(new DispatchPolicy(List.of("edu2"), 4096));
+        assertTrue(preferring.whyChosen(large, edu2, List.of(cpu, edu, edu2)).endsWith(
+            "edu2 is hardware, preferred (rank 1 in the preference list) among 2 such engines"),
+            preferring.whyChosen(large, edu2, List.of(cpu, edu, edu2)));
+    }
+
+    @Test
     void anEngineThatNeedsItsOwnEndIsNotChosenBetweenTwoOthers() {
         EngineCapabilities eduCaps = EngineCapabilities.builder().ops(DmaOpKind.COPY)
             .directions(Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)

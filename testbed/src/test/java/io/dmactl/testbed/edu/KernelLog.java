@@ -9,24 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** The guest kernel's log, read with dmesg (the guest runs its command as root). */
-final class KernelLog {
+public final class KernelLog {
 
     private KernelLog() {
     }
 
-    static List<String> lines() throws IOException, InterruptedException {
+    public static List<String> lines() throws IOException, InterruptedException {
         Process dmesg = new ProcessBuilder("dmesg").redirectErrorStream(true).start();
         String out = new String(dmesg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, dmesg.waitFor(), "dmesg failed: " + out);
         return out.lines().toList();
     }
 
-    static long lineCount() throws IOException, InterruptedException {
+    public static long lineCount() throws IOException, InterruptedException {
         return lines().size();
     }
 
     /** Waits for a line after the first {@code skipLines} that contains {@code text}; fails naming the last lines. */
-    static String awaitLine(long skipLines, String text, long timeoutNanos) throws IOException, InterruptedException {
+    public static String awaitLine(long skipLines, String text, long timeoutNanos) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         List<String> lines;
         do {

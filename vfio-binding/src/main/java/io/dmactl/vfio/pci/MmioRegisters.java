@@ -117,12 +117,18 @@ public final class MmioRegisters {
         return pollPauseNanos;
     }
 
-    // ---- 8- and 16-bit (registers narrower than a dword, e.g. I/OAT's CHANCMD and DMACOUNT) ----
+    // ---- 8- and 16-bit (registers narrower than a dword: I/OAT's CHANCMD and DMACOUNT, the LSI 53C8xx's byte-wide file) ----
 
     /** An opaque 8-bit read, returned as 0..255. */
     public int read8(long offset) {
         check(offset, Byte.BYTES, Byte.BYTES);
         return Byte.toUnsignedInt((byte) U8.getOpaque(registers, offset));
+    }
+
+    /** An 8-bit read that no later load moves above (status before what it vouches for). */
+    public int read8Acquire(long offset) {
+        check(offset, Byte.BYTES, Byte.BYTES);
+        return Byte.toUnsignedInt((byte) U8.getAcquire(registers, offset));
     }
 
     /** An opaque 8-bit write of the low byte of {@code value}. */
