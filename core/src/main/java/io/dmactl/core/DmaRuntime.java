@@ -73,6 +73,8 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
+    /** How long a caller that waits for room harvests the full channel itself before it parks. */
+    private static final long ADMISSION_DRIVE_NANOS = 1_000_000L;
 
     private final DmaMemoryPool pool;
     private final LocationRegistry locations;
@@ -378,11 +380,45 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     }
 
     @Override
+    public void copy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes,
+                     CompletionHandler handler, long context) {
+        transfers.copy(source, sourceOffset, destination, destinationOffset, lengthBytes, handler, context);
+    }
+
+    @Override
+    public void tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
+                        long lengthBytes, CompletionHandler handler, long context) {
+        transfers.tryCopy(source, sourceOffset, destination, destinationOffset, lengthBytes, handler, context);
+    }
+
+    @Override
+    public void fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern,
+                     CompletionHandler handler, long context) {
+        transfers.fill(destination, destinationOffset, lengthBytes, pattern, handler, context);
+    }
+
+    @Override
+    public void tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern,
+                        CompletionHandler handler, long context) {
+        transfers.tryFill(destination, destinationOffset, lengthBytes, pattern, handler, context);
+    }
+
+    @Override
     public Batch batch() {
         return transfers.batch();
     }
 
-    void submitOne(TransferShape shape, TransferCallback callback, boolean waitForRoom) {
+    /**
+     * One transfer: dispatch, admission, then, if the chosen channel is free, this thread takes it,
+     * prepares the transfer in a pooled record and writes it into the ring itself (one doorbell);
+     * otherwise it queues a fresh record for the channel's owner. Reports to exactly one of
+     * {@code callback}, {@code handler} (with {@code context}) or, when {@code wantFuture}, the
+     * returned future.
+     *
+     * @return the future when {@code wantFuture}, else null
+     */
+    DrivingFuture.OfTransfer submitOne(TransferShape shape, TransferCallback callback, CompletionHandler handler, long context,
+                                       boolean wantFuture, boolean waitForRoom) {
         enter();
         try {
             while (true) {
@@ -391,15 +427,30 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 if (!admit(engine, worker, 1, waitForRoom)) {
                     continue; // the engine was retired while we waited: the dispatcher no longer picks it
                 }
-                PendingTransfer transfer;
+                DrivingFuture.OfTransfer future = wantFuture ? new DrivingFuture.OfTransfer(worker) : null;
+                boolean owned = worker.tryEnterForSubmit();
+                PendingTransfer transfer = owned ? worker.takePooled() : PendingTransfer.unpooled();
                 try {
-                    transfer = prepare(shape, engine, false, callback, clock.getAsLong()); // only admitted work is pinned
+                    prepare(transfer, shape, engine, false, clock.getAsLong()); // only admitted work is pinned
                 } catch (RuntimeException e) {
                     worker.admission().release(1);
+                    if (owned) {
+                        worker.givePooled(transfer);
+                        worker.exitClient();
+                    }
                     throw e;
                 }
-                worker.submit(transfer, 1);
-                return;
+                if (handler != null) {
+                    transfer.reportTo(handler, context);
+                } else {
+                    transfer.reportTo(future != null ? future : callback);
+                }
+                if (owned) {
+                    worker.submitOwnedAndExit(transfer);
+                } else {
+                    worker.submit(transfer, 1);
+                }
+                return future;
             }
         } finally {
             activeSubmitters.decrementAndGet();
@@ -421,8 +472,9 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             List<PendingTransfer> prepared = new ArrayList<>(ops);
             try {
                 for (int i = 0; i < ops; i++) {
-                    CompletableFuture<TransferResult> future = new CompletableFuture<>();
-                    PendingTransfer transfer = prepare(shapes.get(i), engine, fences.get(i), future::complete, now);
+                    DrivingFuture.OfTransfer future = new DrivingFuture.OfTransfer(worker);
+                    PendingTransfer transfer = prepare(PendingTransfer.unpooled(), shapes.get(i), engine, fences.get(i), now);
+                    transfer.reportTo(future);
                     if (!prepared.isEmpty()) {
                         prepared.get(prepared.size() - 1).chain(transfer);
                     }
@@ -436,13 +488,47 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 worker.admission().release(ops);
                 throw e;
             }
+            DrivingFuture<List<TransferResult>> all = new DrivingFuture<>(worker);
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+                List<TransferResult> results = new ArrayList<>(futures.size());
+                for (CompletableFuture<TransferResult> f : futures) {
+                    results.add(f.join()); // all done: no waiting
+                }
+                all.complete(Collections.unmodifiableList(results));
+            });
             worker.submit(prepared.get(0), ops);
-            CompletableFuture<List<TransferResult>> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
             return new BatchResult(futures, all);
         } finally {
             activeSubmitters.decrementAndGet();
         }
+    }
+
+    /**
+     * Drives every channel of every engine that is free, on the calling thread: feeds what is
+     * queued, harvests what completed, and runs those transfers' callbacks and handlers here.
+     * The polling half of run-to-completion: a client that keeps transfers in flight with
+     * {@link CompletionHandler}s or callbacks calls this in its loop, and its completions cost no
+     * thread hand-off. Channels another thread drives at the moment are skipped (their owner
+     * harvests them). Clients that never poll still get every completion, from the channels'
+     * worker threads, a little later. Allocates nothing; never blocks.
+     *
+     * @return completions harvested (an op the core split into chunks counts per chunk); 0 once the runtime is closed
+     */
+    public int poll() {
+        if (state != OPEN) {
+            return 0;
+        }
+        int completed = 0;
+        for (int e = 0; e < engines.size(); e++) {
+            List<ChannelWorker> workers = engines.get(e).supervisor().workers();
+            for (int w = 0; w < workers.size(); w++) {
+                int n = workers.get(w).tryDrive();
+                if (n > 0) {
+                    completed += n;
+                }
+            }
+        }
+        return completed;
     }
 
     /**
@@ -460,10 +546,14 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         if (admission.tryAdmit(ops)) {
             return true;
         }
+        boolean ownsAChannel = onChannelWorkerThread();
+        if (!ownsAChannel && harvestForRoom(worker, admission, ops, waitForRoom ? ADMISSION_DRIVE_NANOS : 0)) {
+            return true;
+        }
         if (!waitForRoom) {
             throw backpressure(engine, admission, ops, "is full", null);
         }
-        if (onChannelWorkerThread()) {
+        if (ownsAChannel) {
             admission.admitOverLimit(ops); // a completion callback: waiting here could wait for itself
             return true;
         }
@@ -487,6 +577,24 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             throw new IllegalStateException("the DMA runtime was closed while this call waited for room on "
                 + admission.channelName() + "; nothing of it was queued");
         }
+        return false;
+    }
+
+    /**
+     * A full channel: harvest it on this thread (completions free room) for up to {@code budgetNanos}
+     * (at least one round) before the caller fails fast or parks; hands it to the worker if that did not help.
+     */
+    private static boolean harvestForRoom(ChannelWorker worker, ChannelAdmission admission, int ops, long budgetNanos) {
+        long start = System.nanoTime();
+        do {
+            if (worker.tryDrive() < 0) {
+                Thread.onSpinWait();
+            }
+            if (admission.tryAdmit(ops)) {
+                return true;
+            }
+        } while (System.nanoTime() - start < budgetNanos);
+        worker.requestFallback();
         return false;
     }
 
@@ -519,7 +627,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     }
 
     /** Pins both ends and resolves them into the engine's spaces; undoes everything if any step fails. */
-    private static PendingTransfer prepare(TransferShape shape, EngineHandle engine, boolean fence, TransferCallback callback,
+    private static PendingTransfer prepare(PendingTransfer into, TransferShape shape, EngineHandle engine, boolean fence,
                                            long now) {
         DmaLocation source = shape.source();
         DmaLocation destination = shape.destination();
@@ -541,10 +649,10 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             ResolvedAddress dst = engine.resolve(destination, shape.destinationOffset(), shape.lengthBytes(),
                 DmaAccess.DEVICE_WRITES);
             long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
-            return new PendingTransfer(shape.op(),
+            return into.init(shape.op(),
                 src == null ? 0 : src.space(), src == null ? 0 : src.address(),
                 dst.space(), dst.address(), shape.lengthBytes(), shape.pattern(), fence, chunkBytes, now,
-                sourceGate, src == null ? null : src.mapping(), destinationGate, dst.mapping(), callback);
+                sourceGate, src == null ? null : src.mapping(), destinationGate, dst.mapping());
         } catch (RuntimeException e) {
             if (src != null && src.mapping() != null) {
                 src.mapping().release();

@@ -99,6 +99,26 @@ public interface DmaTransfers {
     void tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, TransferCallback callback);
 
     /**
+     * As {@link #copy(DmaLocation, long, DmaLocation, long, long, TransferCallback)}, reporting to
+     * {@code handler} with {@code context}: the form that allocates nothing per transfer in steady
+     * state (see {@link CompletionHandler}).
+     */
+    void copy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes,
+              CompletionHandler handler, long context);
+
+    /** As {@link #copy(DmaLocation, long, DmaLocation, long, long, CompletionHandler, long)}, but never waits for room. */
+    void tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes,
+                 CompletionHandler handler, long context);
+
+    /** As {@link #fill(DmaLocation, long, long, long, TransferCallback)}, reporting to {@code handler} with {@code context}. */
+    void fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, CompletionHandler handler,
+              long context);
+
+    /** As {@link #fill(DmaLocation, long, long, long, CompletionHandler, long)}, but never waits for room. */
+    void tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, CompletionHandler handler,
+                 long context);
+
+    /**
      * A batch: several ops handed to one engine channel with one doorbell, optionally fenced;
      * {@link Batch#submit()} waits for room for all of them, {@link Batch#trySubmit()} does not.
      */
