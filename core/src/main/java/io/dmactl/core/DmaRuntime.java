@@ -1,8 +1,6 @@
 package io.dmactl.core;
 
-import io.dmactl.core.completion.ChannelAdmission;
 import io.dmactl.core.completion.ChannelWorker;
-import io.dmactl.core.completion.PendingTransfer;
 import io.dmactl.core.completion.EngineSupervisor;
 import io.dmactl.core.completion.ResetRule;
 import io.dmactl.core.completion.Watchdog;
@@ -13,13 +11,10 @@ import io.dmactl.core.device.DeviceSource;
 import io.dmactl.core.device.VfioDeviceSource;
 import io.dmactl.core.engine.EngineHandle;
 import io.dmactl.core.engine.EngineOpener;
-import io.dmactl.core.engine.ResolvedAddress;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
-import io.dmactl.core.location.InFlightGate;
-import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.DmaMemoryPool;
 import io.dmactl.core.memory.HostPagesSource;
 import io.dmactl.core.memory.IommuDomain;
@@ -73,8 +68,6 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
-    /** How long a caller that waits for room harvests the full channel itself before it parks. */
-    private static final long ADMISSION_DRIVE_NANOS = 1_000_000L;
 
     private final DmaMemoryPool pool;
     private final LocationRegistry locations;
@@ -86,6 +79,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     private final LongSupplier clock;
     private final long closeGraceNanos;
     private final long admissionTimeoutNanos;
+    private final RuntimeSubmitter submitter;
     private final RuntimeTransfers transfers;
     private final AtomicInteger activeSubmitters = new AtomicInteger();
     private final Map<String, DeviceWindow> deviceWindows = new LinkedHashMap<>();
@@ -109,7 +103,8 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         this.pool = new DmaMemoryPool(source, b.pageBytes, b.poolChunkBytes, b.poolLimitBytes);
         this.locations = new LocationRegistry(pool);
         this.dispatcher = new Dispatcher(new DispatchPolicy(b.preferred, b.cpuThresholdBytes));
-        this.transfers = new RuntimeTransfers(this, locations, null);
+        this.submitter = new RuntimeSubmitter(this, dispatcher, engines, clock, admissionTimeoutNanos);
+        this.transfers = new RuntimeTransfers(submitter, locations, null);
         this.watchdog = new Watchdog(opTimeoutNanos);
         IovaMappings emulated = null;
         if (b.emulatedIommu != null) {
@@ -237,7 +232,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         Objects.requireNonNull(engineOrProvider, "engineOrProvider");
         for (EngineHandle e : engines) {
             if (e.engineName().equals(engineOrProvider) || e.providerName().equals(engineOrProvider)) {
-                return new RuntimeTransfers(this, locations, engineOrProvider);
+                return new RuntimeTransfers(submitter, locations, engineOrProvider);
             }
         }
         throw new IllegalArgumentException("no engine or provider named '" + engineOrProvider + "'; engines: " + engineNames());
@@ -409,101 +404,6 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     }
 
     /**
-     * One transfer: dispatch, admission, then, if the chosen channel is free, this thread takes it,
-     * prepares the transfer in a pooled record and writes it into the ring itself (one doorbell);
-     * otherwise it queues a fresh record for the channel's owner. Reports to exactly one of
-     * {@code callback}, {@code handler} (with {@code context}) or, when {@code wantFuture}, the
-     * returned future.
-     *
-     * @return the future when {@code wantFuture}, else null
-     */
-    DrivingFuture.OfTransfer submitOne(TransferShape shape, TransferCallback callback, CompletionHandler handler, long context,
-                                       boolean wantFuture, boolean waitForRoom) {
-        enter();
-        try {
-            while (true) {
-                EngineHandle engine = dispatcher.choose(shape, engines);
-                ChannelWorker worker = engine.supervisor().leastLoadedWorker();
-                if (!admit(engine, worker, 1, waitForRoom)) {
-                    continue; // the engine was retired while we waited: the dispatcher no longer picks it
-                }
-                DrivingFuture.OfTransfer future = wantFuture ? new DrivingFuture.OfTransfer(worker) : null;
-                boolean owned = worker.tryEnterForSubmit();
-                PendingTransfer transfer = owned ? worker.takePooled() : PendingTransfer.unpooled();
-                try {
-                    prepare(transfer, shape, engine, false, clock.getAsLong()); // only admitted work is pinned
-                } catch (RuntimeException e) {
-                    worker.admission().release(1);
-                    if (owned) {
-                        worker.givePooled(transfer);
-                        worker.exitClient();
-                    }
-                    throw e;
-                }
-                if (handler != null) {
-                    transfer.reportTo(handler, context);
-                } else {
-                    transfer.reportTo(future != null ? future : callback);
-                }
-                if (owned) {
-                    worker.submitOwnedAndExit(transfer);
-                } else {
-                    worker.submit(transfer, 1);
-                }
-                return future;
-            }
-        } finally {
-            activeSubmitters.decrementAndGet();
-        }
-    }
-
-    BatchResult submitBatch(List<TransferShape> shapes, List<Boolean> fences, boolean waitForRoom) {
-        enter();
-        try {
-            int ops = shapes.size();
-            EngineHandle engine;
-            ChannelWorker worker;
-            do {
-                engine = dispatcher.chooseForAll(shapes, engines);
-                worker = engine.supervisor().leastLoadedWorker();
-            } while (!admit(engine, worker, ops, waitForRoom));
-            long now = clock.getAsLong();
-            List<CompletableFuture<TransferResult>> futures = new ArrayList<>(ops);
-            List<PendingTransfer> prepared = new ArrayList<>(ops);
-            try {
-                for (int i = 0; i < ops; i++) {
-                    DrivingFuture.OfTransfer future = new DrivingFuture.OfTransfer(worker);
-                    PendingTransfer transfer = prepare(PendingTransfer.unpooled(), shapes.get(i), engine, fences.get(i), now);
-                    transfer.reportTo(future);
-                    if (!prepared.isEmpty()) {
-                        prepared.get(prepared.size() - 1).chain(transfer);
-                    }
-                    prepared.add(transfer);
-                    futures.add(future);
-                }
-            } catch (RuntimeException e) {
-                for (PendingTransfer transfer : prepared) {
-                    transfer.releaseResources();
-                }
-                worker.admission().release(ops);
-                throw e;
-            }
-            DrivingFuture<List<TransferResult>> all = new DrivingFuture<>(worker);
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
-                List<TransferResult> results = new ArrayList<>(futures.size());
-                for (CompletableFuture<TransferResult> f : futures) {
-                    results.add(f.join()); // all done: no waiting
-                }
-                all.complete(Collections.unmodifiableList(results));
-            });
-            worker.submit(prepared.get(0), ops);
-            return new BatchResult(futures, all);
-        } finally {
-            activeSubmitters.decrementAndGet();
-        }
-    }
-
-    /**
      * Drives every channel of every engine that is free, on the calling thread: feeds what is
      * queued, harvests what completed, and runs those transfers' callbacks and handlers here.
      * The polling half of run-to-completion: a client that keeps transfers in flight with
@@ -531,146 +431,12 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         return completed;
     }
 
-    /**
-     * Takes room for {@code ops} transfers on {@code worker}'s channel (see {@link ChannelAdmission}):
-     * at once if there is room (allocation-free); else fails fast, or waits up to the admission
-     * timeout, or, on a channel worker thread, which must never wait, admits over the bound.
-     *
-     * @return true if admitted; false if the channel closed while we waited because its engine was
-     *         retired (the caller dispatches again)
-     * @throws BackpressureException     if full and not waiting, on timeout, or when interrupted
-     * @throws IllegalStateException     if the runtime closed while we waited
-     */
-    private boolean admit(EngineHandle engine, ChannelWorker worker, int ops, boolean waitForRoom) {
-        ChannelAdmission admission = worker.admission();
-        if (admission.tryAdmit(ops)) {
-            return true;
-        }
-        boolean ownsAChannel = onChannelWorkerThread();
-        if (!ownsAChannel && harvestForRoom(worker, admission, ops, waitForRoom ? ADMISSION_DRIVE_NANOS : 0)) {
-            return true;
-        }
-        if (!waitForRoom) {
-            throw backpressure(engine, admission, ops, "is full", null);
-        }
-        if (ownsAChannel) {
-            admission.admitOverLimit(ops); // a completion callback: waiting here could wait for itself
-            return true;
-        }
-        boolean admitted;
-        try {
-            admitted = admission.await(ops, admissionTimeoutNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw backpressure(engine, admission, ops, "was full and the thread was interrupted while waiting for room", e);
-        }
-        if (!admitted) {
-            throw backpressure(engine, admission, ops, "had no room within the admission timeout of "
-                + admissionTimeoutNanos / 1_000_000 + " ms (DmaRuntime.Builder.admissionTimeout)", null);
-        }
-        String closed = admission.closedReason();
-        if (closed == null) {
-            return true;
-        }
-        admission.release(ops);
-        if (state != OPEN) {
-            throw new IllegalStateException("the DMA runtime was closed while this call waited for room on "
-                + admission.channelName() + "; nothing of it was queued");
-        }
-        return false;
-    }
-
-    /**
-     * A full channel: harvest it on this thread (completions free room) for up to {@code budgetNanos}
-     * (at least one round) before the caller fails fast or parks; hands it to the worker if that did not help.
-     */
-    private static boolean harvestForRoom(ChannelWorker worker, ChannelAdmission admission, int ops, long budgetNanos) {
-        long start = System.nanoTime();
-        do {
-            if (worker.tryDrive() < 0) {
-                Thread.onSpinWait();
-            }
-            if (admission.tryAdmit(ops)) {
-                return true;
-            }
-        } while (System.nanoTime() - start < budgetNanos);
-        worker.requestFallback();
-        return false;
-    }
-
     /** A duration in nanoseconds, Long.MAX_VALUE (about 292 years: for ever) where it does not fit. */
     private static long saturatedNanos(Duration duration) {
         try {
             return duration.toNanos();
         } catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE;
-        }
-    }
-
-    private boolean onChannelWorkerThread() {
-        for (int i = 0; i < engines.size(); i++) {
-            if (engines.get(i).supervisor().isWorkerThread()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static BackpressureException backpressure(EngineHandle engine, ChannelAdmission admission, int ops, String what,
-                                                      Throwable cause) {
-        String work = ops == 1 ? "a transfer" : "a batch of " + ops + " ops";
-        return new BackpressureException(engine.engineName(), admission.channelName(), admission.limit(),
-            "channel " + admission.channelName() + " of engine " + engine.engineName() + " " + what + ": "
-                + admission.pending() + " transfer(s) pending, bound " + admission.limit()
-                + " per channel (DmaRuntime.Builder.maxPendingPerChannel); " + work
-                + " was refused, nothing of it was pinned, mapped or queued", cause);
-    }
-
-    /** Pins both ends and resolves them into the engine's spaces; undoes everything if any step fails. */
-    private static PendingTransfer prepare(PendingTransfer into, TransferShape shape, EngineHandle engine, boolean fence,
-                                           long now) {
-        DmaLocation source = shape.source();
-        DmaLocation destination = shape.destination();
-        InFlightGate sourceGate = source == null ? null : LocationRegistry.gateOf(source);
-        InFlightGate destinationGate = LocationRegistry.gateOf(destination);
-        pin(sourceGate, source, "source");
-        try {
-            pin(destinationGate, destination, "destination");
-        } catch (RuntimeException e) {
-            if (sourceGate != null) {
-                sourceGate.unpin();
-            }
-            throw e;
-        }
-        ResolvedAddress src = null;
-        try {
-            // Least privilege in the IOMMU: the device may only read a source and only write a destination.
-            src = source == null ? null : engine.resolve(source, shape.sourceOffset(), shape.lengthBytes(), DmaAccess.DEVICE_READS);
-            ResolvedAddress dst = engine.resolve(destination, shape.destinationOffset(), shape.lengthBytes(),
-                DmaAccess.DEVICE_WRITES);
-            long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
-            return into.init(shape.op(),
-                src == null ? 0 : src.space(), src == null ? 0 : src.address(),
-                dst.space(), dst.address(), shape.lengthBytes(), shape.pattern(), fence, chunkBytes, now,
-                sourceGate, src == null ? null : src.mapping(), destinationGate, dst.mapping());
-        } catch (RuntimeException e) {
-            if (src != null && src.mapping() != null) {
-                src.mapping().release();
-            }
-            if (sourceGate != null) {
-                sourceGate.unpin();
-            }
-            if (destinationGate != null) {
-                destinationGate.unpin();
-            }
-            throw e;
-        }
-    }
-
-    /** Pins a location for a transfer (or a claim); refused if it is closed. */
-    static void pin(InFlightGate gate, DmaLocation location, String role) {
-        if (gate != null && !gate.tryPin()) {
-            throw new IllegalStateException(role + " " + location.describe() + " is closed");
         }
     }
 
@@ -922,7 +688,11 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         return engines.stream().map(EngineHandle::engineName).toList();
     }
 
-    private void enter() {
+    /**
+     * The submit path enters here before it touches an engine, and leaves through
+     * {@link #exitSubmitter()}; {@link #close()} waits for submitters inside to leave.
+     */
+    void enterSubmitter() {
         if (exclusiveChannels) {
             throw new IllegalStateException("this runtime's engines are opened for exclusive channel owners"
                 + " (Builder.exclusiveChannels): it moves no bytes itself; claim a channel with claimChannel");
@@ -932,6 +702,15 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             activeSubmitters.decrementAndGet();
             throw new IllegalStateException("the DMA runtime is closed");
         }
+    }
+
+    void exitSubmitter() {
+        activeSubmitters.decrementAndGet();
+    }
+
+    /** Whether the runtime is still open (submitters that waited for room check it). */
+    boolean open() {
+        return state == OPEN;
     }
 
     private void checkOpen() {

@@ -11,12 +11,12 @@ import java.util.concurrent.CompletableFuture;
 /** {@link DmaTransfers} of a runtime, optionally pinned to one engine or provider. */
 final class RuntimeTransfers implements DmaTransfers {
     private static final ThreadLocal<TransferShape> SCRATCH = ThreadLocal.withInitial(TransferShape::reusable);
-    private final DmaRuntime runtime;
+    private final RuntimeSubmitter submitter;
     private final LocationRegistry locations;
     private final String requestedEngine;
 
-    RuntimeTransfers(DmaRuntime runtime, LocationRegistry locations, String requestedEngine) {
-        this.runtime = runtime;
+    RuntimeTransfers(RuntimeSubmitter submitter, LocationRegistry locations, String requestedEngine) {
+        this.submitter = submitter;
         this.locations = locations;
         this.requestedEngine = requestedEngine;
     }
@@ -116,7 +116,7 @@ final class RuntimeTransfers implements DmaTransfers {
     private DrivingFuture.OfTransfer submitOne(TransferShape shape, TransferCallback callback, CompletionHandler handler,
                                                long context, boolean wantFuture, boolean waitForRoom) {
         try {
-            return runtime.submitOne(shape, callback, handler, context, wantFuture, waitForRoom);
+            return submitter.submitOne(shape, callback, handler, context, wantFuture, waitForRoom);
         } finally {
             shape.release();
         }
@@ -170,7 +170,7 @@ final class RuntimeTransfers implements DmaTransfers {
     }
 
     BatchResult submitBatch(List<TransferShape> shapes, List<Boolean> fences, boolean waitForRoom) {
-        return runtime.submitBatch(shapes, fences, waitForRoom);
+        return submitter.submitBatch(shapes, fences, waitForRoom);
     }
 
     private static void checkLength(long lengthBytes) {
