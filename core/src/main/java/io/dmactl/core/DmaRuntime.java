@@ -403,32 +403,9 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         return transfers.batch();
     }
 
-    /**
-     * Drives every channel of every engine that is free, on the calling thread: feeds what is
-     * queued, harvests what completed, and runs those transfers' callbacks and handlers here.
-     * The polling half of run-to-completion: a client that keeps transfers in flight with
-     * {@link CompletionHandler}s or callbacks calls this in its loop, and its completions cost no
-     * thread hand-off. Channels another thread drives at the moment are skipped (their owner
-     * harvests them). Clients that never poll still get every completion, from the channels'
-     * worker threads, a little later. Allocates nothing; never blocks.
-     *
-     * @return completions harvested (an op the core split into chunks counts per chunk); 0 once the runtime is closed
-     */
+    @Override
     public int poll() {
-        if (state != OPEN) {
-            return 0;
-        }
-        int completed = 0;
-        for (int e = 0; e < engines.size(); e++) {
-            List<ChannelWorker> workers = engines.get(e).supervisor().workers();
-            for (int w = 0; w < workers.size(); w++) {
-                int n = workers.get(w).tryDrive();
-                if (n > 0) {
-                    completed += n;
-                }
-            }
-        }
-        return completed;
+        return state == OPEN ? submitter.poll() : 0;
     }
 
     /** A duration in nanoseconds, Long.MAX_VALUE (about 292 years: for ever) where it does not fit. */

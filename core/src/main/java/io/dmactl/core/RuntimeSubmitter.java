@@ -270,4 +270,24 @@ final class RuntimeSubmitter {
             throw new IllegalStateException(role + " " + location.describe() + " is closed");
         }
     }
+
+    /** {@link #poll()}, or 0 once the runtime is closed. */
+    int pollIfOpen() {
+        return runtime.open() ? poll() : 0;
+    }
+
+    /** See {@link DmaTransfers#poll()}: one round on every channel this thread can take. */
+    int poll() {
+        int completed = 0;
+        for (int e = 0; e < engines.size(); e++) {
+            List<ChannelWorker> workers = engines.get(e).supervisor().workers();
+            for (int w = 0; w < workers.size(); w++) {
+                int n = workers.get(w).tryDrive();
+                if (n > 0) {
+                    completed += n;
+                }
+            }
+        }
+        return completed;
+    }
 }

@@ -74,6 +74,11 @@ final class RuntimeTransfers implements DmaTransfers {
     }
 
     @Override
+    public int poll() {
+        return submitter.pollIfOpen();
+    }
+
+    @Override
     public Batch batch() {
         return new Batch(this);
     }

@@ -349,10 +349,10 @@ public final class ChannelWorker implements Runnable {
      */
     public void enqueueOwned(PendingTransfer head) {
         roundClockRead = false;
-        if (feedBlocked || stalled != null) {
-            inbox.offer(head);
+        if (feedBlocked || stalled != null || !inbox.isEmpty()) {
+            inbox.offer(head); // behind what others queued (or a blocked channel keeps it until the reset)
         } else {
-            stalled = head; // the ring has room for it now; what the inbox holds follows in the same round
+            stalled = head; // nothing queued before it: straight into the ring
         }
         feed();
         publishProgress();
@@ -413,6 +413,10 @@ public final class ChannelWorker implements Runnable {
             }
             feed();
             int done = harvest();
+            if (pendingWork) {
+                pendingWork = false;
+                feed(); // what the callbacks just run here submitted (they could not take the channel: we hold it)
+            }
             publishProgress();
             if (done > 0) {
                 noteActivity(); // a client harvests: the worker stands by
