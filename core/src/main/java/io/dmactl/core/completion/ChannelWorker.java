@@ -169,8 +169,8 @@ public final class ChannelWorker implements Runnable {
     private int idleRounds;
     private long idleSinceNanos;
     private int sleepAtOnceEpisodes;
-    /** Worker-only: the client harvest count (ACTIVITY) when it last looked. */
-    private long clientHarvestsSeen;
+    /** Worker-only: the client round count (ACTIVITY) when it last looked. */
+    private long clientRoundsSeen;
     private final TransferPool pool;
     private final CompletionView view = new CompletionView();
 
@@ -210,7 +210,7 @@ public final class ChannelWorker implements Runnable {
     private volatile long progressSinceNanos;
     /** Ops the engine completed as expected (matched to an outstanding ticket, any status); owners' counter (ENGINE_COMPLETIONS). */
     private volatile long engineCompletions;
-    /** Rounds that moved or harvested something, by any owner (ACTIVITY, opaque): the worker's sign of life. */
+    /** Rounds clients drove on this channel (ACTIVITY, opaque): while it moves, the worker stands by. */
     private volatile long activity;
 
     private volatile Throwable crash;
@@ -418,9 +418,7 @@ public final class ChannelWorker implements Runnable {
                 feed(); // what the callbacks just run here submitted (they could not take the channel: we hold it)
             }
             publishProgress();
-            if (done > 0) {
-                noteActivity(); // a client harvests: the worker stands by
-            }
+            noteActivity(); // a client polls this channel: the worker stands by
             return done;
         } catch (Throwable t) {
             crashedOnClient(t);
@@ -575,7 +573,7 @@ public final class ChannelWorker implements Runnable {
             while (true) {
                 if (standingBy) {
                     standBy(); // returns when the channel needs this thread
-                    clientHarvestsSeen = (long) ACTIVITY.getOpaque(this);
+                    clientRoundsSeen = (long) ACTIVITY.getOpaque(this);
                 }
                 if (!tryEnter()) {
                     standingBy = true; // a client drives the channel
@@ -622,10 +620,10 @@ public final class ChannelWorker implements Runnable {
                     ringWork = inRing > 0 || stalled != null;
                 }
                 boolean queued = exitWorker();
-                long clientHarvests = (long) ACTIVITY.getOpaque(this);
-                if (clientHarvests != clientHarvestsSeen) {
-                    clientHarvestsSeen = clientHarvests;
-                    standingBy = true; // a client harvests this channel itself: leave it to the client
+                long clientRounds = (long) ACTIVITY.getOpaque(this);
+                if (clientRounds != clientRoundsSeen) {
+                    clientRoundsSeen = clientRounds;
+                    standingBy = true; // a client drives this channel itself: leave it to the client
                 } else if (work > 0 || queued) {
                     idleRounds = 0;
                 } else {
