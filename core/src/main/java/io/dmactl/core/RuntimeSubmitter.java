@@ -6,10 +6,10 @@ import io.dmactl.core.completion.PendingTransfer;
 import io.dmactl.core.dispatch.Dispatcher;
 import io.dmactl.core.dispatch.TransferShape;
 import io.dmactl.core.engine.EngineHandle;
-import io.dmactl.core.engine.ResolvedAddress;
 import io.dmactl.core.location.DmaLocation;
 import io.dmactl.core.location.InFlightGate;
 import io.dmactl.core.memory.DmaAccess;
+import io.dmactl.core.memory.IovaMapping;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -239,20 +239,27 @@ final class RuntimeSubmitter {
             }
             throw e;
         }
-        ResolvedAddress src = null;
+        IovaMapping srcMapping = null;
+        IovaMapping dstMapping = null;
         try {
             // Least privilege in the IOMMU: the device may only read a source and only write a destination.
-            src = source == null ? null : engine.resolve(source, shape.sourceOffset(), shape.lengthBytes(), DmaAccess.DEVICE_READS);
-            ResolvedAddress dst = engine.resolve(destination, shape.destinationOffset(), shape.lengthBytes(),
-                DmaAccess.DEVICE_WRITES);
+            long length = shape.lengthBytes();
+            if (source != null) {
+                srcMapping = engine.acquireMapping(source, shape.sourceOffset(), length, DmaAccess.DEVICE_READS);
+            }
+            dstMapping = engine.acquireMapping(destination, shape.destinationOffset(), length, DmaAccess.DEVICE_WRITES);
             long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
             return into.init(shape.op(),
-                src == null ? 0 : src.space(), src == null ? 0 : src.address(),
-                dst.space(), dst.address(), shape.lengthBytes(), shape.pattern(), fence, chunkBytes, now,
-                sourceGate, src == null ? null : src.mapping(), destinationGate, dst.mapping());
+                source == null ? 0 : engine.spaceOf(source),
+                source == null ? 0 : engine.addressOf(source, shape.sourceOffset(), srcMapping),
+                engine.spaceOf(destination), engine.addressOf(destination, shape.destinationOffset(), dstMapping),
+                length, shape.pattern(), fence, chunkBytes, now, sourceGate, srcMapping, destinationGate, dstMapping);
         } catch (RuntimeException e) {
-            if (src != null && src.mapping() != null) {
-                src.mapping().release();
+            if (srcMapping != null) {
+                srcMapping.release();
+            }
+            if (dstMapping != null) {
+                dstMapping.release();
             }
             if (sourceGate != null) {
                 sourceGate.unpin();
