@@ -127,7 +127,14 @@ public final class ChannelWorker implements Runnable {
      * often to take over work nobody drives: the longest a transfer of a client that stopped
      * polling waits for its fallback.
      */
-    static final long WATCH_PARK_NANOS = 100_000L;
+    static final long WATCH_PARK_NANOS = 200_000L;
+    /**
+     * A channel whose clients were polling it while the worker stood by is taken over only after
+     * this long without any client round while work waits: a polling client descheduled for a
+     * moment (a JIT pause, a busy or emulated CPU) keeps its channel; one that stopped polling
+     * gets its work finished by the worker within this.
+     */
+    static final long CLIENT_GONE_NANOS = 1_000_000L;
     /** No activity on the channel for this long: the worker sleeps until a client wakes it. */
     static final long WATCH_WINDOW_NANOS = 20_000_000L;
     /**
@@ -400,7 +407,11 @@ public final class ChannelWorker implements Runnable {
      *         take the channel (taken by another thread, or the worker must handle a request first)
      */
     public int tryDrive() {
+        if (!pendingWork && !(boolean) RING_BUSY.getAcquire(this)) {
+            return 0; // nothing queued, nothing in flight (as last published): not worth taking the channel
+        }
         if (!tryEnter()) {
+            knock();
             return -1;
         }
         try {
@@ -418,7 +429,9 @@ public final class ChannelWorker implements Runnable {
                 feed(); // what the callbacks just run here submitted (they could not take the channel: we hold it)
             }
             publishProgress();
-            noteActivity(); // a client polls this channel: the worker stands by
+            if (done > 0 || inRing > 0) {
+                noteActivity(); // a client drives this channel's work: the worker stands by
+            }
             return done;
         } catch (Throwable t) {
             crashedOnClient(t);
@@ -529,6 +542,17 @@ public final class ChannelWorker implements Runnable {
         }
     }
 
+    /**
+     * A client wanted to drive the channel but another thread owned it: still a sign that the
+     * channel's clients poll, while it holds work. Any thread; a racy increment is fine (the worker
+     * only looks for a change).
+     */
+    private void knock() {
+        if ((boolean) RING_BUSY.getAcquire(this)) {
+            noteActivity();
+        }
+    }
+
     private void noteActivity() {
         ACTIVITY.setOpaque(this, (long) ACTIVITY.getOpaque(this) + 1); // owner-only writer; a hint for the worker
     }
@@ -570,13 +594,15 @@ public final class ChannelWorker implements Runnable {
         state = WorkerState.RUNNING;
         try {
             boolean standingBy = false;
+            boolean clientsPolled = false;
             while (true) {
                 if (standingBy) {
-                    standBy(); // returns when the channel needs this thread
+                    standBy(clientsPolled); // returns when the channel needs this thread
                     clientRoundsSeen = (long) ACTIVITY.getOpaque(this);
                 }
                 if (!tryEnter()) {
                     standingBy = true; // a client drives the channel
+                    clientsPolled = true;
                     continue;
                 }
                 standingBy = false;
@@ -624,10 +650,12 @@ public final class ChannelWorker implements Runnable {
                 if (clientRounds != clientRoundsSeen) {
                     clientRoundsSeen = clientRounds;
                     standingBy = true; // a client drives this channel itself: leave it to the client
+                    clientsPolled = true;
                 } else if (work > 0 || queued) {
                     idleRounds = 0;
                 } else {
                     standingBy = idle(ringWork);
+                    clientsPolled = false;
                 }
             }
         } catch (Throwable t) {
@@ -872,7 +900,7 @@ public final class ChannelWorker implements Runnable {
     /**
      * The worker's own round found nothing to do; {@code ringWork}: the ring held ops when it looked.
      *
-     * @return true when the worker should stand by (see {@link #standBy()}) instead of driving on
+     * @return true when the worker should stand by (see {@link #standBy(boolean)}) instead of driving on
      */
     private boolean idle(boolean ringWork) {
         int rounds = ++idleRounds;
@@ -927,10 +955,9 @@ public final class ChannelWorker implements Runnable {
      * for a whole watch period of {@value #WATCH_PARK_NANOS} ns. After {@value #WATCH_WINDOW_NANOS} ns
      * without activity it sleeps deeply, until a client wakes it.
      */
-    private void standBy() {
-        long lookedAtNanos = System.nanoTime();
+    private void standBy(boolean clientsPolled) {
         long seen = (long) ACTIVITY.getOpaque(this);
-        long quietSince = lookedAtNanos;
+        long quietSince = System.nanoTime();
         while (true) {
             if (requestAcquire().epoch() != handledEpoch
                 || ((ResetNotice) RESET_NOTICE.getAcquire(this)).generation() != appliedResetGeneration || crash != null) {
@@ -941,12 +968,15 @@ public final class ChannelWorker implements Runnable {
             if (activityNow != seen) {
                 seen = activityNow; // a client is making progress: the channel is in good hands
                 quietSince = now;
-            } else if (now - lookedAtNanos >= WATCH_PARK_NANOS && (pendingWork || (boolean) RING_BUSY.getAcquire(this))) {
+                clientsPolled = true;
+            } else if (now - quietSince >= (clientsPolled ? CLIENT_GONE_NANOS : WATCH_PARK_NANOS)
+                && (pendingWork || (boolean) RING_BUSY.getAcquire(this))) {
                 return; // work waits and nobody drove it for a whole watch period
             }
-            lookedAtNanos = now;
             boolean deep = now - quietSince >= WATCH_WINDOW_NANOS;
-            if (sleep(standbyWaiter, deep ? IDLE_SLEEP_NANOS : WATCH_PARK_NANOS, deep)) {
+            // Clients that poll keep their channel: look less often then (in an emulated guest every wake-up costs).
+            long park = deep ? IDLE_SLEEP_NANOS : clientsPolled ? CLIENT_GONE_NANOS : WATCH_PARK_NANOS;
+            if (sleep(standbyWaiter, park, deep)) {
                 return; // woken on purpose
             }
         }

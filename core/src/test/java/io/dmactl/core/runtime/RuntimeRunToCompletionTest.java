@@ -259,6 +259,42 @@ class RuntimeRunToCompletionTest {
     }
 
     @Test
+    void aHandlerThatSubmitsWhileItsThreadWaitsForRoomGetsAFreshDispatchShapeAndEverythingCompletes() throws Exception {
+        SimControl control = new SimControl();
+        int chains = 24;
+        try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim(control, false)).maxPendingPerChannel(1).build();
+             DmaBuffer src = dma.allocate(2L * chains * LENGTH);
+             DmaBuffer dst = dma.allocate(2L * chains * LENGTH)) {
+            byte[] data = randomBytes(2 * chains * LENGTH, 10);
+            write(src, 0, data);
+            CountingHandler counting = new CountingHandler(2 * chains);
+            // Each first-round copy's handler submits its second-round copy, at another offset. The
+            // channel holds one transfer, so this thread's next copy waits for room by harvesting,
+            // which runs the handler on this thread, inside the outer copy's submission.
+            CompletionHandler chaining = new CompletionHandler() {
+                @Override
+                public void onComplete(long context, Completion completion) {
+                    counting.onComplete(context, completion);
+                    if (context < chains) {
+                        long second = context + chains;
+                        dma.copy(src, second * LENGTH, dst, second * LENGTH, LENGTH, counting, second);
+                    }
+                }
+            };
+            for (int i = 0; i < chains; i++) {
+                dma.copy(src, (long) i * LENGTH, dst, (long) i * LENGTH, LENGTH, chaining, i);
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+            while (counting.completed.get() < 2L * chains && System.nanoTime() < deadline) {
+                dma.poll();
+            }
+            assertEquals(2L * chains, counting.completed.get());
+            assertTrue(counting.problems.isEmpty(), counting.problems.toString());
+            assertArrayEquals(data, read(dst, 0, 2 * chains * LENGTH));
+        }
+    }
+
+    @Test
     void pollOnAClosedRuntimeHarvestsNothing() {
         DmaRuntime dma = builder(new FakeIommuDomain("iommu"), sim(new SimControl(), false)).build();
         dma.close();
