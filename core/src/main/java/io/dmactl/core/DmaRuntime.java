@@ -1,8 +1,6 @@
 package io.dmactl.core;
 
-import io.dmactl.core.completion.ChannelAdmission;
 import io.dmactl.core.completion.ChannelWorker;
-import io.dmactl.core.completion.PendingTransfer;
 import io.dmactl.core.completion.EngineSupervisor;
 import io.dmactl.core.completion.ResetRule;
 import io.dmactl.core.completion.Watchdog;
@@ -13,13 +11,10 @@ import io.dmactl.core.device.DeviceSource;
 import io.dmactl.core.device.VfioDeviceSource;
 import io.dmactl.core.engine.EngineHandle;
 import io.dmactl.core.engine.EngineOpener;
-import io.dmactl.core.engine.ResolvedAddress;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
-import io.dmactl.core.location.InFlightGate;
-import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.DmaMemoryPool;
 import io.dmactl.core.memory.HostPagesSource;
 import io.dmactl.core.memory.IommuDomain;
@@ -84,6 +79,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     private final LongSupplier clock;
     private final long closeGraceNanos;
     private final long admissionTimeoutNanos;
+    private final RuntimeSubmitter submitter;
     private final RuntimeTransfers transfers;
     private final AtomicInteger activeSubmitters = new AtomicInteger();
     private final Map<String, DeviceWindow> deviceWindows = new LinkedHashMap<>();
@@ -107,7 +103,8 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         this.pool = new DmaMemoryPool(source, b.pageBytes, b.poolChunkBytes, b.poolLimitBytes);
         this.locations = new LocationRegistry(pool);
         this.dispatcher = new Dispatcher(new DispatchPolicy(b.preferred, b.cpuThresholdBytes));
-        this.transfers = new RuntimeTransfers(this, locations, null);
+        this.submitter = new RuntimeSubmitter(this, dispatcher, engines, clock, admissionTimeoutNanos);
+        this.transfers = new RuntimeTransfers(submitter, locations, null);
         this.watchdog = new Watchdog(opTimeoutNanos);
         IovaMappings emulated = null;
         if (b.emulatedIommu != null) {
@@ -235,7 +232,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         Objects.requireNonNull(engineOrProvider, "engineOrProvider");
         for (EngineHandle e : engines) {
             if (e.engineName().equals(engineOrProvider) || e.providerName().equals(engineOrProvider)) {
-                return new RuntimeTransfers(this, locations, engineOrProvider);
+                return new RuntimeTransfers(submitter, locations, engineOrProvider);
             }
         }
         throw new IllegalArgumentException("no engine or provider named '" + engineOrProvider + "'; engines: " + engineNames());
@@ -380,116 +377,37 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     }
 
     @Override
+    public void copy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes,
+                     CompletionHandler handler, long context) {
+        transfers.copy(source, sourceOffset, destination, destinationOffset, lengthBytes, handler, context);
+    }
+
+    @Override
+    public void tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
+                        long lengthBytes, CompletionHandler handler, long context) {
+        transfers.tryCopy(source, sourceOffset, destination, destinationOffset, lengthBytes, handler, context);
+    }
+
+    @Override
+    public void fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern,
+                     CompletionHandler handler, long context) {
+        transfers.fill(destination, destinationOffset, lengthBytes, pattern, handler, context);
+    }
+
+    @Override
+    public void tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern,
+                        CompletionHandler handler, long context) {
+        transfers.tryFill(destination, destinationOffset, lengthBytes, pattern, handler, context);
+    }
+
+    @Override
     public Batch batch() {
         return transfers.batch();
     }
 
-    void submitOne(TransferShape shape, TransferCallback callback, boolean waitForRoom) {
-        enter();
-        try {
-            while (true) {
-                EngineHandle engine = dispatcher.choose(shape, engines);
-                ChannelWorker worker = engine.supervisor().leastLoadedWorker();
-                if (!admit(engine, worker, 1, waitForRoom)) {
-                    continue; // the engine was retired while we waited: the dispatcher no longer picks it
-                }
-                PendingTransfer transfer;
-                try {
-                    transfer = prepare(shape, engine, false, callback, clock.getAsLong()); // only admitted work is pinned
-                } catch (RuntimeException e) {
-                    worker.admission().release(1);
-                    throw e;
-                }
-                worker.submit(transfer, 1);
-                return;
-            }
-        } finally {
-            activeSubmitters.decrementAndGet();
-        }
-    }
-
-    BatchResult submitBatch(List<TransferShape> shapes, List<Boolean> fences, boolean waitForRoom) {
-        enter();
-        try {
-            int ops = shapes.size();
-            EngineHandle engine;
-            ChannelWorker worker;
-            do {
-                engine = dispatcher.chooseForAll(shapes, engines);
-                worker = engine.supervisor().leastLoadedWorker();
-            } while (!admit(engine, worker, ops, waitForRoom));
-            long now = clock.getAsLong();
-            List<CompletableFuture<TransferResult>> futures = new ArrayList<>(ops);
-            List<PendingTransfer> prepared = new ArrayList<>(ops);
-            try {
-                for (int i = 0; i < ops; i++) {
-                    CompletableFuture<TransferResult> future = new CompletableFuture<>();
-                    PendingTransfer transfer = prepare(shapes.get(i), engine, fences.get(i), future::complete, now);
-                    if (!prepared.isEmpty()) {
-                        prepared.get(prepared.size() - 1).chain(transfer);
-                    }
-                    prepared.add(transfer);
-                    futures.add(future);
-                }
-            } catch (RuntimeException e) {
-                for (PendingTransfer transfer : prepared) {
-                    transfer.releaseResources();
-                }
-                worker.admission().release(ops);
-                throw e;
-            }
-            worker.submit(prepared.get(0), ops);
-            CompletableFuture<List<TransferResult>> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
-            return new BatchResult(futures, all);
-        } finally {
-            activeSubmitters.decrementAndGet();
-        }
-    }
-
-    /**
-     * Takes room for {@code ops} transfers on {@code worker}'s channel (see {@link ChannelAdmission}):
-     * at once if there is room (allocation-free); else fails fast, or waits up to the admission
-     * timeout, or, on a channel worker thread, which must never wait, admits over the bound.
-     *
-     * @return true if admitted; false if the channel closed while we waited because its engine was
-     *         retired (the caller dispatches again)
-     * @throws BackpressureException     if full and not waiting, on timeout, or when interrupted
-     * @throws IllegalStateException     if the runtime closed while we waited
-     */
-    private boolean admit(EngineHandle engine, ChannelWorker worker, int ops, boolean waitForRoom) {
-        ChannelAdmission admission = worker.admission();
-        if (admission.tryAdmit(ops)) {
-            return true;
-        }
-        if (!waitForRoom) {
-            throw backpressure(engine, admission, ops, "is full", null);
-        }
-        if (onChannelWorkerThread()) {
-            admission.admitOverLimit(ops); // a completion callback: waiting here could wait for itself
-            return true;
-        }
-        boolean admitted;
-        try {
-            admitted = admission.await(ops, admissionTimeoutNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw backpressure(engine, admission, ops, "was full and the thread was interrupted while waiting for room", e);
-        }
-        if (!admitted) {
-            throw backpressure(engine, admission, ops, "had no room within the admission timeout of "
-                + admissionTimeoutNanos / 1_000_000 + " ms (DmaRuntime.Builder.admissionTimeout)", null);
-        }
-        String closed = admission.closedReason();
-        if (closed == null) {
-            return true;
-        }
-        admission.release(ops);
-        if (state != OPEN) {
-            throw new IllegalStateException("the DMA runtime was closed while this call waited for room on "
-                + admission.channelName() + "; nothing of it was queued");
-        }
-        return false;
+    @Override
+    public int poll() {
+        return state == OPEN ? submitter.poll() : 0;
     }
 
     /** A duration in nanoseconds, Long.MAX_VALUE (about 292 years: for ever) where it does not fit. */
@@ -498,73 +416,6 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             return duration.toNanos();
         } catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE;
-        }
-    }
-
-    private boolean onChannelWorkerThread() {
-        for (int i = 0; i < engines.size(); i++) {
-            if (engines.get(i).supervisor().isWorkerThread()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static BackpressureException backpressure(EngineHandle engine, ChannelAdmission admission, int ops, String what,
-                                                      Throwable cause) {
-        String work = ops == 1 ? "a transfer" : "a batch of " + ops + " ops";
-        return new BackpressureException(engine.engineName(), admission.channelName(), admission.limit(),
-            "channel " + admission.channelName() + " of engine " + engine.engineName() + " " + what + ": "
-                + admission.pending() + " transfer(s) pending, bound " + admission.limit()
-                + " per channel (DmaRuntime.Builder.maxPendingPerChannel); " + work
-                + " was refused, nothing of it was pinned, mapped or queued", cause);
-    }
-
-    /** Pins both ends and resolves them into the engine's spaces; undoes everything if any step fails. */
-    private static PendingTransfer prepare(TransferShape shape, EngineHandle engine, boolean fence, TransferCallback callback,
-                                           long now) {
-        DmaLocation source = shape.source();
-        DmaLocation destination = shape.destination();
-        InFlightGate sourceGate = source == null ? null : LocationRegistry.gateOf(source);
-        InFlightGate destinationGate = LocationRegistry.gateOf(destination);
-        pin(sourceGate, source, "source");
-        try {
-            pin(destinationGate, destination, "destination");
-        } catch (RuntimeException e) {
-            if (sourceGate != null) {
-                sourceGate.unpin();
-            }
-            throw e;
-        }
-        ResolvedAddress src = null;
-        try {
-            // Least privilege in the IOMMU: the device may only read a source and only write a destination.
-            src = source == null ? null : engine.resolve(source, shape.sourceOffset(), shape.lengthBytes(), DmaAccess.DEVICE_READS);
-            ResolvedAddress dst = engine.resolve(destination, shape.destinationOffset(), shape.lengthBytes(),
-                DmaAccess.DEVICE_WRITES);
-            long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
-            return new PendingTransfer(shape.op(),
-                src == null ? 0 : src.space(), src == null ? 0 : src.address(),
-                dst.space(), dst.address(), shape.lengthBytes(), shape.pattern(), fence, chunkBytes, now,
-                sourceGate, src == null ? null : src.mapping(), destinationGate, dst.mapping(), callback);
-        } catch (RuntimeException e) {
-            if (src != null && src.mapping() != null) {
-                src.mapping().release();
-            }
-            if (sourceGate != null) {
-                sourceGate.unpin();
-            }
-            if (destinationGate != null) {
-                destinationGate.unpin();
-            }
-            throw e;
-        }
-    }
-
-    /** Pins a location for a transfer (or a claim); refused if it is closed. */
-    static void pin(InFlightGate gate, DmaLocation location, String role) {
-        if (gate != null && !gate.tryPin()) {
-            throw new IllegalStateException(role + " " + location.describe() + " is closed");
         }
     }
 
@@ -816,7 +667,11 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         return engines.stream().map(EngineHandle::engineName).toList();
     }
 
-    private void enter() {
+    /**
+     * The submit path enters here before it touches an engine, and leaves through
+     * {@link #exitSubmitter()}; {@link #close()} waits for submitters inside to leave.
+     */
+    void enterSubmitter() {
         if (exclusiveChannels) {
             throw new IllegalStateException("this runtime's engines are opened for exclusive channel owners"
                 + " (Builder.exclusiveChannels): it moves no bytes itself; claim a channel with claimChannel");
@@ -826,6 +681,15 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             activeSubmitters.decrementAndGet();
             throw new IllegalStateException("the DMA runtime is closed");
         }
+    }
+
+    void exitSubmitter() {
+        activeSubmitters.decrementAndGet();
+    }
+
+    /** Whether the runtime is still open (submitters that waited for room check it). */
+    boolean open() {
+        return state == OPEN;
     }
 
     private void checkOpen() {

@@ -115,7 +115,7 @@ public final class ExclusiveChannel implements AutoCloseable {
             throw new IllegalArgumentException(space.describe() + " is not a private space of " + engine.engineName());
         }
         InFlightGate gate = LocationRegistry.gateOf(location);
-        DmaRuntime.pin(gate, location, role);
+        RuntimeSubmitter.pin(gate, location, role);
         ResolvedAddress resolved;
         try {
             resolved = engine.resolve(location, offset, lengthBytes, access);

@@ -8,10 +8,11 @@ public enum BenchPath {
      */
     RAW("raw", "the bench thread owning channel 0 (enqueue, one submit per batch, poll)"),
     /**
-     * Through {@code DmaRuntime}'s callback API: dispatch, the hand-off to the channel's worker
-     * thread and the callback back. What a client of the runtime sees.
+     * Through {@code DmaRuntime}'s callback API, run to completion: the bench thread submits and
+     * harvests ({@code poll()}); dispatch, admission, pinning and the callback. What a client of
+     * the runtime sees.
      */
-    RUNTIME("runtime", "DmaRuntime callbacks (dispatch, channel worker, callback)");
+    RUNTIME("runtime", "DmaRuntime callbacks, the bench thread polling (dispatch, admission, callback)");
 
     private final String label;
     private final String description;

@@ -65,10 +65,11 @@ import java.util.concurrent.Callable;
                         + " Submit side: the bench thread's time in enqueue and submit, per op (what DPDK's"
                         + " dmadev figures measure). The destination's bytes are checked after each size.",
                 "  runtime: what a DmaRuntime client sees. Copies go through the runtime's callback API"
-                        + " (with --batch > 1, DmaRuntime.batch()): dispatch, the hand-off to the channel's worker"
-                        + " thread and the callback are included. Round trip: the runtime's submission-to-completion"
-                        + " time. The measuring loop allocates nothing per op; the runtime allocates its own per-op"
-                        + " records.",
+                        + " (with --batch > 1, DmaRuntime.batch()), run to completion: the bench thread submits"
+                        + " (writing into the ring itself when the channel is free) and harvests with"
+                        + " DmaTransfers.poll(), so callbacks run on it; dispatch, admission, pinning and the"
+                        + " callback are included. Round trip: the runtime's submission-to-completion time. The"
+                        + " measuring loop allocates nothing per op; the runtime allocates a result per callback.",
                 "The bare channel is also measured by bench/ (JMH) in the source tree.",
                 "",
                 "On a terminal a progress line shows on stderr; --chart writes throughput against size as SVG."},

@@ -154,8 +154,8 @@ class BenchCommandTest {
         CliRun run = CliRun.of(host, "bench", "--provider", "cpu", "--sizes", "4K", "--duration", "50ms", "--path", "RUNTIME");
         assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
         String[] lines = run.out().split("\n");
-        assertEquals("50 ms per point, depth 4, batch 1, path runtime: DmaRuntime callbacks (dispatch, channel worker,"
-                + " callback)", lines[0]);
+        assertEquals("50 ms per point, depth 4, batch 1, path runtime: DmaRuntime callbacks, the bench thread polling"
+                + " (dispatch, admission, callback)", lines[0]);
         assertEquals(List.of("ENGINE", "DIRECTION", "SIZE", "OPS", "GB/S", "OPS/S", "RTT_P50_US", "RTT_P99_US",
                 "RTT_P99.9_US", "VS_COPY_%"), List.of(lines[1].split(" +")));
         assertEquals("RTT: the runtime's submission-to-completion time of each op", lines[3]);

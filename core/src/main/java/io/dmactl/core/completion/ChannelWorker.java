@@ -1,5 +1,7 @@
 package io.dmactl.core.completion;
 
+import io.dmactl.core.CompletionHandler;
+import io.dmactl.core.TransferCallback;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
 import io.dmactl.core.completion.WorkerControl.Command;
@@ -20,11 +22,29 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * The single owner thread of one {@link DmaChannel}. Clients hand it {@link PendingTransfer}s
- * through a lock-free inbox; it writes them into the ring in chunks, rings the doorbell once per
- * round, harvests completions into a preallocated batch, matches them to transfers through a
- * tracker array indexed by ticket, and completes the transfers. When idle it sleeps on the
- * channel's interrupt (or parks, for polling engines) and is woken by clients.
+ * One {@link DmaChannel} and everything its fast path needs: the inbox of queued transfers, ring
+ * feeding in chunks with one doorbell per round, harvesting into a preallocated batch, matching
+ * completions to transfers through a tracker array indexed by ticket, and completing them; plus
+ * the channel's fallback thread.
+ *
+ * <p><b>One owner at a time, and clients drive.</b> All of that state belongs to whichever thread
+ * holds the channel ({@link #tryEnter()}: a compare-and-set of {@code owner}, never a wait). A
+ * client thread that submits takes the channel if it is free and writes its transfer into the
+ * ring and rings the doorbell itself; a client that waits ({@code join()} on a runtime future,
+ * {@code DmaRuntime.poll()}) harvests on its own thread ({@link #tryDrive()}), and the callbacks
+ * of whatever it harvests run there. That is the run-to-completion model of SPDK and DPDK: a
+ * synchronous copy costs no thread hand-off at all. The channel's worker thread is the owner of
+ * last resort: it feeds what clients queued while the channel was taken, harvests for clients
+ * that do not poll (callbacks, futures nobody joins, interrupts), and alone answers control
+ * requests (pause, drain, stop), holding the channel for as long as they last. A client gives
+ * the channel back after each round, and does not start one while a control request or an
+ * engine reset is pending, so the worker always gets in.
+ *
+ * <p><b>The fallback's cost.</b> A client that leaves work in the ring does not wake the worker
+ * per op: after activity the worker watches the channel, waking every
+ * {@value #WATCH_PARK_NANOS} ns to take over work nobody drives, and only after
+ * {@value #WATCH_WINDOW_NANOS} ns without activity does it sleep deeply; a client that leaves
+ * work (or queues into the inbox) while it sleeps deeply wakes it, once per quiet period.
  *
  * <p><b>Bounded.</b> Clients take room on the channel's {@link ChannelAdmission} before they
  * prepare a transfer; the worker gives it back as each transfer finishes (whatever its status,
@@ -55,6 +75,11 @@ public final class ChannelWorker implements Runnable {
     private static final VarHandle REQUEST;
     private static final VarHandle ACKNOWLEDGED_EPOCH;
     private static final VarHandle RESET_NOTICE;
+    private static final VarHandle OWNER;
+    private static final VarHandle RING_BUSY;
+    private static final VarHandle PROGRESS_SINCE_NANOS;
+    private static final VarHandle ENGINE_COMPLETIONS;
+    private static final VarHandle ACTIVITY;
 
     static {
         try {
@@ -62,6 +87,11 @@ public final class ChannelWorker implements Runnable {
             REQUEST = lookup.findVarHandle(ChannelWorker.class, "request", Request.class);
             ACKNOWLEDGED_EPOCH = lookup.findVarHandle(ChannelWorker.class, "acknowledgedEpoch", long.class);
             RESET_NOTICE = lookup.findVarHandle(ChannelWorker.class, "resetNotice", ResetNotice.class);
+            OWNER = lookup.findVarHandle(ChannelWorker.class, "owner", Thread.class);
+            RING_BUSY = lookup.findVarHandle(ChannelWorker.class, "ringBusy", boolean.class);
+            PROGRESS_SINCE_NANOS = lookup.findVarHandle(ChannelWorker.class, "progressSinceNanos", long.class);
+            ENGINE_COMPLETIONS = lookup.findVarHandle(ChannelWorker.class, "engineCompletions", long.class);
+            ACTIVITY = lookup.findVarHandle(ChannelWorker.class, "activity", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -92,8 +122,37 @@ public final class ChannelWorker implements Runnable {
     private static final int SHARED_CORE_EPISODES = 64;
     /** Idle rounds between two clock reads while spinning: keeps {@code nanoTime} off most rounds. */
     private static final int ROUNDS_PER_CLOCK_READ = 4;
+    /**
+     * While the channel is active but driven by clients (or was lately), the worker wakes this
+     * often to take over work nobody drives: the longest a transfer of a client that stopped
+     * polling waits for its fallback.
+     */
+    static final long WATCH_PARK_NANOS = 200_000L;
+    /**
+     * A channel whose clients were polling it while the worker stood by is taken over only after
+     * this long without any client round while work waits: a polling client descheduled for a
+     * moment (a JIT pause, a busy or emulated CPU) keeps its channel; one that stopped polling
+     * gets its work finished by the worker within this.
+     */
+    static final long CLIENT_GONE_NANOS = 1_000_000L;
+    /** No activity on the channel for this long: the worker sleeps until a client wakes it. */
+    static final long WATCH_WINDOW_NANOS = 20_000_000L;
+    /**
+     * How long a client waiting for a transfer drives the channel itself before it hands over to
+     * the worker and parks: polled engines (the wait is the engine's latency, which the raw
+     * channel would spin through too) and interrupt-driven ones (whose interrupt wakes the worker).
+     */
+    static final long CLIENT_SPIN_POLLED_NANOS = 2_000_000L;
+    static final long CLIENT_SPIN_INTERRUPT_NANOS = 50_000L;
+    /** Empty client rounds before each further one yields the core (as a raw-channel poll loop does). */
+    private static final int CLIENT_BUSY_ROUNDS = 64;
 
-    // ---- hot: touched by the worker on every round ----
+    // ---- hot: touched by the channel's owner on every round ----
+    /** Who owns the channel and everything below up to "not on the per-op path" (OWNER); null when free. */
+    @SuppressWarnings("unused")
+    private volatile Thread owner;
+    /** A producer queued into the inbox while the channel was taken: whoever owns it next feeds it. */
+    private volatile boolean pendingWork;
     private final DmaChannel channel;
     private final TicketTable inFlight;
     private final CompletionBatch completions;
@@ -117,16 +176,23 @@ public final class ChannelWorker implements Runnable {
     private int idleRounds;
     private long idleSinceNanos;
     private int sleepAtOnceEpisodes;
+    /** Worker-only: the client round count (ACTIVITY) when it last looked. */
+    private long clientRoundsSeen;
+    private final TransferPool pool;
+    private final CompletionView view = new CompletionView();
 
     // ---- below here: not on the per-op path ----
     private final String name;
     private final String engineName;
     private final CompletionInterrupt waiter;
     private final ParkingWaiter parkingWaiter;
+    /** What the worker waits on while it stands by (never the engine's interrupt: clients harvest then). */
+    private final ParkingWaiter standbyWaiter;
     private final boolean interruptDriven;
     private final long opTimeoutNanos;
     private final Executor deliveryExecutor;
     private final ChannelAdmission admission;
+    private final long clientSpinNanos;
     private long appliedResetGeneration;
     private Thread thread;
 
@@ -142,11 +208,18 @@ public final class ChannelWorker implements Runnable {
     /** Supervisor-owned (under its control lock): the epoch of the last request issued. */
     private long issuedEpoch;
     private volatile WorkerState state = WorkerState.NEW;
-    private volatile boolean sleeping;
+    /** What the worker waits on right now (the engine's interrupt while it drives, its standby waiter otherwise), or null. */
+    private volatile CompletionInterrupt sleepingOn;
+    /** The worker sleeps until woken: clients that leave work behind wake it. */
+    private volatile boolean deepSleep;
+    // Published by the owner with release stores, read with acquire loads (RING_BUSY, PROGRESS_SINCE_NANOS).
     private volatile boolean ringBusy;
     private volatile long progressSinceNanos;
-    /** Ops the engine completed as expected (matched to an outstanding ticket, any status); single writer. */
+    /** Ops the engine completed as expected (matched to an outstanding ticket, any status); owners' counter (ENGINE_COMPLETIONS). */
     private volatile long engineCompletions;
+    /** Rounds clients drove on this channel (ACTIVITY, opaque): while it moves, the worker stands by. */
+    private volatile long activity;
+
     private volatile Throwable crash;
     private final DeviceErrors deviceErrors;
     /**
@@ -197,6 +270,9 @@ public final class ChannelWorker implements Runnable {
         this.interruptDriven = interruptDriven;
         this.parkingWaiter = interruptDriven ? null : new ParkingWaiter();
         this.waiter = interruptDriven ? interrupt : parkingWaiter;
+        this.standbyWaiter = interruptDriven ? new ParkingWaiter() : parkingWaiter;
+        this.pool = new TransferPool(Math.min(pendingLimit, 4 * capacity));
+        this.clientSpinNanos = interruptDriven ? CLIENT_SPIN_INTERRUPT_NANOS : CLIENT_SPIN_POLLED_NANOS;
     }
 
     /** Starts the owner thread (daemon: a forgotten runtime must not keep the JVM alive). */
@@ -204,6 +280,7 @@ public final class ChannelWorker implements Runnable {
         Thread t = new Thread(this, "dmactl-" + name);
         t.setDaemon(true);
         thread = t;
+        standbyWaiter.bind(t);
         if (parkingWaiter != null) {
             parkingWaiter.bind(t);
         }
@@ -230,21 +307,263 @@ public final class ChannelWorker implements Runnable {
     }
 
     /**
-     * Any thread: queues a transfer (or the head of a batch chain of {@code ops} transfers), for
-     * which the caller was admitted ({@link #admission()}); the worker gives the permits back as
-     * the transfers complete. Never blocks: the waiting, if any, happened at admission.
+     * Any thread: hands over a transfer (or the head of a batch chain of {@code ops} transfers)
+     * for which the caller was admitted ({@link #admission()}); the permits come back as the
+     * transfers complete. Never blocks. If the channel is free the caller takes it and writes the
+     * transfer into the ring and rings the doorbell itself; otherwise the transfer is queued for
+     * whoever owns the channel.
      */
     public void submit(PendingTransfer head, int ops) {
+        if (tryEnterForSubmit()) {
+            submitOwnedAndExit(head);
+        } else {
+            submitQueued(head);
+        }
+    }
+
+    /**
+     * Any thread: takes the channel to submit on it, unless it is taken, a control request or
+     * reset is pending, or the channel stopped. On true the caller owns the channel: it may
+     * {@link #takePooled()} and must end with {@link #enqueueOwned} (or {@link #givePooled}) and
+     * then {@link #exitClient()}.
+     */
+    public boolean tryEnterForSubmit() {
+        if (!tryEnter()) {
+            return false;
+        }
+        if (controlPending()) {
+            exitClient();
+            return false;
+        }
+        return true;
+    }
+
+    /** Owner only: a record from the channel's pool for a single transfer (see {@link TransferPool}). */
+    public PendingTransfer takePooled() {
+        return pool.take();
+    }
+
+    /** Owner only: gives back a pooled record that was never submitted (its preparation failed). */
+    public void givePooled(PendingTransfer t) {
+        if (t.pooled) {
+            pool.give(t);
+        }
+    }
+
+    /**
+     * Owner only: feeds what others queued first, then {@code head} (and its batch chain), with
+     * one doorbell. A channel blocked by a device error keeps it queued until the engine is reset.
+     */
+    public void enqueueOwned(PendingTransfer head) {
+        roundClockRead = false;
+        if (feedBlocked || stalled != null || !inbox.isEmpty()) {
+            inbox.offer(head); // behind what others queued (or a blocked channel keeps it until the reset)
+        } else {
+            stalled = head; // nothing queued before it: straight into the ring
+        }
+        feed();
+        publishProgress();
+    }
+
+    /** Owner only: {@link #enqueueOwned}, then gives the channel back; an engine or core failure retires the engine. */
+    public void submitOwnedAndExit(PendingTransfer head) {
+        try {
+            enqueueOwned(head);
+        } catch (Throwable t) {
+            crashedOnClient(t); // the worker fails what is queued and in the ring when it retires the engine
+        } finally {
+            exitClient();
+        }
+    }
+
+    /** Queues for the channel's owner; whoever owns it next (or the worker, woken if asleep) feeds it. */
+    private void submitQueued(PendingTransfer head) {
         inbox.offer(head);
-        // Store-load barrier: the link store in offer must be visible before we read sleeping /
-        // state; the worker fences between writing them and re-checking the inbox (Dekker).
-        VarHandle.fullFence();
-        if (sleeping) {
-            waiter.wakeup();
+        pendingWork = true; // volatile store: the link before it, and a store-load barrier before the reads below
+        if (tryEnterForSubmit()) {
+            try {
+                roundClockRead = false;
+                pendingWork = false;
+                feed();
+                publishProgress();
+            } catch (Throwable t) {
+                crashedOnClient(t);
+            } finally {
+                exitClient();
+            }
+        } else {
+            wakeIfWaiting(); // the owner, if a client, also checks pendingWork when it leaves
         }
         if (state == WorkerState.STOPPED) {
             abortAfterStop(); // the worker is gone (engine retired or closed): nobody else will
         }
+    }
+
+    /**
+     * Any thread: one round on the caller's thread (feed what is queued, harvest, deliver
+     * completions here) if the channel is free and no control request is pending.
+     *
+     * @return transfers' ops completed in this round (0 or more), or -1 if the caller could not
+     *         take the channel (taken by another thread, or the worker must handle a request first)
+     */
+    public int tryDrive() {
+        if (!pendingWork && !(boolean) RING_BUSY.getAcquire(this)) {
+            return 0; // nothing queued, nothing in flight (as last published): not worth taking the channel
+        }
+        if (!tryEnter()) {
+            knock();
+            return -1;
+        }
+        try {
+            if (controlPending()) {
+                return -1;
+            }
+            roundClockRead = false;
+            if (pendingWork) {
+                pendingWork = false;
+            }
+            feed();
+            int done = harvest();
+            if (pendingWork) {
+                pendingWork = false;
+                feed(); // what the callbacks just run here submitted (they could not take the channel: we hold it)
+            }
+            publishProgress();
+            if (done > 0 || inRing > 0) {
+                noteActivity(); // a client drives this channel's work: the worker stands by
+            }
+            return done;
+        } catch (Throwable t) {
+            crashedOnClient(t);
+            return -1;
+        } finally {
+            exitClient();
+        }
+    }
+
+    /**
+     * A client waits for {@code done} (a future of one of this channel's transfers, or of a batch
+     * on it) by driving the channel on its own thread: spin-harvesting for up to the client spin
+     * budget ({@value #CLIENT_SPIN_POLLED_NANOS} ns on polled engines, {@value #CLIENT_SPIN_INTERRUPT_NANOS}
+     * ns on interrupt-driven ones), yielding the core after every {@value #CLIENT_BUSY_ROUNDS}
+     * empty rounds as a raw poll loop does. Returns when {@code done} is, or when the budget ran
+     * out, after making sure the worker will finish the work (the caller then blocks on the future).
+     *
+     * @throws IllegalStateException if the calling thread owns this channel (a completion
+     *                               callback waiting for a transfer of its own channel would wait for itself)
+     */
+    public void driveUntilDone(java.util.concurrent.Future<?> done) {
+        driveUntilDone(done, Long.MAX_VALUE);
+    }
+
+    /** As {@link #driveUntilDone(java.util.concurrent.Future)}, for at most {@code maxNanos} (a caller's own timeout). */
+    public void driveUntilDone(java.util.concurrent.Future<?> done, long maxNanos) {
+        if (done.isDone()) {
+            return;
+        }
+        if (owner == Thread.currentThread()) {
+            throw new IllegalStateException("a completion callback on " + name + " waits for a transfer of the same channel;"
+                + " it would wait for itself (only this thread can harvest it now): wait outside the callback");
+        }
+        long startNanos = 0;
+        int emptyRounds = 0;
+        while (!done.isDone()) {
+            int completed = tryDrive();
+            if (completed > 0) {
+                emptyRounds = 0;
+                continue;
+            }
+            if (++emptyRounds < CLIENT_BUSY_ROUNDS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long now = System.nanoTime();
+            if (startNanos == 0) {
+                startNanos = now;
+            } else if (now - startNanos > Math.min(clientSpinNanos, maxNanos)) {
+                requestFallback();
+                return;
+            }
+            Thread.yield();
+        }
+    }
+
+    /** A client stops driving with work left: make sure the worker is awake to finish it. */
+    public void requestFallback() {
+        CompletionInterrupt on = sleepingOn;
+        (on != null ? on : standbyWaiter).wakeup(); // sticky: a worker about to stand by returns at once
+    }
+
+    /** True if the calling thread owns this channel now (it runs this channel's callbacks). */
+    public boolean ownedByCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
+    // ---------------------------------------------------------------- ownership
+
+    /** Takes the channel if nobody owns it: one compare-and-set, never a wait. */
+    private boolean tryEnter() {
+        return owner == null && OWNER.compareAndSet(this, (Thread) null, Thread.currentThread());
+    }
+
+    /**
+     * A client owner gives the channel back. If it leaves work in the ring (or someone queued work
+     * while it owned the channel) and the worker sleeps deeply, it wakes the worker; a watching
+     * worker finds the work by itself within {@value #WATCH_PARK_NANOS} ns.
+     */
+    public void exitClient() {
+        boolean leftWork = inRing > 0 || stalled != null;
+        OWNER.setRelease(this, (Thread) null);
+        VarHandle.fullFence(); // the release before reading pendingWork and deepSleep: pairs with producers' and the worker's fences
+        if (pendingWork || leftWork && deepSleep) {
+            wakeIfWaiting();
+        }
+    }
+
+    /** The worker gives the channel back. @return true if work was queued meanwhile (then it goes round again) */
+    private boolean exitWorker() {
+        OWNER.setRelease(this, (Thread) null);
+        VarHandle.fullFence(); // pairs with the store-load barrier of submitQueued
+        return pendingWork;
+    }
+
+    /** Owner: the worker has a request or reset to act on first, or the channel is no longer driven by clients. */
+    private boolean controlPending() {
+        return requestAcquire().epoch() != handledEpoch
+            || ((ResetNotice) RESET_NOTICE.getAcquire(this)).generation() != appliedResetGeneration
+            || state != WorkerState.RUNNING || crash != null;
+    }
+
+    /** Wakes the worker if it waits (on whatever it waits on). */
+    private void wakeIfWaiting() {
+        CompletionInterrupt on = sleepingOn;
+        if (on != null) {
+            on.wakeup();
+        }
+    }
+
+    /**
+     * A client wanted to drive the channel but another thread owned it: still a sign that the
+     * channel's clients poll, while it holds work. Any thread; a racy increment is fine (the worker
+     * only looks for a change).
+     */
+    private void knock() {
+        if ((boolean) RING_BUSY.getAcquire(this)) {
+            noteActivity();
+        }
+    }
+
+    private void noteActivity() {
+        ACTIVITY.setOpaque(this, (long) ACTIVITY.getOpaque(this) + 1); // owner-only writer; a hint for the worker
+    }
+
+    /** A client round threw (an engine or core bug): the channel is given to the worker, which retires the engine. */
+    private void crashedOnClient(Throwable t) {
+        if (crash == null) {
+            crash = t;
+        }
+        LOG.log(System.Logger.Level.ERROR, name + ": driving the channel on a client thread failed; the engine is retired", t);
+        wake();
     }
 
     /**
@@ -253,7 +572,7 @@ public final class ChannelWorker implements Runnable {
      * that keeps reporting fatal conditions does any work between them.
      */
     public long engineCompletions() {
-        return engineCompletions;
+        return (long) ENGINE_COMPLETIONS.getAcquire(this);
     }
 
     /** Transfers admitted and not yet completed. */
@@ -261,48 +580,92 @@ public final class ChannelWorker implements Runnable {
         return admission.pending();
     }
 
+    /**
+     * True on the channel's worker thread, and on a client thread while it owns the channel
+     * (inside a completion callback it runs): threads that must not wait for this channel.
+     */
     public boolean isWorkerThread() {
-        return Thread.currentThread() == thread;
+        Thread current = Thread.currentThread();
+        return current == thread || owner == current;
     }
 
     @Override
     public void run() {
         state = WorkerState.RUNNING;
         try {
+            boolean standingBy = false;
+            boolean clientsPolled = false;
             while (true) {
-                roundClockRead = false;
-                Request r = requestAcquire();
-                applyResetIfAny(); // after reading the request: the supervisor publishes a reset before the request
-                if (r.epoch() != handledEpoch) {
-                    handledEpoch = r.epoch();
-                    switch (r.command()) {
-                        case RUN -> acknowledgeRelease(r.epoch());
-                        case PAUSE -> {
-                            pauseHere(r);
-                            continue;
-                        }
-                        case DRAIN -> {
-                            drainHere(r);
-                            continue;
-                        }
-                        case STOP -> {
-                            stopHere();
-                            return;
+                if (standingBy) {
+                    standBy(clientsPolled); // returns when the channel needs this thread
+                    clientRoundsSeen = (long) ACTIVITY.getOpaque(this);
+                }
+                if (!tryEnter()) {
+                    standingBy = true; // a client drives the channel
+                    clientsPolled = true;
+                    continue;
+                }
+                standingBy = false;
+                boolean ringWork;
+                int work;
+                {
+                    Throwable clientCrash = crash;
+                    if (clientCrash != null) {
+                        throw clientCrash;
+                    }
+                    roundClockRead = false;
+                    Request r = requestAcquire();
+                    applyResetIfAny(); // after reading the request: the supervisor publishes a reset before the request
+                    if (r.epoch() != handledEpoch) {
+                        handledEpoch = r.epoch();
+                        switch (r.command()) {
+                            case RUN -> acknowledgeRelease(r.epoch());
+                            case PAUSE -> {
+                                pauseHere(r); // holding the channel: no client enters while the engine resets
+                                exitWorker();
+                                continue;
+                            }
+                            case DRAIN -> {
+                                drainHere(r);
+                                exitWorker();
+                                continue;
+                            }
+                            case STOP -> {
+                                stopHere(); // the channel stays owned by this thread for good
+                                return;
+                            }
                         }
                     }
+                    if (pendingWork) {
+                        pendingWork = false;
+                    }
+                    int moved = feed();
+                    int done = harvest();
+                    publishProgress();
+                    work = moved + done;
+                    ringWork = inRing > 0 || stalled != null;
                 }
-                int moved = feed();
-                int done = harvest();
-                publishProgress();
-                if (moved + done > 0) {
+                boolean queued = exitWorker();
+                long clientRounds = (long) ACTIVITY.getOpaque(this);
+                if (clientRounds != clientRoundsSeen) {
+                    clientRoundsSeen = clientRounds;
+                    standingBy = true; // a client drives this channel itself: leave it to the client
+                    clientsPolled = true;
+                } else if (work > 0 || queued) {
                     idleRounds = 0;
                 } else {
-                    idle();
+                    standingBy = idle(ringWork);
+                    clientsPolled = false;
                 }
             }
         } catch (Throwable t) {
-            crash = t;
+            if (crash == null) {
+                crash = t;
+            }
             LOG.log(System.Logger.Level.ERROR, name + ": channel worker failed; the engine is retired", t);
+            while (owner != Thread.currentThread() && !tryEnter()) {
+                LockSupport.parkNanos(this, CONTROL_PARK_NANOS); // a client leaves after its round; then the channel is ours for good
+            }
             state = WorkerState.CRASHED; // never touches the channel again; the supervisor retires the engine
             while (requestAcquire().command() != Command.STOP) {
                 LockSupport.parkNanos(this, CONTROL_PARK_NANOS);
@@ -421,7 +784,7 @@ public final class ChannelWorker implements Runnable {
             chunkDone(t, completions.status(i), completions.deviceCode(i));
         }
         if (matched > 0) {
-            engineCompletions = engineCompletions + matched; // single writer; once per harvest, not per op
+            ENGINE_COMPLETIONS.setRelease(this, (long) ENGINE_COMPLETIONS.get(this) + matched); // owners in turn; once per harvest
         }
         if (matched > 0 && inRing > 0) {
             while (oldestTicket < nextTicket && !inFlight.contains(oldestTicket)) {
@@ -477,50 +840,85 @@ public final class ChannelWorker implements Runnable {
             reason = t.status != OpStatus.ABORTED ? Optional.empty() : droppedReason.isPresent() ? droppedReason : stopReason;
         }
         admission.release(1); // before the callback: it finds the room its own transfer freed
-        TransferResult result = new TransferResult(TransferStatus.ofCode(t.status), t.deviceCode, t.lengthBytes,
-            engineName, clock.getAsLong() - t.createdNanos, reason);
-        if (deliveryExecutor == null) {
-            deliver(t, result);
-        } else {
-            deliveryExecutor.execute(() -> deliver(t, result));
+        TransferStatus status = TransferStatus.ofCode(t.status);
+        long latencyNanos = clock.getAsLong() - t.createdNanos;
+        CompletionHandler handler = t.handler();
+        if (handler != null && deliveryExecutor == null) {
+            // The allocation-free path: a reused view, and the record back to the pool after the call.
+            long context = t.context();
+            CompletionView completion = view.set(status, t.deviceCode, t.lengthBytes, engineName, latencyNanos, reason);
+            recycle(t);
+            deliver(handler, context, completion);
+            return;
+        }
+        TransferResult result = new TransferResult(status, t.deviceCode, t.lengthBytes, engineName, latencyNanos, reason);
+        if (deliveryExecutor != null) {
+            deliveryExecutor.execute(handler != null
+                ? () -> deliver(handler, t.context(), CompletionView.of(result))
+                : () -> deliver(t.callback(), result)); // t is not recycled: the executor still reads it
+            return;
+        }
+        TransferCallback callback = t.callback();
+        recycle(t);
+        deliver(callback, result);
+    }
+
+    /** A pooled record goes back once nothing of it is needed; never one that may still sit in a batch walk or the ring. */
+    private void recycle(PendingTransfer t) {
+        if (t.pooled && !t.resourcesLeaked) {
+            pool.give(t);
         }
     }
 
-    private void deliver(PendingTransfer t, TransferResult result) {
+    private void deliver(CompletionHandler handler, long context, CompletionView completion) {
         try {
-            t.callback().onComplete(result);
+            handler.onComplete(context, completion);
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.WARNING, name + ": a completion handler threw; the channel carries on", e);
+        }
+    }
+
+    private void deliver(TransferCallback callback, TransferResult result) {
+        try {
+            callback.onComplete(result);
         } catch (Throwable e) {
             LOG.log(System.Logger.Level.WARNING, name + ": a completion callback threw; the channel carries on", e);
         }
     }
 
+    /** Owner: what the watchdog and the worker read, with release stores (plain on x86), only when changed. */
     private void publishProgress() {
         boolean busy = inRing > 0;
-        if (busy && oldestSinceNanos != progressSinceNanos) {
-            progressSinceNanos = oldestSinceNanos; // before ringBusy: the watchdog reads them in the other order
+        if (busy && oldestSinceNanos != (long) PROGRESS_SINCE_NANOS.get(this)) {
+            PROGRESS_SINCE_NANOS.setRelease(this, oldestSinceNanos); // before ringBusy: the watchdog reads them in the other order
         }
-        if (busy != ringBusy) {
-            ringBusy = busy;
+        if (busy != (boolean) RING_BUSY.get(this)) {
+            RING_BUSY.setRelease(this, busy);
         }
     }
 
-    private void idle() {
+    /**
+     * The worker's own round found nothing to do; {@code ringWork}: the ring held ops when it looked.
+     *
+     * @return true when the worker should stand by (see {@link #standBy(boolean)}) instead of driving on
+     */
+    private boolean idle(boolean ringWork) {
         int rounds = ++idleRounds;
-        if (inRing > 0) {
+        if (ringWork) {
             if (rounds < SPIN_ROUNDS) {
                 Thread.onSpinWait();
-                return;
+                return false;
             }
             if (!interruptDriven && rounds < YIELD_ROUNDS) {
                 Thread.yield();
-                return;
+                return false;
             }
             long park = interruptDriven ? INTERRUPT_SLICE_NANOS
                 : Math.min(MAX_POLL_PARK_NANOS, 1_000L * (rounds - YIELD_ROUNDS + 1));
-            sleep(park);
-            return;
+            sleep(waiter, park, false);
+            return false;
         }
-        // Nothing in flight: stay awake a few microseconds for the next submit, then sleep. The
+        // Nothing in flight: stay awake a few microseconds for the next submit, then stand by. The
         // real clock, not this worker's (tests drive that one by hand).
         if (rounds == 1) {
             idleSinceNanos = System.nanoTime();
@@ -531,7 +929,7 @@ public final class ChannelWorker implements Runnable {
         }
         if (rounds % ROUNDS_PER_CLOCK_READ != 0) {
             Thread.onSpinWait();
-            return;
+            return false;
         }
         long now = System.nanoTime();
         long idleNanos = now - idleSinceNanos;
@@ -544,17 +942,68 @@ public final class ChannelWorker implements Runnable {
                 sleepAtOnceEpisodes = SHARED_CORE_EPISODES;
             }
         } else {
-            sleep(IDLE_SLEEP_NANOS);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The worker leaves the channel to its clients and watches it: it returns (to drive the
+     * channel itself) when a control request or engine reset is pending, when someone woke it (a
+     * client that stopped waiting, queued work it could not feed, or left work while the worker
+     * slept deeply; or the engine's interrupt), or when work is waiting and nobody made progress
+     * for a whole watch period of {@value #WATCH_PARK_NANOS} ns. After {@value #WATCH_WINDOW_NANOS} ns
+     * without activity it sleeps deeply, until a client wakes it.
+     */
+    private void standBy(boolean clientsPolled) {
+        long seen = (long) ACTIVITY.getOpaque(this);
+        long quietSince = System.nanoTime();
+        while (true) {
+            if (requestAcquire().epoch() != handledEpoch
+                || ((ResetNotice) RESET_NOTICE.getAcquire(this)).generation() != appliedResetGeneration || crash != null) {
+                return;
+            }
+            long now = System.nanoTime();
+            long activityNow = (long) ACTIVITY.getOpaque(this);
+            if (activityNow != seen) {
+                seen = activityNow; // a client is making progress: the channel is in good hands
+                quietSince = now;
+                clientsPolled = true;
+            } else if (now - quietSince >= (clientsPolled ? CLIENT_GONE_NANOS : WATCH_PARK_NANOS)
+                && (pendingWork || (boolean) RING_BUSY.getAcquire(this))) {
+                return; // work waits and nobody drove it for a whole watch period
+            }
+            boolean deep = now - quietSince >= WATCH_WINDOW_NANOS;
+            // Clients that poll keep their channel: look less often then (in an emulated guest every wake-up costs).
+            long park = deep ? IDLE_SLEEP_NANOS : clientsPolled ? CLIENT_GONE_NANOS : WATCH_PARK_NANOS;
+            if (sleep(standbyWaiter, park, deep)) {
+                return; // woken on purpose
+            }
         }
     }
 
-    private void sleep(long nanos) {
-        sleeping = true;
-        VarHandle.fullFence(); // sleeping before the inbox re-check: pairs with the fence in submit()
-        if ((inbox.isEmpty() || feedBlocked) && requestAcquire().epoch() == handledEpoch) {
-            waiter.await(nanos);
+    /**
+     * Waits on the channel's waiter for up to {@code nanos}, unless work was queued or a request
+     * came meanwhile; {@code deep}: clients that leave work in the ring wake it (see {@link #exitClient()}).
+     *
+     * @return true if the wait ended by a wakeup (a client's or the engine's interrupt), or did not start because work or a request came
+     */
+    private boolean sleep(CompletionInterrupt on, long nanos, boolean deep) {
+        sleepingOn = on;
+        if (deep) {
+            deepSleep = true;
         }
-        sleeping = false;
+        VarHandle.fullFence(); // sleeping before the re-checks: pairs with the fences of submitQueued and exitClient
+        boolean woken = true;
+        if (!pendingWork && requestAcquire().epoch() == handledEpoch
+            && !(deep && (boolean) RING_BUSY.getAcquire(this)) && crash == null) {
+            woken = on.await(nanos);
+        }
+        if (deep) {
+            deepSleep = false;
+        }
+        sleepingOn = null;
+        return woken;
     }
 
     // ---------------------------------------------------------------- control path (worker side)
@@ -807,7 +1256,7 @@ public final class ChannelWorker implements Runnable {
     }
 
     boolean ringBusy() {
-        return ringBusy;
+        return (boolean) RING_BUSY.getAcquire(this);
     }
 
     /**
@@ -815,7 +1264,7 @@ public final class ChannelWorker implements Runnable {
      * last completion. Meaningful while {@link #ringBusy()}.
      */
     long progressSinceNanos() {
-        return progressSinceNanos;
+        return (long) PROGRESS_SINCE_NANOS.getAcquire(this);
     }
 
     long opTimeoutNanos() {

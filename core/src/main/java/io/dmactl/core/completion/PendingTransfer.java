@@ -1,5 +1,6 @@
 package io.dmactl.core.completion;
 
+import io.dmactl.core.CompletionHandler;
 import io.dmactl.core.TransferCallback;
 import io.dmactl.core.location.InFlightGate;
 import io.dmactl.core.memory.IovaMapping;
@@ -15,7 +16,9 @@ import java.lang.invoke.VarHandle;
  * pins, IOMMU mapping references) and whom to tell. Also the node of the worker's inbox
  * (intrusive, so queueing allocates nothing more) and of its batch.
  *
- * <p>Fields below "worker-owned" are touched only by the owning channel worker.
+ * <p>Fields below "worker-owned" are touched only by the thread that owns the channel. Records
+ * of single transfers submitted by a thread that owned the channel come from the channel's pool
+ * and go back to it once their completion was delivered (see {@link TransferPool}).
  */
 public final class PendingTransfer {
     private static final VarHandle NEXT;
@@ -28,21 +31,27 @@ public final class PendingTransfer {
         }
     }
 
-    final DmaOpKind op;
-    final int srcSpace;
-    final long srcAddress;
-    final int dstSpace;
-    final long dstAddress;
-    final long lengthBytes;
-    final long pattern;
-    final boolean fence;
-    final long chunkBytes;
-    final long createdNanos;
-    private final InFlightGate srcGate;
-    private final InFlightGate dstGate;
-    private final IovaMapping srcMapping;
-    private final IovaMapping dstMapping;
-    private final TransferCallback callback;
+    // Set by init before the transfer is handed to a channel, then read-only until it ends.
+    DmaOpKind op;
+    int srcSpace;
+    long srcAddress;
+    int dstSpace;
+    long dstAddress;
+    long lengthBytes;
+    long pattern;
+    boolean fence;
+    long chunkBytes;
+    long createdNanos;
+    private InFlightGate srcGate;
+    private InFlightGate dstGate;
+    private IovaMapping srcMapping;
+    private IovaMapping dstMapping;
+    /** Exactly one of callback and handler is set. */
+    private TransferCallback callback;
+    private CompletionHandler handler;
+    private long context;
+    /** Taken from a channel's {@link TransferPool}: goes back there once its completion was delivered. */
+    final boolean pooled;
 
     @SuppressWarnings("unused") // inbox link, accessed through NEXT
     private volatile PendingTransfer next;
@@ -59,6 +68,8 @@ public final class PendingTransfer {
     boolean resourcesLeaked;
 
     /**
+     * A transfer that is not pooled (batches, submissions that did not own the channel, tests).
+     *
      * @param srcGate    pin of the source location taken by the caller (null for none), released at the end
      * @param srcMapping IOMMU mapping reference taken by the caller (null for none), released at the end
      */
@@ -66,6 +77,33 @@ public final class PendingTransfer {
                            long lengthBytes, long pattern, boolean fence, long chunkBytes, long createdNanos,
                            InFlightGate srcGate, IovaMapping srcMapping, InFlightGate dstGate, IovaMapping dstMapping,
                            TransferCallback callback) {
+        this.pooled = false;
+        init(op, srcSpace, srcAddress, dstSpace, dstAddress, lengthBytes, pattern, fence, chunkBytes, createdNanos,
+            srcGate, srcMapping, dstGate, dstMapping);
+        this.callback = callback;
+    }
+
+    /** A fresh, unpooled record to {@link #init}. */
+    public static PendingTransfer unpooled() {
+        return new PendingTransfer(false);
+    }
+
+    /** An empty record for a channel's pool; {@link #init} fills it. */
+    static PendingTransfer forPool() {
+        return new PendingTransfer(true);
+    }
+
+    private PendingTransfer(boolean pooled) {
+        this.pooled = pooled;
+    }
+
+    /**
+     * Fills the descriptor template and the resources to release (all worker-owned state starts
+     * afresh); then {@link #reportTo} says whom to tell.
+     */
+    public PendingTransfer init(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress,
+                                long lengthBytes, long pattern, boolean fence, long chunkBytes, long createdNanos,
+                                InFlightGate srcGate, IovaMapping srcMapping, InFlightGate dstGate, IovaMapping dstMapping) {
         if (chunkBytes <= 0 || chunkBytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("chunkBytes " + chunkBytes + " must be in 1.." + Integer.MAX_VALUE);
         }
@@ -83,12 +121,35 @@ public final class PendingTransfer {
         this.srcMapping = srcMapping;
         this.dstGate = dstGate;
         this.dstMapping = dstMapping;
+        this.callback = null;
+        this.handler = null;
+        this.context = 0;
+        this.batchNext = null;
+        this.enqueuedBytes = 0;
+        this.chunksOutstanding = 0;
+        this.status = OpStatus.SUCCESS;
+        this.deviceCode = 0;
+        this.done = false;
+        this.resourcesLeaked = false;
+        return this;
+    }
+
+    /** Whom to tell: a callback that gets a {@link io.dmactl.core.TransferResult}. */
+    public PendingTransfer reportTo(TransferCallback callback) {
         this.callback = callback;
+        return this;
+    }
+
+    /** Whom to tell: a handler that gets {@code context} and a reused view (nothing allocated). */
+    public PendingTransfer reportTo(CompletionHandler handler, long context) {
+        this.handler = handler;
+        this.context = context;
+        return this;
     }
 
     /** The inbox's stub node. */
     static PendingTransfer stub() {
-        return new PendingTransfer(DmaOpKind.COPY, 0, 0, 0, 0, 0, 0, false, 1, 0, null, null, null, null, null);
+        return new PendingTransfer(false);
     }
 
     /** Links {@code following} as the next op of this one's batch. */
@@ -102,6 +163,25 @@ public final class PendingTransfer {
 
     TransferCallback callback() {
         return callback;
+    }
+
+    CompletionHandler handler() {
+        return handler;
+    }
+
+    long context() {
+        return context;
+    }
+
+    /** Drops the references a finished pooled record would otherwise keep alive. */
+    void clearReferences() {
+        srcGate = null;
+        dstGate = null;
+        srcMapping = null;
+        dstMapping = null;
+        callback = null;
+        handler = null;
+        batchNext = null;
     }
 
     PendingTransfer nextAcquire() {

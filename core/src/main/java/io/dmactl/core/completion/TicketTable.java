@@ -6,7 +6,10 @@ package io.dmactl.core.completion;
  * while an older ticket is still out: an array indexed by {@code ticket & (ring - 1)} would
  * collide. This is an open-addressed table with twice the ring's capacity, linear probing from
  * {@code ticket & mask} (so in-order engines never probe) and backward-shift deletion (no
- * tombstones). Preallocated; nothing is allocated per op. Owner thread only.
+ * tombstones). While no entry sits away from its home slot (always, while the outstanding
+ * tickets span fewer numbers than the table has slots) a removal just clears its slot; the
+ * backward shift, which walks the rest of the probe run, runs only when entries were displaced.
+ * Preallocated; nothing is allocated per op. Owner thread only.
  */
 final class TicketTable {
     private final long[] tickets;
@@ -15,6 +18,8 @@ final class TicketTable {
     private final int mask;
     private final int capacity;
     private int size;
+    /** Entries not in their home slot ({@code ticket & mask}). */
+    private int displaced;
 
     /** @param capacity the most tickets outstanding at once (the ring size) */
     TicketTable(int capacity) {
@@ -48,6 +53,9 @@ final class TicketTable {
         enqueueNanos[i] = nanos;
         transfers[i] = transfer;
         size++;
+        if (i != ((int) ticket & mask)) {
+            displaced++;
+        }
         return true;
     }
 
@@ -58,6 +66,14 @@ final class TicketTable {
             return null;
         }
         PendingTransfer removed = transfers[i];
+        if (displaced == 0) {
+            transfers[i] = null; // nothing was displaced, so no probe run continues past this slot
+            size--;
+            return removed;
+        }
+        if (i != ((int) tickets[i] & mask)) {
+            displaced--;
+        }
         deleteAt(i);
         return removed;
     }
@@ -93,6 +109,7 @@ final class TicketTable {
                 each.accept(t);
             }
         }
+        displaced = 0;
     }
 
     private int indexOf(long ticket) {
@@ -123,6 +140,9 @@ final class TicketTable {
             tickets[i] = tickets[j];
             enqueueNanos[i] = enqueueNanos[j];
             transfers[i] = transfers[j];
+            if (home == i) {
+                displaced--; // displaced from its home at j, now back in it
+            }
             i = j;
         }
         transfers[i] = null;

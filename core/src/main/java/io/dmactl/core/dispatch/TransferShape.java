@@ -10,19 +10,120 @@ import java.util.Objects;
 /**
  * What the dispatcher needs to know about one transfer. The source is null for a fill.
  *
- * @param pattern         the fill pattern (0 for a copy)
- * @param requestedEngine an engine or provider name the client insisted on, or null
+ * <p>Immutable when made with the constructor. The runtime's submit path instead fills a
+ * {@link #reusable()} shape of its thread for each single transfer ({@link #set}), so that
+ * dispatching allocates nothing; such a shape is read only until the submission returns.
  */
-public record TransferShape(DmaOpKind op, DmaLocation source, long sourceOffset,
-                            DmaLocation destination, long destinationOffset, long lengthBytes,
-                            long pattern, String requestedEngine) {
+public final class TransferShape {
+    private final boolean reusable;
+    private boolean inUse;
+    private DmaOpKind op;
+    private DmaLocation source;
+    private long sourceOffset;
+    private DmaLocation destination;
+    private long destinationOffset;
+    private long lengthBytes;
+    private long pattern;
+    private String requestedEngine;
 
-    public TransferShape {
+    /**
+     * @param pattern         the fill pattern (0 for a copy)
+     * @param requestedEngine an engine or provider name the client insisted on, or null
+     */
+    public TransferShape(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
+                         long lengthBytes, long pattern, String requestedEngine) {
+        this.reusable = false;
+        fill(op, source, sourceOffset, destination, destinationOffset, lengthBytes, pattern, requestedEngine);
+    }
+
+    private TransferShape() {
+        this.reusable = true;
+    }
+
+    /** A shape for one thread's submissions, to {@link #set} for each (see the class comment). */
+    public static TransferShape reusable() {
+        return new TransferShape();
+    }
+
+    /**
+     * Fills a {@link #reusable()} shape and marks it in use until {@link #release()}.
+     *
+     * @throws IllegalStateException if this shape is immutable or in use
+     */
+    public TransferShape set(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination,
+                             long destinationOffset, long lengthBytes, long pattern, String requestedEngine) {
+        if (!reusable || inUse) {
+            throw new IllegalStateException(reusable ? "this reusable shape is in use" : "this shape is immutable");
+        }
+        fill(op, source, sourceOffset, destination, destinationOffset, lengthBytes, pattern, requestedEngine);
+        inUse = true;
+        return this;
+    }
+
+    /** True while a {@link #reusable()} shape is filled and not released (a nested submission takes a fresh one). */
+    public boolean inUse() {
+        return inUse;
+    }
+
+    /** Ends the use of a {@link #reusable()} shape; drops its references. */
+    public void release() {
+        if (reusable) {
+            inUse = false;
+            source = null;
+            destination = null;
+            requestedEngine = null;
+        }
+    }
+
+    private void fill(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
+                      long lengthBytes, long pattern, String requestedEngine) {
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(destination, "destination");
         if (op == DmaOpKind.COPY) {
             Objects.requireNonNull(source, "source");
         }
+        this.op = op;
+        this.source = source;
+        this.sourceOffset = sourceOffset;
+        this.destination = destination;
+        this.destinationOffset = destinationOffset;
+        this.lengthBytes = lengthBytes;
+        this.pattern = pattern;
+        this.requestedEngine = requestedEngine;
+    }
+
+    public DmaOpKind op() {
+        return op;
+    }
+
+    public DmaLocation source() {
+        return source;
+    }
+
+    public long sourceOffset() {
+        return sourceOffset;
+    }
+
+    public DmaLocation destination() {
+        return destination;
+    }
+
+    public long destinationOffset() {
+        return destinationOffset;
+    }
+
+    public long lengthBytes() {
+        return lengthBytes;
+    }
+
+    /** The fill pattern (0 for a copy). */
+    public long pattern() {
+        return pattern;
+    }
+
+    /** An engine or provider name the client insisted on, or null. */
+    public String requestedEngine() {
+        return requestedEngine;
     }
 
     public Direction direction() {
@@ -36,5 +137,10 @@ public record TransferShape(DmaOpKind op, DmaLocation source, long sourceOffset,
         return source == null
             ? verb + " " + lengthBytes + " bytes of " + to
             : verb + " " + lengthBytes + " bytes from " + source.describe() + " +" + sourceOffset + " to " + to;
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

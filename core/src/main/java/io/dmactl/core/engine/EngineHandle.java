@@ -14,7 +14,6 @@ import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.EngineCapabilities;
 
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -121,10 +120,39 @@ public final class EngineHandle implements DispatchCandidate {
      *                    source, {@link DmaAccess#DEVICE_WRITES} for a destination
      */
     public ResolvedAddress resolve(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
+        IovaMapping mapping = acquireMapping(location, offset, lengthBytes, access);
+        return new ResolvedAddress(spaceOf(location), addressOf(location, offset, mapping), mapping);
+    }
+
+    /** The engine's address space for {@code location}: a private space's id, else {@link DmaChannel#SPACE_BUS}. */
+    public int spaceOf(DmaLocation location) {
+        return location instanceof DevicePrivateSpace space ? space.spaceId() : DmaChannel.SPACE_BUS;
+    }
+
+    /**
+     * The first half of {@link #resolve}, for the submit path (nothing allocated): the IOMMU
+     * mapping reference for one end, taken as {@link #resolve} describes, or null when the engine
+     * needs none (a private space, or an engine that addresses memory by CPU address).
+     */
+    public IovaMapping acquireMapping(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
         return switch (location) {
-            case DevicePrivateSpace space -> new ResolvedAddress(space.spaceId(), offset, null);
-            case DmaBuffer buffer -> bus(location, buffer.pages(), offset, lengthBytes, access);
-            case DeviceWindow window -> bus(location, window.segment(), offset, lengthBytes, access);
+            case DevicePrivateSpace space -> null;
+            case DmaBuffer buffer -> caps.addressing() == AddressingMode.CPU_VIRTUAL ? null
+                : mappings.acquireRange(location, buffer.pages(), offset, lengthBytes, caps.dmaLimit(), access);
+            case DeviceWindow window -> caps.addressing() == AddressingMode.CPU_VIRTUAL ? null
+                : mappings.acquireRange(location, window.segment(), offset, lengthBytes, caps.dmaLimit(), access);
+        };
+    }
+
+    /** The second half of {@link #resolve}: where {@code offset} of {@code location} is in the engine's space. */
+    public long addressOf(DmaLocation location, long offset, IovaMapping mapping) {
+        if (mapping != null) {
+            return mapping.busAddress(offset);
+        }
+        return switch (location) {
+            case DevicePrivateSpace space -> offset;
+            case DmaBuffer buffer -> buffer.pages().address() + offset;
+            case DeviceWindow window -> window.segment().address() + offset;
         };
     }
 
@@ -150,14 +178,6 @@ public final class EngineHandle implements DispatchCandidate {
                 context.releaseResources();
             }
         }
-    }
-
-    private ResolvedAddress bus(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, DmaAccess access) {
-        if (caps.addressing() == AddressingMode.CPU_VIRTUAL) {
-            return new ResolvedAddress(DmaChannel.SPACE_BUS, pages.address() + offset, null);
-        }
-        IovaMapping mapping = mappings.acquireRange(location, pages, offset, lengthBytes, caps.dmaLimit(), access);
-        return new ResolvedAddress(DmaChannel.SPACE_BUS, mapping.busAddress(offset), mapping);
     }
 
     @Override

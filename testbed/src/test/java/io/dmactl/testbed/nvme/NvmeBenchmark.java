@@ -232,8 +232,9 @@ class NvmeBenchmark {
                     countAtMeasure = completed.get();
                     cpuAtMeasure = CpuClock.now();
                 }
-                Integer slot = freeSlots.poll(1, TimeUnit.SECONDS);
+                Integer slot = freeSlots.poll();
                 if (slot == null) {
+                    runtime.poll(); // run to completion: this thread harvests, and the callbacks run here
                     continue;
                 }
                 long block = random ? rng.nextLong(blocks) : next++ % blocks;
@@ -248,9 +249,11 @@ class NvmeBenchmark {
             long ops = completed.get() - countAtMeasure;
             CpuClock cpuAtEnd = CpuClock.now();
             long measuredNanos = System.nanoTime() - measureFrom;
-            while (freeSlots.size() < depth) { // drain
-                Thread.sleep(1);
+            long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (freeSlots.size() < depth && System.nanoTime() < drainDeadline) { // drain
+                runtime.poll();
             }
+            assertEquals(depth, freeSlots.size(), "reads still outstanding 30 s after the run");
             String name = report("runtime", blockBytes, random, depth, ops, measuredNanos, cpuAtMeasure, cpuAtEnd);
             assertEquals(0, failed.get(), "failed reads in " + name);
             assertTrue(ops > 0, "no read completed in " + name);

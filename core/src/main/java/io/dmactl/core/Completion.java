@@ -1,0 +1,38 @@
+package io.dmactl.core;
+
+import java.util.Optional;
+
+/**
+ * How one transfer ended, as a {@link CompletionHandler} sees it: the same facts as a
+ * {@link TransferResult}, read from a view the runtime reuses, so valid only during the
+ * handler's call. {@link #toResult()} makes an immutable copy to keep.
+ */
+public interface Completion {
+    /** The outcome; device outcomes are statuses, never exceptions. */
+    TransferStatus status();
+
+    /** The device's own error code when {@link #status()} is DEVICE_ERROR, else 0. */
+    int deviceCode();
+
+    /** The transfer's length as requested. */
+    long lengthBytes();
+
+    /** The engine that served it. */
+    String engine();
+
+    /** From submission by the client to completion, in nanoseconds. */
+    long latencyNanos();
+
+    /** Why the runtime ended an ABORTED transfer when it knows more than the status, else empty. */
+    Optional<String> reason();
+
+    /** True if {@link #status()} is SUCCESS. */
+    default boolean isSuccess() {
+        return status() == TransferStatus.SUCCESS;
+    }
+
+    /** An immutable copy, valid after the handler returns (allocates). */
+    default TransferResult toResult() {
+        return new TransferResult(status(), deviceCode(), lengthBytes(), engine(), latencyNanos(), reason());
+    }
+}
