@@ -223,44 +223,65 @@ final class RuntimeSubmitter {
                 + " was refused, nothing of it was pinned, mapped or queued", cause);
     }
 
-    /** Pins both ends and resolves them into the engine's spaces; undoes everything if any step fails. */
+    /**
+     * Pins every location of the transfer (source, destination, and a dualcast's second
+     * destination) and resolves them into the engine's spaces; undoes everything if any step fails.
+     */
     private static PendingTransfer prepare(PendingTransfer into, TransferShape shape, EngineHandle engine, boolean fence,
                                            long now) {
         DmaLocation source = shape.source();
         DmaLocation destination = shape.destination();
+        DmaLocation destination2 = shape.destination2();
         InFlightGate sourceGate = source == null ? null : LocationRegistry.gateOf(source);
         InFlightGate destinationGate = LocationRegistry.gateOf(destination);
+        InFlightGate destination2Gate = destination2 == null ? null : LocationRegistry.gateOf(destination2);
         pin(sourceGate, source, "source");
         try {
             pin(destinationGate, destination, "destination");
         } catch (RuntimeException e) {
-            if (sourceGate != null) {
-                sourceGate.unpin();
-            }
+            unpin(sourceGate);
+            throw e;
+        }
+        try {
+            pin(destination2Gate, destination2, "second destination");
+        } catch (RuntimeException e) {
+            unpin(sourceGate);
+            unpin(destinationGate);
             throw e;
         }
         ResolvedAddress src = null;
+        ResolvedAddress dst = null;
         try {
-            // Least privilege in the IOMMU: the device may only read a source and only write a destination.
+            // Least privilege in the IOMMU: the device may only read a source, and write a destination
+            // only when the op writes (a compare or CRC only reads its ranges).
             src = source == null ? null : engine.resolve(source, shape.sourceOffset(), shape.lengthBytes(), DmaAccess.DEVICE_READS);
-            ResolvedAddress dst = engine.resolve(destination, shape.destinationOffset(), shape.lengthBytes(),
-                DmaAccess.DEVICE_WRITES);
+            dst = engine.resolve(destination, shape.destinationOffset(), shape.lengthBytes(),
+                shape.op().writesDestination() ? DmaAccess.DEVICE_WRITES : DmaAccess.DEVICE_READS);
+            ResolvedAddress dst2 = destination2 == null ? null
+                : engine.resolve(destination2, shape.destination2Offset(), shape.lengthBytes(), DmaAccess.DEVICE_WRITES);
             long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
-            return into.init(shape.op(),
+            into.init(shape.op(),
                 src == null ? 0 : src.space(), src == null ? 0 : src.address(),
                 dst.space(), dst.address(), shape.lengthBytes(), shape.pattern(), fence, chunkBytes, now,
                 sourceGate, src == null ? null : src.mapping(), destinationGate, dst.mapping());
+            return dst2 == null ? into : into.secondDestination(dst2.space(), dst2.address(), destination2Gate, dst2.mapping());
         } catch (RuntimeException e) {
             if (src != null && src.mapping() != null) {
                 src.mapping().release();
             }
-            if (sourceGate != null) {
-                sourceGate.unpin();
+            if (dst != null && dst.mapping() != null) {
+                dst.mapping().release();
             }
-            if (destinationGate != null) {
-                destinationGate.unpin();
-            }
+            unpin(sourceGate);
+            unpin(destinationGate);
+            unpin(destination2Gate);
             throw e;
+        }
+    }
+
+    private static void unpin(InFlightGate gate) {
+        if (gate != null) {
+            gate.unpin();
         }
     }
 
