@@ -102,7 +102,7 @@ class DispatcherOpsTest {
             .directions(Direction.MEM_TO_MEM, Direction.MEM_TO_DEV).reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW)
             .build(), null, false, 0);
         String why = dispatcher.rejection(toSram, notTheOwner);
-        assertTrue(why.contains("cannot reach second destination sram: it is private to engine dev"), why);
+        assertTrue(why.contains("cannot reach second destination dev sram: it is private to engine dev"), why);
         TransferShape misaligned = new TransferShape(DmaOpKind.DUALCAST, host, 0, host2, 0, sram, 32, 64, 0, null);
         why = dispatcher.rejection(misaligned, privateOwner);
         assertTrue(why.contains("second destination offset 32 is not a multiple of 64"), why);
