@@ -6,10 +6,10 @@ import io.dmactl.core.completion.PendingTransfer;
 import io.dmactl.core.dispatch.Dispatcher;
 import io.dmactl.core.dispatch.TransferShape;
 import io.dmactl.core.engine.EngineHandle;
-import io.dmactl.core.engine.ResolvedAddress;
 import io.dmactl.core.location.DmaLocation;
 import io.dmactl.core.location.InFlightGate;
 import io.dmactl.core.memory.DmaAccess;
+import io.dmactl.core.memory.IovaMapping;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -249,28 +249,43 @@ final class RuntimeSubmitter {
             unpin(destinationGate);
             throw e;
         }
-        ResolvedAddress src = null;
-        ResolvedAddress dst = null;
+        // Resolved in steps (mapping, then space and address) rather than as a ResolvedAddress per
+        // end: nothing is allocated here whatever the JIT inlines.
+        IovaMapping srcMapping = null;
+        IovaMapping dstMapping = null;
+        IovaMapping dst2Mapping = null;
         try {
             // Least privilege in the IOMMU: the device may only read a source, and write a destination
             // only when the op writes (a compare or CRC only reads its ranges).
-            src = source == null ? null : engine.resolve(source, shape.sourceOffset(), shape.lengthBytes(), DmaAccess.DEVICE_READS);
-            dst = engine.resolve(destination, shape.destinationOffset(), shape.lengthBytes(),
+            long lengthBytes = shape.lengthBytes();
+            if (source != null) {
+                srcMapping = engine.acquireMapping(source, shape.sourceOffset(), lengthBytes, DmaAccess.DEVICE_READS);
+            }
+            dstMapping = engine.acquireMapping(destination, shape.destinationOffset(), lengthBytes,
                 shape.op().writesDestination() ? DmaAccess.DEVICE_WRITES : DmaAccess.DEVICE_READS);
-            ResolvedAddress dst2 = destination2 == null ? null
-                : engine.resolve(destination2, shape.destination2Offset(), shape.lengthBytes(), DmaAccess.DEVICE_WRITES);
+            if (destination2 != null) {
+                dst2Mapping = engine.acquireMapping(destination2, shape.destination2Offset(), lengthBytes, DmaAccess.DEVICE_WRITES);
+            }
             long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
             into.init(shape.op(),
-                src == null ? 0 : src.space(), src == null ? 0 : src.address(),
-                dst.space(), dst.address(), shape.lengthBytes(), shape.pattern(), fence, chunkBytes, now,
-                sourceGate, src == null ? null : src.mapping(), destinationGate, dst.mapping());
-            return dst2 == null ? into : into.secondDestination(dst2.space(), dst2.address(), destination2Gate, dst2.mapping());
-        } catch (RuntimeException e) {
-            if (src != null && src.mapping() != null) {
-                src.mapping().release();
+                source == null ? 0 : EngineHandle.spaceOf(source),
+                source == null ? 0 : engine.addressOf(source, shape.sourceOffset(), srcMapping),
+                EngineHandle.spaceOf(destination), engine.addressOf(destination, shape.destinationOffset(), dstMapping),
+                lengthBytes, shape.pattern(), fence, chunkBytes, now, sourceGate, srcMapping, destinationGate, dstMapping);
+            if (destination2 != null) {
+                into.secondDestination(EngineHandle.spaceOf(destination2),
+                    engine.addressOf(destination2, shape.destination2Offset(), dst2Mapping), destination2Gate, dst2Mapping);
             }
-            if (dst != null && dst.mapping() != null) {
-                dst.mapping().release();
+            return into;
+        } catch (RuntimeException e) {
+            if (srcMapping != null) {
+                srcMapping.release();
+            }
+            if (dstMapping != null) {
+                dstMapping.release();
+            }
+            if (dst2Mapping != null) {
+                dst2Mapping.release();
             }
             unpin(sourceGate);
             unpin(destinationGate);

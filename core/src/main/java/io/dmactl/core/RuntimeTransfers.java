@@ -339,15 +339,15 @@ final class RuntimeTransfers implements DmaTransfers {
     private TransferShape compareShape(TransferShape reusable, DmaLocation a, long aOffset, DmaLocation b, long bOffset,
                                        long lengthBytes) {
         checkLength(lengthBytes);
-        locations.checkRange("first range", a, aOffset, lengthBytes);
-        locations.checkRange("second range", b, bOffset, lengthBytes);
+        locations.checkRange("first", a, aOffset, lengthBytes);
+        locations.checkRange("second", b, bOffset, lengthBytes);
         return shape(reusable, DmaOpKind.COMPARE, a, aOffset, b, bOffset, null, 0, lengthBytes, 0);
     }
 
     private TransferShape comparePatternShape(TransferShape reusable, DmaLocation location, long offset, long lengthBytes,
                                               long pattern) {
         checkLength(lengthBytes);
-        locations.checkRange("range", location, offset, lengthBytes);
+        locations.checkRange("compared", location, offset, lengthBytes);
         return shape(reusable, DmaOpKind.COMPARE_PATTERN, null, 0, location, offset, null, 0, lengthBytes, pattern);
     }
 
@@ -357,7 +357,7 @@ final class RuntimeTransfers implements DmaTransfers {
             throw new IllegalArgumentException("CRC-32C seed " + seed + " must be in 0.." + 0xFFFF_FFFFL
                 + " (a CRC-32C value, as java.util.zip.CRC32C.getValue() returns it)");
         }
-        locations.checkRange("range", location, offset, lengthBytes);
+        locations.checkRange("CRC-32C", location, offset, lengthBytes);
         return shape(reusable, DmaOpKind.CRC32C, null, 0, location, offset, null, 0, lengthBytes, seed);
     }
 

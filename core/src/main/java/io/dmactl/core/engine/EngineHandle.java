@@ -129,6 +129,39 @@ public final class EngineHandle implements DispatchCandidate {
     }
 
     /**
+     * {@link #resolve} in three allocation-free steps, for the submit path (a {@link ResolvedAddress}
+     * per end is scalar-replaced only when the JIT inlines all of resolve, which it does not always):
+     * first the mapping reference this transfer holds ({@link #acquireMapping}, null when the engine
+     * needs none), then the space and the address in it.
+     */
+    public IovaMapping acquireMapping(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
+        return switch (location) {
+            case DevicePrivateSpace space -> null;
+            case DmaBuffer buffer -> busMapping(location, buffer.pages(), offset, lengthBytes, access);
+            case DeviceWindow window -> busMapping(location, window.segment(), offset, lengthBytes, access);
+        };
+    }
+
+    /** The space of {@code location} on this engine's fast path (see {@link #acquireMapping}). */
+    public static int spaceOf(DmaLocation location) {
+        return location instanceof DevicePrivateSpace space ? space.spaceId() : DmaChannel.SPACE_BUS;
+    }
+
+    /** The address of {@code location + offset} in its space, given the mapping {@link #acquireMapping} returned. */
+    public long addressOf(DmaLocation location, long offset, IovaMapping mapping) {
+        return switch (location) {
+            case DevicePrivateSpace space -> offset;
+            case DmaBuffer buffer -> mapping != null ? mapping.busAddress(offset) : buffer.pages().address() + offset;
+            case DeviceWindow window -> mapping != null ? mapping.busAddress(offset) : window.segment().address() + offset;
+        };
+    }
+
+    private IovaMapping busMapping(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, DmaAccess access) {
+        return caps.addressing() == AddressingMode.CPU_VIRTUAL ? null
+            : mappings.acquireRange(location, pages, offset, lengthBytes, caps.dmaLimit(), access);
+    }
+
+    /**
      * The lowest IOVA at which {@code location} is mapped in this engine's domain within the
      * engine's DMA mask, if it is (a location may have several mappings: one per access right and
      * per mask class).
