@@ -11,7 +11,8 @@ import java.util.Set;
  * What an engine can do, as data. Engines only describe themselves; the core checks the
  * description once (this constructor) and the dispatcher filters requests against it.
  *
- * @param ops               operations offered
+ * @param ops               operations offered: the dispatcher sends the engine no other, and the
+ *                          engine's channels implement the enqueue call of each (see {@link DmaOpKind})
  * @param directions        directions offered
  * @param reaches           kinds of location the engine can address (a device-private space
  *                          additionally only by its owner)
