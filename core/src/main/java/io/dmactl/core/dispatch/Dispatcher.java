@@ -1,6 +1,7 @@
 package io.dmactl.core.dispatch;
 
 import io.dmactl.core.location.DevicePrivateSpace;
+import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
 import io.dmactl.core.spi.AddressingMode;
 import io.dmactl.core.spi.DmaOpKind;
@@ -234,8 +235,17 @@ public final class Dispatcher {
     private static String unreachable(DmaLocation location, String role, DispatchCandidate candidate) {
         EngineCapabilities caps = candidate.capabilities();
         return switch (location.kind()) {
-            case HOST_MEMORY -> caps.reaches(location.kind()) ? null
-                : "cannot reach host memory (" + role + " " + location.name() + ")";
+            case HOST_MEMORY -> {
+                if (!caps.reaches(location.kind())) {
+                    yield "cannot reach host memory (" + role + " " + location.name() + ")";
+                }
+                if (caps.addressing() == AddressingMode.SHARED_VIRTUAL && location instanceof DmaBuffer buffer && buffer.isRegistered()) {
+                    // The device walks the process's page tables: only memory the runtime keeps locked is safe there.
+                    yield "addresses memory by shared virtual address and the runtime does not lock registered client memory ("
+                        + role + " " + location.name() + "); use a buffer from DmaRuntime.allocate";
+                }
+                yield null;
+            }
             case DEVICE_WINDOW -> {
                 if (!caps.reaches(location.kind())) {
                     yield "cannot reach device windows (" + role + " " + location.name() + ")";

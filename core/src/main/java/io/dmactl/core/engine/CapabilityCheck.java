@@ -31,6 +31,7 @@ final class CapabilityCheck {
         if (caps.addressing() == AddressingMode.PHYSICAL) {
             throw new IllegalStateException(engineName + ": PHYSICAL (UIO) addressing is not supported by this runtime yet");
         }
+        // SHARED_VIRTUAL needs no domain, and the core maps nothing for it even when it has one.
         if (caps.addressing() == AddressingMode.IOVA && !hasDomain) {
             throw new IllegalStateException(engineName + ": declares IOVA addressing but has no IOMMU domain "
                 + "(a device-less engine needs DmaRuntime.Builder.emulatedIommu)");

@@ -157,8 +157,15 @@ public final class EngineHandle implements DispatchCandidate {
     }
 
     private IovaMapping busMapping(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, DmaAccess access) {
-        return caps.addressing() == AddressingMode.CPU_VIRTUAL ? null
-            : mappings.acquireRange(location, pages, offset, lengthBytes, caps.dmaLimit(), access);
+        return usesCpuAddresses() ? null : mappings.acquireRange(location, pages, offset, lengthBytes, caps.dmaLimit(), access);
+    }
+
+    /** CPU_VIRTUAL and SHARED_VIRTUAL engines address host memory by CPU virtual address: nothing is mapped for them. */
+    private boolean usesCpuAddresses() {
+        return switch (caps.addressing()) {
+            case CPU_VIRTUAL, SHARED_VIRTUAL -> true;
+            case IOVA, PHYSICAL -> false;
+        };
     }
 
     /**
@@ -186,7 +193,7 @@ public final class EngineHandle implements DispatchCandidate {
     }
 
     private ResolvedAddress bus(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, DmaAccess access) {
-        if (caps.addressing() == AddressingMode.CPU_VIRTUAL) {
+        if (usesCpuAddresses()) {
             return new ResolvedAddress(DmaChannel.SPACE_BUS, pages.address() + offset, null);
         }
         IovaMapping mapping = mappings.acquireRange(location, pages, offset, lengthBytes, caps.dmaLimit(), access);

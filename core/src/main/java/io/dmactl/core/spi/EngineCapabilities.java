@@ -84,7 +84,12 @@ public record EngineCapabilities(
             throw new IllegalArgumentException("channelCount " + channelCount + " must be in 1.." + MAX_CHANNELS);
         }
         if (addressing == AddressingMode.CPU_VIRTUAL && execution != ExecutionKind.SOFTWARE) {
-            throw new IllegalArgumentException("addressing CPU_VIRTUAL is only for SOFTWARE engines; a device needs IOVA or PHYSICAL");
+            throw new IllegalArgumentException("addressing CPU_VIRTUAL is only for SOFTWARE engines; a device needs IOVA, "
+                + "SHARED_VIRTUAL or PHYSICAL");
+        }
+        if (addressing == AddressingMode.SHARED_VIRTUAL && execution != ExecutionKind.HARDWARE) {
+            throw new IllegalArgumentException("addressing SHARED_VIRTUAL is for HARDWARE engines (a device on the process's "
+                + "address space); a SOFTWARE engine uses CPU_VIRTUAL");
         }
         if (requiresOwnPrivateEnd && !reaches.contains(LocationKind.DEVICE_PRIVATE)) {
             throw new IllegalArgumentException("requiresOwnPrivateEnd needs reaches to include DEVICE_PRIVATE (reaches " + reaches + ")");
