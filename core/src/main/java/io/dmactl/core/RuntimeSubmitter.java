@@ -268,12 +268,12 @@ final class RuntimeSubmitter {
             }
             long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
             into.init(shape.op(),
-                source == null ? 0 : EngineHandle.spaceOf(source),
+                source == null ? 0 : engine.spaceOf(source),
                 source == null ? 0 : engine.addressOf(source, shape.sourceOffset(), srcMapping),
-                EngineHandle.spaceOf(destination), engine.addressOf(destination, shape.destinationOffset(), dstMapping),
+                engine.spaceOf(destination), engine.addressOf(destination, shape.destinationOffset(), dstMapping),
                 lengthBytes, shape.pattern(), fence, chunkBytes, now, sourceGate, srcMapping, destinationGate, dstMapping);
             if (destination2 != null) {
-                into.secondDestination(EngineHandle.spaceOf(destination2),
+                into.secondDestination(engine.spaceOf(destination2),
                     engine.addressOf(destination2, shape.destination2Offset(), dst2Mapping), destination2Gate, dst2Mapping);
             }
             return into;

@@ -14,7 +14,6 @@ import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.EngineCapabilities;
 
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -121,43 +120,29 @@ public final class EngineHandle implements DispatchCandidate {
      *                    source, {@link DmaAccess#DEVICE_WRITES} for a destination
      */
     public ResolvedAddress resolve(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
-        return switch (location) {
-            case DevicePrivateSpace space -> new ResolvedAddress(space.spaceId(), offset, null);
-            case DmaBuffer buffer -> bus(location, buffer.pages(), offset, lengthBytes, access);
-            case DeviceWindow window -> bus(location, window.segment(), offset, lengthBytes, access);
-        };
+        IovaMapping mapping = acquireMapping(location, offset, lengthBytes, access);
+        return new ResolvedAddress(spaceOf(location), addressOf(location, offset, mapping), mapping);
+    }
+
+    /** The engine's address space for {@code location}: a private space's id, else {@link DmaChannel#SPACE_BUS}. */
+    public int spaceOf(DmaLocation location) {
+        return location instanceof DevicePrivateSpace space ? space.spaceId() : DmaChannel.SPACE_BUS;
     }
 
     /**
-     * {@link #resolve} in three allocation-free steps, for the submit path (a {@link ResolvedAddress}
-     * per end is scalar-replaced only when the JIT inlines all of resolve, which it does not always):
-     * first the mapping reference this transfer holds ({@link #acquireMapping}, null when the engine
-     * needs none), then the space and the address in it.
+     * The first half of {@link #resolve}, for the submit path (nothing allocated): the IOMMU
+     * mapping reference for one end, taken as {@link #resolve} describes, or null when the engine
+     * needs none (a private space, or an engine that addresses memory by CPU address: CPU_VIRTUAL
+     * and SHARED_VIRTUAL).
      */
     public IovaMapping acquireMapping(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
         return switch (location) {
             case DevicePrivateSpace space -> null;
-            case DmaBuffer buffer -> busMapping(location, buffer.pages(), offset, lengthBytes, access);
-            case DeviceWindow window -> busMapping(location, window.segment(), offset, lengthBytes, access);
+            case DmaBuffer buffer -> usesCpuAddresses() ? null
+                : mappings.acquireRange(location, buffer.pages(), offset, lengthBytes, caps.dmaLimit(), access);
+            case DeviceWindow window -> usesCpuAddresses() ? null
+                : mappings.acquireRange(location, window.segment(), offset, lengthBytes, caps.dmaLimit(), access);
         };
-    }
-
-    /** The space of {@code location} on this engine's fast path (see {@link #acquireMapping}). */
-    public static int spaceOf(DmaLocation location) {
-        return location instanceof DevicePrivateSpace space ? space.spaceId() : DmaChannel.SPACE_BUS;
-    }
-
-    /** The address of {@code location + offset} in its space, given the mapping {@link #acquireMapping} returned. */
-    public long addressOf(DmaLocation location, long offset, IovaMapping mapping) {
-        return switch (location) {
-            case DevicePrivateSpace space -> offset;
-            case DmaBuffer buffer -> mapping != null ? mapping.busAddress(offset) : buffer.pages().address() + offset;
-            case DeviceWindow window -> mapping != null ? mapping.busAddress(offset) : window.segment().address() + offset;
-        };
-    }
-
-    private IovaMapping busMapping(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, DmaAccess access) {
-        return usesCpuAddresses() ? null : mappings.acquireRange(location, pages, offset, lengthBytes, caps.dmaLimit(), access);
     }
 
     /** CPU_VIRTUAL and SHARED_VIRTUAL engines address host memory by CPU virtual address: nothing is mapped for them. */
@@ -165,6 +150,18 @@ public final class EngineHandle implements DispatchCandidate {
         return switch (caps.addressing()) {
             case CPU_VIRTUAL, SHARED_VIRTUAL -> true;
             case IOVA, PHYSICAL -> false;
+        };
+    }
+
+    /** The second half of {@link #resolve}: where {@code offset} of {@code location} is in the engine's space. */
+    public long addressOf(DmaLocation location, long offset, IovaMapping mapping) {
+        if (mapping != null) {
+            return mapping.busAddress(offset);
+        }
+        return switch (location) {
+            case DevicePrivateSpace space -> offset;
+            case DmaBuffer buffer -> buffer.pages().address() + offset;
+            case DeviceWindow window -> window.segment().address() + offset;
         };
     }
 
@@ -190,14 +187,6 @@ public final class EngineHandle implements DispatchCandidate {
                 context.releaseResources();
             }
         }
-    }
-
-    private ResolvedAddress bus(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, DmaAccess access) {
-        if (usesCpuAddresses()) {
-            return new ResolvedAddress(DmaChannel.SPACE_BUS, pages.address() + offset, null);
-        }
-        IovaMapping mapping = mappings.acquireRange(location, pages, offset, lengthBytes, caps.dmaLimit(), access);
-        return new ResolvedAddress(DmaChannel.SPACE_BUS, mapping.busAddress(offset), mapping);
     }
 
     @Override
