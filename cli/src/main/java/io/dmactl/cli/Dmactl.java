@@ -3,7 +3,9 @@ package io.dmactl.cli;
 import io.dmactl.cli.command.BenchCommand;
 import io.dmactl.cli.command.BindCommand;
 import io.dmactl.cli.command.CompletionCommand;
+import io.dmactl.cli.command.CompareCommand;
 import io.dmactl.cli.command.CopyCommand;
+import io.dmactl.cli.command.CrcCommand;
 import io.dmactl.cli.command.InfoCommand;
 import io.dmactl.cli.command.ListCommand;
 import io.dmactl.cli.command.SelftestCommand;
@@ -72,6 +74,8 @@ import java.util.concurrent.Callable;
                 UnbindCommand.class,
                 InfoCommand.class,
                 CopyCommand.class,
+                CrcCommand.class,
+                CompareCommand.class,
                 SelftestCommand.class,
                 BenchCommand.class,
                 TryCommand.class,

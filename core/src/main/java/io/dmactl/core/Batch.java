@@ -31,6 +31,27 @@ public final class Batch {
         return add(transfers.fillShape(destination, destinationOffset, lengthBytes, pattern));
     }
 
+    /** Adds a compare (see {@link DmaTransfers}); its result value is in its future's result. */
+    public Batch compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes) {
+        return add(transfers.compareShape(a, aOffset, b, bOffset, lengthBytes));
+    }
+
+    /** Adds a comparePattern (see {@link DmaTransfers}); its result value is in its future's result. */
+    public Batch comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern) {
+        return add(transfers.comparePatternShape(location, offset, lengthBytes, pattern));
+    }
+
+    /** Adds a crc32c (see {@link DmaTransfers}); its result value is in its future's result. */
+    public Batch crc32c(DmaLocation location, long offset, long lengthBytes, long seed) {
+        return add(transfers.crc32cShape(location, offset, lengthBytes, seed));
+    }
+
+    /** Adds a dualcast (see {@link DmaTransfers}); its result value is in its future's result. */
+    public Batch dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes) {
+        return add(transfers.dualcastShape(source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes));
+    }
+
     /** The next op starts only after every op added before it has completed. */
     public Batch fence() {
         checkNotSubmitted();

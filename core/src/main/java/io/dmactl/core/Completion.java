@@ -26,6 +26,12 @@ public interface Completion {
     /** Why the runtime ended an ABORTED transfer when it knows more than the status, else empty. */
     Optional<String> reason();
 
+    /**
+     * What the op computed when it succeeded (the CRC, the compare outcome), else 0: see
+     * {@link TransferResult#resultValue()}. A primitive, so reading it allocates nothing.
+     */
+    long resultValue();
+
     /** True if {@link #status()} is SUCCESS. */
     default boolean isSuccess() {
         return status() == TransferStatus.SUCCESS;
@@ -33,6 +39,6 @@ public interface Completion {
 
     /** An immutable copy, valid after the handler returns (allocates). */
     default TransferResult toResult() {
-        return new TransferResult(status(), deviceCode(), lengthBytes(), engine(), latencyNanos(), reason());
+        return new TransferResult(status(), deviceCode(), lengthBytes(), engine(), latencyNanos(), reason(), resultValue());
     }
 }

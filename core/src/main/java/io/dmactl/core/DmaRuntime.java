@@ -401,6 +401,132 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<TransferResult> compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes) {
+        return transfers.compare(a, aOffset, b, bOffset, lengthBytes);
+    }
+
+    @Override
+    public void compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, TransferCallback callback) {
+        transfers.compare(a, aOffset, b, bOffset, lengthBytes, callback);
+    }
+
+    @Override
+    public void compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, CompletionHandler handler, long context) {
+        transfers.compare(a, aOffset, b, bOffset, lengthBytes, handler, context);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes) {
+        return transfers.tryCompare(a, aOffset, b, bOffset, lengthBytes);
+    }
+
+    @Override
+    public void tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, TransferCallback callback) {
+        transfers.tryCompare(a, aOffset, b, bOffset, lengthBytes, callback);
+    }
+
+    @Override
+    public void tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, CompletionHandler handler, long context) {
+        transfers.tryCompare(a, aOffset, b, bOffset, lengthBytes, handler, context);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern) {
+        return transfers.comparePattern(location, offset, lengthBytes, pattern);
+    }
+
+    @Override
+    public void comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, TransferCallback callback) {
+        transfers.comparePattern(location, offset, lengthBytes, pattern, callback);
+    }
+
+    @Override
+    public void comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, CompletionHandler handler, long context) {
+        transfers.comparePattern(location, offset, lengthBytes, pattern, handler, context);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern) {
+        return transfers.tryComparePattern(location, offset, lengthBytes, pattern);
+    }
+
+    @Override
+    public void tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, TransferCallback callback) {
+        transfers.tryComparePattern(location, offset, lengthBytes, pattern, callback);
+    }
+
+    @Override
+    public void tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, CompletionHandler handler, long context) {
+        transfers.tryComparePattern(location, offset, lengthBytes, pattern, handler, context);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> crc32c(DmaLocation location, long offset, long lengthBytes, long seed) {
+        return transfers.crc32c(location, offset, lengthBytes, seed);
+    }
+
+    @Override
+    public void crc32c(DmaLocation location, long offset, long lengthBytes, long seed, TransferCallback callback) {
+        transfers.crc32c(location, offset, lengthBytes, seed, callback);
+    }
+
+    @Override
+    public void crc32c(DmaLocation location, long offset, long lengthBytes, long seed, CompletionHandler handler, long context) {
+        transfers.crc32c(location, offset, lengthBytes, seed, handler, context);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed) {
+        return transfers.tryCrc32c(location, offset, lengthBytes, seed);
+    }
+
+    @Override
+    public void tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed, TransferCallback callback) {
+        transfers.tryCrc32c(location, offset, lengthBytes, seed, callback);
+    }
+
+    @Override
+    public void tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed, CompletionHandler handler, long context) {
+        transfers.tryCrc32c(location, offset, lengthBytes, seed, handler, context);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes) {
+        return transfers.dualcast(source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes);
+    }
+
+    @Override
+    public void dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, TransferCallback callback) {
+        transfers.dualcast(source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes, callback);
+    }
+
+    @Override
+    public void dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, CompletionHandler handler, long context) {
+        transfers.dualcast(source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes, handler, context);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes) {
+        return transfers.tryDualcast(source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes);
+    }
+
+    @Override
+    public void tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, TransferCallback callback) {
+        transfers.tryDualcast(source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes, callback);
+    }
+
+    @Override
+    public void tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, CompletionHandler handler, long context) {
+        transfers.tryDualcast(source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes, handler, context);
+    }
+
+    @Override
     public Batch batch() {
         return transfers.batch();
     }

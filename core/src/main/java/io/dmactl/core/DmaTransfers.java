@@ -42,6 +42,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface DmaTransfers {
 
+    // Copy and fill; the ops with a result value (compare, compare-pattern, CRC-32C) and dualcast
+    // follow, in the same forms. An op no open engine declares is refused with
+    // NoEngineAvailableException naming, per engine, the op it lacks.
+
     /** Copies {@code lengthBytes} from {@code source + sourceOffset} to {@code destination + destinationOffset}. */
     CompletableFuture<TransferResult> copy(DmaLocation source, long sourceOffset,
                                            DmaLocation destination, long destinationOffset, long lengthBytes);
@@ -128,6 +132,118 @@ public interface DmaTransfers {
     /** As {@link #fill(DmaLocation, long, long, long, CompletionHandler, long)}, but never waits for room. */
     void tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, CompletionHandler handler,
                  long context);
+
+    /**
+     * Compares {@code lengthBytes} at {@code a + aOffset} with as many at {@code b + bOffset}, writing
+     * nothing. The result's {@link TransferResult#equal()} / {@link TransferResult#firstDifferenceOffset()}
+     * say how they compare. Not split: longer than the engine's max transfer is refused.
+     */
+    CompletableFuture<TransferResult> compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes);
+
+    /** As the future form of {@code compare}, reporting to {@code callback}. */
+    void compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, TransferCallback callback);
+
+    /** As the future form of {@code compare}, reporting to {@code handler} with {@code context} (allocates nothing in steady state). */
+    void compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, CompletionHandler handler, long context);
+
+    /**
+     * As the future form of {@code compare}, but never waits for room.
+     *
+     * @throws BackpressureException if the chosen channel holds its bound of pending transfers
+     */
+    CompletableFuture<TransferResult> tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes);
+
+    /** As the callback form of {@code compare}, but never waits for room; {@code callback} is not called when this throws. */
+    void tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, TransferCallback callback);
+
+    /** As the handler form of {@code compare}, but never waits for room. */
+    void tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, CompletionHandler handler, long context);
+
+    /**
+     * Compares {@code lengthBytes} at {@code location + offset} with the 8 bytes of {@code pattern}
+     * (little-endian) repeated, as {@link #fill} writes them, writing nothing; the result reads as a
+     * compare's. Not split: longer than the engine's max transfer is refused.
+     */
+    CompletableFuture<TransferResult> comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern);
+
+    /** As the future form of {@code comparePattern}, reporting to {@code callback}. */
+    void comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, TransferCallback callback);
+
+    /** As the future form of {@code comparePattern}, reporting to {@code handler} with {@code context} (allocates nothing in steady state). */
+    void comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, CompletionHandler handler, long context);
+
+    /**
+     * As the future form of {@code comparePattern}, but never waits for room.
+     *
+     * @throws BackpressureException if the chosen channel holds its bound of pending transfers
+     */
+    CompletableFuture<TransferResult> tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern);
+
+    /** As the callback form of {@code comparePattern}, but never waits for room; {@code callback} is not called when this throws. */
+    void tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, TransferCallback callback);
+
+    /** As the handler form of {@code comparePattern}, but never waits for room. */
+    void tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, CompletionHandler handler, long context);
+
+    /**
+     * Computes the CRC-32C of {@code lengthBytes} at {@code location + offset}, continuing from
+     * {@code seed}: the CRC-32C of the data before the range (0 to start afresh, which gives what
+     * {@link java.util.zip.CRC32C} gives; a previous result's {@link TransferResult#crc32c()} to
+     * chain), in 0..2^32-1. The result's {@link TransferResult#crc32c()} holds the CRC. Not split:
+     * longer than the engine's max transfer is refused.
+     */
+    CompletableFuture<TransferResult> crc32c(DmaLocation location, long offset, long lengthBytes, long seed);
+
+    /** As the future form of {@code crc32c}, reporting to {@code callback}. */
+    void crc32c(DmaLocation location, long offset, long lengthBytes, long seed, TransferCallback callback);
+
+    /** As the future form of {@code crc32c}, reporting to {@code handler} with {@code context} (allocates nothing in steady state). */
+    void crc32c(DmaLocation location, long offset, long lengthBytes, long seed, CompletionHandler handler, long context);
+
+    /**
+     * As the future form of {@code crc32c}, but never waits for room.
+     *
+     * @throws BackpressureException if the chosen channel holds its bound of pending transfers
+     */
+    CompletableFuture<TransferResult> tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed);
+
+    /** As the callback form of {@code crc32c}, but never waits for room; {@code callback} is not called when this throws. */
+    void tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed, TransferCallback callback);
+
+    /** As the handler form of {@code crc32c}, but never waits for room. */
+    void tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed, CompletionHandler handler, long context);
+
+    /**
+     * Copies {@code lengthBytes} from {@code source + sourceOffset} to both {@code destination1 +
+     * destination1Offset} and {@code destination2 + destination2Offset} (no two of the three ranges
+     * may overlap).
+     */
+    CompletableFuture<TransferResult> dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes);
+
+    /** As the future form of {@code dualcast}, reporting to {@code callback}. */
+    void dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, TransferCallback callback);
+
+    /** As the future form of {@code dualcast}, reporting to {@code handler} with {@code context} (allocates nothing in steady state). */
+    void dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, CompletionHandler handler, long context);
+
+    /**
+     * As the future form of {@code dualcast}, but never waits for room.
+     *
+     * @throws BackpressureException if the chosen channel holds its bound of pending transfers
+     */
+    CompletableFuture<TransferResult> tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes);
+
+    /** As the callback form of {@code dualcast}, but never waits for room; {@code callback} is not called when this throws. */
+    void tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, TransferCallback callback);
+
+    /** As the handler form of {@code dualcast}, but never waits for room. */
+    void tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, CompletionHandler handler, long context);
 
     /**
      * Drives every channel of the runtime that is free, on the calling thread: feeds what is

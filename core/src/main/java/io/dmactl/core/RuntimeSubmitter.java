@@ -223,37 +223,60 @@ final class RuntimeSubmitter {
                 + " was refused, nothing of it was pinned, mapped or queued", cause);
     }
 
-    /** Pins both ends and resolves them into the engine's spaces; undoes everything if any step fails. */
+    /**
+     * Pins every location of the transfer (source, destination, and a dualcast's second
+     * destination) and resolves them into the engine's spaces; undoes everything if any step fails.
+     */
     private static PendingTransfer prepare(PendingTransfer into, TransferShape shape, EngineHandle engine, boolean fence,
                                            long now) {
         DmaLocation source = shape.source();
         DmaLocation destination = shape.destination();
+        DmaLocation destination2 = shape.destination2();
         InFlightGate sourceGate = source == null ? null : LocationRegistry.gateOf(source);
         InFlightGate destinationGate = LocationRegistry.gateOf(destination);
+        InFlightGate destination2Gate = destination2 == null ? null : LocationRegistry.gateOf(destination2);
         pin(sourceGate, source, "source");
         try {
             pin(destinationGate, destination, "destination");
         } catch (RuntimeException e) {
-            if (sourceGate != null) {
-                sourceGate.unpin();
-            }
+            unpin(sourceGate);
             throw e;
         }
+        try {
+            pin(destination2Gate, destination2, "second destination");
+        } catch (RuntimeException e) {
+            unpin(sourceGate);
+            unpin(destinationGate);
+            throw e;
+        }
+        // Resolved in steps (mapping, then space and address) rather than as a ResolvedAddress per
+        // end: nothing is allocated here whatever the JIT inlines.
         IovaMapping srcMapping = null;
         IovaMapping dstMapping = null;
+        IovaMapping dst2Mapping = null;
         try {
-            // Least privilege in the IOMMU: the device may only read a source and only write a destination.
-            long length = shape.lengthBytes();
+            // Least privilege in the IOMMU: the device may only read a source, and write a destination
+            // only when the op writes (a compare or CRC only reads its ranges).
+            long lengthBytes = shape.lengthBytes();
             if (source != null) {
-                srcMapping = engine.acquireMapping(source, shape.sourceOffset(), length, DmaAccess.DEVICE_READS);
+                srcMapping = engine.acquireMapping(source, shape.sourceOffset(), lengthBytes, DmaAccess.DEVICE_READS);
             }
-            dstMapping = engine.acquireMapping(destination, shape.destinationOffset(), length, DmaAccess.DEVICE_WRITES);
+            dstMapping = engine.acquireMapping(destination, shape.destinationOffset(), lengthBytes,
+                shape.op().writesDestination() ? DmaAccess.DEVICE_WRITES : DmaAccess.DEVICE_READS);
+            if (destination2 != null) {
+                dst2Mapping = engine.acquireMapping(destination2, shape.destination2Offset(), lengthBytes, DmaAccess.DEVICE_WRITES);
+            }
             long chunkBytes = Dispatcher.chunkBytes(shape, engine.capabilities());
-            return into.init(shape.op(),
+            into.init(shape.op(),
                 source == null ? 0 : engine.spaceOf(source),
                 source == null ? 0 : engine.addressOf(source, shape.sourceOffset(), srcMapping),
                 engine.spaceOf(destination), engine.addressOf(destination, shape.destinationOffset(), dstMapping),
-                length, shape.pattern(), fence, chunkBytes, now, sourceGate, srcMapping, destinationGate, dstMapping);
+                lengthBytes, shape.pattern(), fence, chunkBytes, now, sourceGate, srcMapping, destinationGate, dstMapping);
+            if (destination2 != null) {
+                into.secondDestination(engine.spaceOf(destination2),
+                    engine.addressOf(destination2, shape.destination2Offset(), dst2Mapping), destination2Gate, dst2Mapping);
+            }
+            return into;
         } catch (RuntimeException e) {
             if (srcMapping != null) {
                 srcMapping.release();
@@ -261,13 +284,19 @@ final class RuntimeSubmitter {
             if (dstMapping != null) {
                 dstMapping.release();
             }
-            if (sourceGate != null) {
-                sourceGate.unpin();
+            if (dst2Mapping != null) {
+                dst2Mapping.release();
             }
-            if (destinationGate != null) {
-                destinationGate.unpin();
-            }
+            unpin(sourceGate);
+            unpin(destinationGate);
+            unpin(destination2Gate);
             throw e;
+        }
+    }
+
+    private static void unpin(InFlightGate gate) {
+        if (gate != null) {
+            gate.unpin();
         }
     }
 

@@ -113,6 +113,148 @@ final class RuntimeTransfers implements DmaTransfers {
         submitOne(fillShape(scratch(), destination, destinationOffset, lengthBytes, pattern), null, handler, context, false, false);
     }
 
+    @Override
+    public CompletableFuture<TransferResult> compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes) {
+        return submitForFuture(compareShape(scratch(), a, aOffset, b, bOffset, lengthBytes), true);
+    }
+
+    @Override
+    public void compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, TransferCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        submitOne(compareShape(scratch(), a, aOffset, b, bOffset, lengthBytes), callback, null, 0, false, true);
+    }
+
+    @Override
+    public void compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, CompletionHandler handler, long context) {
+        Objects.requireNonNull(handler, "handler");
+        submitOne(compareShape(scratch(), a, aOffset, b, bOffset, lengthBytes), null, handler, context, false, true);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes) {
+        return submitForFuture(compareShape(scratch(), a, aOffset, b, bOffset, lengthBytes), false);
+    }
+
+    @Override
+    public void tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, TransferCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        submitOne(compareShape(scratch(), a, aOffset, b, bOffset, lengthBytes), callback, null, 0, false, false);
+    }
+
+    @Override
+    public void tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, CompletionHandler handler, long context) {
+        Objects.requireNonNull(handler, "handler");
+        submitOne(compareShape(scratch(), a, aOffset, b, bOffset, lengthBytes), null, handler, context, false, false);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern) {
+        return submitForFuture(comparePatternShape(scratch(), location, offset, lengthBytes, pattern), true);
+    }
+
+    @Override
+    public void comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, TransferCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        submitOne(comparePatternShape(scratch(), location, offset, lengthBytes, pattern), callback, null, 0, false, true);
+    }
+
+    @Override
+    public void comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, CompletionHandler handler, long context) {
+        Objects.requireNonNull(handler, "handler");
+        submitOne(comparePatternShape(scratch(), location, offset, lengthBytes, pattern), null, handler, context, false, true);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern) {
+        return submitForFuture(comparePatternShape(scratch(), location, offset, lengthBytes, pattern), false);
+    }
+
+    @Override
+    public void tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, TransferCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        submitOne(comparePatternShape(scratch(), location, offset, lengthBytes, pattern), callback, null, 0, false, false);
+    }
+
+    @Override
+    public void tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, CompletionHandler handler, long context) {
+        Objects.requireNonNull(handler, "handler");
+        submitOne(comparePatternShape(scratch(), location, offset, lengthBytes, pattern), null, handler, context, false, false);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> crc32c(DmaLocation location, long offset, long lengthBytes, long seed) {
+        return submitForFuture(crc32cShape(scratch(), location, offset, lengthBytes, seed), true);
+    }
+
+    @Override
+    public void crc32c(DmaLocation location, long offset, long lengthBytes, long seed, TransferCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        submitOne(crc32cShape(scratch(), location, offset, lengthBytes, seed), callback, null, 0, false, true);
+    }
+
+    @Override
+    public void crc32c(DmaLocation location, long offset, long lengthBytes, long seed, CompletionHandler handler, long context) {
+        Objects.requireNonNull(handler, "handler");
+        submitOne(crc32cShape(scratch(), location, offset, lengthBytes, seed), null, handler, context, false, true);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed) {
+        return submitForFuture(crc32cShape(scratch(), location, offset, lengthBytes, seed), false);
+    }
+
+    @Override
+    public void tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed, TransferCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        submitOne(crc32cShape(scratch(), location, offset, lengthBytes, seed), callback, null, 0, false, false);
+    }
+
+    @Override
+    public void tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed, CompletionHandler handler, long context) {
+        Objects.requireNonNull(handler, "handler");
+        submitOne(crc32cShape(scratch(), location, offset, lengthBytes, seed), null, handler, context, false, false);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes) {
+        return submitForFuture(dualcastShape(scratch(), source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes), true);
+    }
+
+    @Override
+    public void dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, TransferCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        submitOne(dualcastShape(scratch(), source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes), callback, null, 0, false, true);
+    }
+
+    @Override
+    public void dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, CompletionHandler handler, long context) {
+        Objects.requireNonNull(handler, "handler");
+        submitOne(dualcastShape(scratch(), source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes), null, handler, context, false, true);
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes) {
+        return submitForFuture(dualcastShape(scratch(), source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes), false);
+    }
+
+    @Override
+    public void tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, TransferCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        submitOne(dualcastShape(scratch(), source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes), callback, null, 0, false, false);
+    }
+
+    @Override
+    public void tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+            DmaLocation destination2, long destination2Offset, long lengthBytes, CompletionHandler handler, long context) {
+        Objects.requireNonNull(handler, "handler");
+        submitOne(dualcastShape(scratch(), source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset, lengthBytes), null, handler, context, false, false);
+    }
+
     /** One transfer whose result the caller takes as a future, which waits by driving the channel (see {@link DrivingFuture}). */
     private CompletableFuture<TransferResult> submitForFuture(TransferShape shape, boolean waitForRoom) {
         return submitOne(shape, null, null, 0, true, waitForRoom);
@@ -172,6 +314,86 @@ final class RuntimeTransfers implements DmaTransfers {
         return reusable == null
             ? new TransferShape(DmaOpKind.FILL, null, 0, destination, destinationOffset, lengthBytes, pattern, requestedEngine)
             : reusable.set(DmaOpKind.FILL, null, 0, destination, destinationOffset, lengthBytes, pattern, requestedEngine);
+    }
+
+    /** An immutable shape of a checked compare (batches). */
+    TransferShape compareShape(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes) {
+        return compareShape(null, a, aOffset, b, bOffset, lengthBytes);
+    }
+
+    TransferShape comparePatternShape(DmaLocation location, long offset, long lengthBytes, long pattern) {
+        return comparePatternShape(null, location, offset, lengthBytes, pattern);
+    }
+
+    TransferShape crc32cShape(DmaLocation location, long offset, long lengthBytes, long seed) {
+        return crc32cShape(null, location, offset, lengthBytes, seed);
+    }
+
+    TransferShape dualcastShape(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
+                                DmaLocation destination2, long destination2Offset, long lengthBytes) {
+        return dualcastShape(null, source, sourceOffset, destination1, destination1Offset, destination2, destination2Offset,
+            lengthBytes);
+    }
+
+    /** Checks a compare: both ranges in bounds (they may overlap: nothing is written). */
+    private TransferShape compareShape(TransferShape reusable, DmaLocation a, long aOffset, DmaLocation b, long bOffset,
+                                       long lengthBytes) {
+        checkLength(lengthBytes);
+        locations.checkRange("first", a, aOffset, lengthBytes);
+        locations.checkRange("second", b, bOffset, lengthBytes);
+        return shape(reusable, DmaOpKind.COMPARE, a, aOffset, b, bOffset, null, 0, lengthBytes, 0);
+    }
+
+    private TransferShape comparePatternShape(TransferShape reusable, DmaLocation location, long offset, long lengthBytes,
+                                              long pattern) {
+        checkLength(lengthBytes);
+        locations.checkRange("compared", location, offset, lengthBytes);
+        return shape(reusable, DmaOpKind.COMPARE_PATTERN, null, 0, location, offset, null, 0, lengthBytes, pattern);
+    }
+
+    private TransferShape crc32cShape(TransferShape reusable, DmaLocation location, long offset, long lengthBytes, long seed) {
+        checkLength(lengthBytes);
+        if (seed < 0 || seed > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("CRC-32C seed " + seed + " must be in 0.." + 0xFFFF_FFFFL
+                + " (a CRC-32C value, as java.util.zip.CRC32C.getValue() returns it)");
+        }
+        locations.checkRange("CRC-32C", location, offset, lengthBytes);
+        return shape(reusable, DmaOpKind.CRC32C, null, 0, location, offset, null, 0, lengthBytes, seed);
+    }
+
+    /** Checks a dualcast: all three ranges in bounds and no two of them overlapping. */
+    private TransferShape dualcastShape(TransferShape reusable, DmaLocation source, long sourceOffset, DmaLocation destination1,
+                                        long destination1Offset, DmaLocation destination2, long destination2Offset,
+                                        long lengthBytes) {
+        checkLength(lengthBytes);
+        locations.checkRange("source", source, sourceOffset, lengthBytes);
+        locations.checkRange("first destination", destination1, destination1Offset, lengthBytes);
+        locations.checkRange("second destination", destination2, destination2Offset, lengthBytes);
+        checkNoOverlap("source", source, sourceOffset, "first destination", destination1, destination1Offset, lengthBytes);
+        checkNoOverlap("source", source, sourceOffset, "second destination", destination2, destination2Offset, lengthBytes);
+        checkNoOverlap("first destination", destination1, destination1Offset, "second destination", destination2,
+            destination2Offset, lengthBytes);
+        return shape(reusable, DmaOpKind.DUALCAST, source, sourceOffset, destination1, destination1Offset, destination2,
+            destination2Offset, lengthBytes, 0);
+    }
+
+    private static void checkNoOverlap(String role1, DmaLocation l1, long offset1, String role2, DmaLocation l2, long offset2,
+                                       long lengthBytes) {
+        if (l1 == l2 && offset1 < offset2 + lengthBytes && offset2 < offset1 + lengthBytes) {
+            throw new IllegalArgumentException(role1 + " range [" + offset1 + ", " + (offset1 + lengthBytes) + ") and " + role2
+                + " range [" + offset2 + ", " + (offset2 + lengthBytes) + ") overlap in " + l1.describe()
+                + "; DMA engines do not define overlapping ranges of a dualcast");
+        }
+    }
+
+    private TransferShape shape(TransferShape reusable, DmaOpKind op, DmaLocation source, long sourceOffset,
+                                DmaLocation destination, long destinationOffset, DmaLocation destination2,
+                                long destination2Offset, long lengthBytes, long pattern) {
+        return reusable == null
+            ? new TransferShape(op, source, sourceOffset, destination, destinationOffset, destination2, destination2Offset,
+                lengthBytes, pattern, requestedEngine)
+            : reusable.set(op, source, sourceOffset, destination, destinationOffset, destination2, destination2Offset, lengthBytes,
+                pattern, requestedEngine);
     }
 
     BatchResult submitBatch(List<TransferShape> shapes, List<Boolean> fences, boolean waitForRoom) {

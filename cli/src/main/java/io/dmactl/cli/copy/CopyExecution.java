@@ -75,18 +75,63 @@ public final class CopyExecution {
      *                         (bounds, alignment), FAILURE when a file cannot be read or written
      */
     public CopyOutcome run(TransferPlan plan, boolean verify) {
+        return inRuntime(plan, poolLimitFor(plan, verify), runtime -> runIn(runtime, plan, verify));
+    }
+
+    /**
+     * The CRC-32C of the plan's one location ({@link TransferPlan#checkReadOnly(LocationSpec, OptionalLong, PciSysfs,
+     * ProviderCatalog)}), computed by a DMA engine that offers it, continuing from {@code seed}.
+     *
+     * @throws DmactlException as {@link #run}; NOT_FOUND also when no engine offers CRC-32C there
+     */
+    public TransferResult crc32c(TransferPlan plan, long seed) {
+        return inRuntime(plan, poolLimitFor(plan, false), runtime -> {
+            try (Endpoint range = openChecked(runtime, plan.source(), plan.lengthBytes())) {
+                return transfers(runtime).crc32c(range.location(), range.offsetBytes(), plan.lengthBytes(), seed).join();
+            }
+        });
+    }
+
+    /**
+     * Compares the plan's two locations ({@link TransferPlan#checkReadOnly(LocationSpec, LocationSpec, OptionalLong,
+     * PciSysfs, ProviderCatalog)}) with a DMA engine that offers COMPARE.
+     *
+     * @throws DmactlException as {@link #run}; NOT_FOUND also when no engine can compare them
+     */
+    public TransferResult compare(TransferPlan plan) {
+        return inRuntime(plan, poolLimitFor(plan, false), runtime -> {
+            try (Endpoint first = openChecked(runtime, plan.source(), plan.lengthBytes());
+                 Endpoint second = openChecked(runtime, plan.destination(), plan.lengthBytes())) {
+                return transfers(runtime).compare(first.location(), first.offsetBytes(), second.location(), second.offsetBytes(),
+                        plan.lengthBytes()).join();
+            }
+        });
+    }
+
+    private Endpoint openChecked(DmaRuntime runtime, LocationSpec spec, long lengthBytes) {
+        checkProviderOpen(runtime);
+        return Endpoint.open(runtime, spec, lengthBytes, true);
+    }
+
+    private DmaTransfers transfers(DmaRuntime runtime) {
+        return provider.isPresent() ? runtime.via(provider.get()) : runtime;
+    }
+
+    /** Opens a runtime for the plan's ends, runs {@code body} in it, closes it. */
+    private <T> T inRuntime(TransferPlan plan, long poolLimitBytes, java.util.function.Function<DmaRuntime, T> body) {
         List<DmaProvider> providers = selectedProviders(plan);
         DmaRuntime.Builder builder = DmaRuntime.builder().discoverProviders(false)
                 .deviceSource(new NamedDevices(new VfioDeviceSource(sysfs), devicesToOpen(plan)))
-                .poolLimitBytes(poolLimitFor(plan, verify));
+                .poolLimitBytes(poolLimitBytes);
         providers.forEach(builder::provider);
-        for (LocationSpec end : List.of(plan.source(), plan.destination())) {
+        // A crc's plan has one location as both ends: its window is opened once.
+        for (LocationSpec end : plan.source() == plan.destination() ? List.of(plan.source()) : List.of(plan.source(), plan.destination())) {
             if (end instanceof WindowSpec window) {
                 builder.deviceWindow(window.device().toString(), window.barIndex());
             }
         }
         try (DmaRuntime runtime = builder.build()) {
-            return runIn(runtime, plan, verify);
+            return body.apply(runtime);
         } catch (IllegalArgumentException e) {
             // The core refuses a request it cannot serve (bounds, alignment, overlap, an engine
             // that is not open) with IllegalArgumentException before touching anything; here
@@ -95,8 +140,8 @@ public final class CopyExecution {
         }
     }
 
-    private CopyOutcome runIn(DmaRuntime runtime, TransferPlan plan, boolean verify) {
-        long length = plan.lengthBytes();
+    /** Says which engines opened (for --verbose) and refuses a --provider that opened none. */
+    private void checkProviderOpen(DmaRuntime runtime) {
         runtime.engines().forEach(engine -> notes.accept("engine " + engine.name() + " (provider " + engine.provider()
                 + engine.device().map(device -> ", device " + device).orElse("") + ")"
                 + engine.unavailable().map(reason -> ": unavailable: " + reason).orElse("")));
@@ -105,6 +150,11 @@ public final class CopyExecution {
             throw new DmactlException(ExitCodes.NOT_FOUND, "provider " + UserText.quote(provider.get()) + " has no engine open here"
                     + (runtime.diagnostics().isEmpty() ? "" : "; the runtime said: " + String.join("; ", runtime.diagnostics())));
         }
+    }
+
+    private CopyOutcome runIn(DmaRuntime runtime, TransferPlan plan, boolean verify) {
+        long length = plan.lengthBytes();
+        checkProviderOpen(runtime);
         try (Endpoint source = Endpoint.open(runtime, plan.source(), length, true);
              Endpoint destination = Endpoint.open(runtime, plan.destination(), length, false)) {
             notes.accept(runtime.explainCopy(source.location(), source.offsetBytes(), destination.location(),

@@ -58,6 +58,32 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
     }
 
     /**
+     * As {@link #check}, for an op that only reads both ends (compare): each end is checked as a
+     * source (a file must exist and be readable, and hold the length).
+     *
+     * @throws DmactlException as {@link #check}
+     */
+    public static TransferPlan checkReadOnly(LocationSpec first, LocationSpec second, OptionalLong size, PciSysfs sysfs,
+                                             ProviderCatalog providers) {
+        long length = size.isPresent() ? size.getAsLong() : impliedLength(first, second);
+        checkEnd(first, "first location", length, true, sysfs, providers);
+        checkEnd(second, "second location", length, true, sysfs, providers);
+        return new TransferPlan(first, second, length);
+    }
+
+    /**
+     * As {@link #check}, for an op over one location that only reads it (crc): the plan's source
+     * and destination are that one location.
+     *
+     * @throws DmactlException as {@link #check}
+     */
+    public static TransferPlan checkReadOnly(LocationSpec location, OptionalLong size, PciSysfs sysfs, ProviderCatalog providers) {
+        long length = size.isPresent() ? size.getAsLong() : impliedLength(location, location);
+        checkEnd(location, "location", length, true, sysfs, providers);
+        return new TransferPlan(location, location, length);
+    }
+
+    /**
      * Checks a device window named on its own (selftest and bench {@code --window}): the device
      * exists, has that memory BAR with room past the offset, and is bound to vfio-pci.
      *

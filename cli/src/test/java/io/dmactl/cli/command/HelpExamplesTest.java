@@ -108,7 +108,7 @@ class HelpExamplesTest {
                 lines.put(sub.getKey(), List.of(sub.getValue().getCommandSpec().usageMessage().footer()));
             }
         }
-        assertEquals(List.of("", "list", "bind", "unbind", "info", "copy", "selftest", "bench", "try", "completion"),
+        assertEquals(List.of("", "list", "bind", "unbind", "info", "copy", "crc", "compare", "selftest", "bench", "try", "completion"),
                 List.copyOf(lines.keySet()));
         return lines;
     }

@@ -719,9 +719,17 @@ public final class ChannelWorker implements Runnable {
             long offset = t.enqueuedBytes;
             int chunk = (int) Math.min(t.chunkBytes, t.lengthBytes - offset);
             int flags = offset == 0 && t.fence ? DmaChannel.FLAG_FENCE : 0;
-            long ticket = t.op == DmaOpKind.COPY
-                ? channel.enqueueCopy(t.srcSpace, t.srcAddress + offset, t.dstSpace, t.dstAddress + offset, chunk, flags)
-                : channel.enqueueFill(t.pattern, t.dstSpace, t.dstAddress + offset, chunk, flags);
+            // Ops with a result value are never split (the dispatcher refuses them longer than one op): offset is 0 for them.
+            long ticket = switch (t.op) {
+                case COPY -> channel.enqueueCopy(t.srcSpace, t.srcAddress + offset, t.dstSpace, t.dstAddress + offset, chunk, flags);
+                case FILL -> channel.enqueueFill(t.pattern, t.dstSpace, t.dstAddress + offset, chunk, flags);
+                case COMPARE -> channel.enqueueCompare(t.srcSpace, t.srcAddress + offset, t.dstSpace, t.dstAddress + offset, chunk,
+                    flags);
+                case COMPARE_PATTERN -> channel.enqueueComparePattern(t.pattern, t.dstSpace, t.dstAddress + offset, chunk, flags);
+                case CRC32C -> channel.enqueueCrc32c(t.dstSpace, t.dstAddress + offset, chunk, (int) t.pattern, flags);
+                case DUALCAST -> channel.enqueueDualcast(t.srcSpace, t.srcAddress + offset, t.dstSpace, t.dstAddress + offset,
+                    t.dst2Space, t.dst2Address + offset, chunk, flags);
+            };
             if (ticket < 0) {
                 if (inRing == 0 && unsubmitted == 0) {
                     deviceError("the engine refused an op (NO_SPACE) with nothing outstanding in a ring of "
@@ -781,7 +789,7 @@ public final class ChannelWorker implements Runnable {
             }
             inRing--;
             matched++;
-            chunkDone(t, completions.status(i), completions.deviceCode(i));
+            chunkDone(t, completions.status(i), completions.deviceCode(i), completions.resultValue(i));
         }
         if (matched > 0) {
             ENGINE_COMPLETIONS.setRelease(this, (long) ENGINE_COMPLETIONS.get(this) + matched); // owners in turn; once per harvest
@@ -815,7 +823,13 @@ public final class ChannelWorker implements Runnable {
     }
 
     private void chunkDone(PendingTransfer t, int status, int deviceCode) {
+        chunkDone(t, status, deviceCode, 0);
+    }
+
+    /** {@code resultValue}: the chunk's result (a CRC, a compare outcome); such ops are one chunk, so it is the transfer's. */
+    private void chunkDone(PendingTransfer t, int status, int deviceCode, long resultValue) {
         t.chunksOutstanding--;
+        t.resultValue = resultValue;
         if (status != OpStatus.SUCCESS) {
             t.fail(status, deviceCode);
         }
@@ -846,12 +860,14 @@ public final class ChannelWorker implements Runnable {
         if (handler != null && deliveryExecutor == null) {
             // The allocation-free path: a reused view, and the record back to the pool after the call.
             long context = t.context();
-            CompletionView completion = view.set(status, t.deviceCode, t.lengthBytes, engineName, latencyNanos, reason);
+            CompletionView completion = view.set(status, t.deviceCode, t.lengthBytes, engineName, latencyNanos, reason,
+                resultValueOf(t));
             recycle(t);
             deliver(handler, context, completion);
             return;
         }
-        TransferResult result = new TransferResult(status, t.deviceCode, t.lengthBytes, engineName, latencyNanos, reason);
+        TransferResult result = new TransferResult(status, t.deviceCode, t.lengthBytes, engineName, latencyNanos, reason,
+            resultValueOf(t));
         if (deliveryExecutor != null) {
             deliveryExecutor.execute(handler != null
                 ? () -> deliver(handler, t.context(), CompletionView.of(result))
@@ -861,6 +877,11 @@ public final class ChannelWorker implements Runnable {
         TransferCallback callback = t.callback();
         recycle(t);
         deliver(callback, result);
+    }
+
+    /** The result value a client sees: the device's for a successful op, else 0 (nothing was established). */
+    private static long resultValueOf(PendingTransfer t) {
+        return t.status == OpStatus.SUCCESS ? t.resultValue : 0;
     }
 
     /** A pooled record goes back once nothing of it is needed; never one that may still sit in a batch walk or the ring. */

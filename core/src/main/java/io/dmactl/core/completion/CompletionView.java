@@ -19,9 +19,11 @@ final class CompletionView implements Completion {
     private String engine;
     private long latencyNanos;
     private Optional<String> reason = Optional.empty();
+    private long resultValue;
 
     CompletionView set(TransferStatus status, int deviceCode, long lengthBytes, String engine, long latencyNanos,
-                       Optional<String> reason) {
+                       Optional<String> reason, long resultValue) {
+        this.resultValue = resultValue;
         this.status = status;
         this.deviceCode = deviceCode;
         this.lengthBytes = lengthBytes;
@@ -32,7 +34,8 @@ final class CompletionView implements Completion {
     }
 
     static CompletionView of(TransferResult r) {
-        return new CompletionView().set(r.status(), r.deviceCode(), r.lengthBytes(), r.engine(), r.latencyNanos(), r.reason());
+        return new CompletionView().set(r.status(), r.deviceCode(), r.lengthBytes(), r.engine(), r.latencyNanos(), r.reason(),
+            r.resultValue());
     }
 
     @Override
@@ -66,8 +69,13 @@ final class CompletionView implements Completion {
     }
 
     @Override
+    public long resultValue() {
+        return resultValue;
+    }
+
+    @Override
     public String toString() {
         return "Completion[" + status + (deviceCode != 0 ? " code " + deviceCode : "") + ", " + lengthBytes + " B on " + engine
-            + reason.map(r -> ", " + r).orElse("") + "]";
+            + (resultValue != 0 ? ", result " + resultValue : "") + reason.map(r -> ", " + r).orElse("") + "]";
     }
 }

@@ -38,7 +38,11 @@ public final class PendingTransfer {
     int dstSpace;
     long dstAddress;
     long lengthBytes;
+    /** The fill or compare pattern, or the CRC-32C seed in the low 32 bits. */
     long pattern;
+    /** The second destination of a dualcast (see {@link #secondDestination}). */
+    int dst2Space;
+    long dst2Address;
     boolean fence;
     long chunkBytes;
     long createdNanos;
@@ -46,6 +50,8 @@ public final class PendingTransfer {
     private InFlightGate dstGate;
     private IovaMapping srcMapping;
     private IovaMapping dstMapping;
+    private InFlightGate dst2Gate;
+    private IovaMapping dst2Mapping;
     /** Exactly one of callback and handler is set. */
     private TransferCallback callback;
     private CompletionHandler handler;
@@ -63,6 +69,8 @@ public final class PendingTransfer {
     int chunksOutstanding;
     int status = OpStatus.SUCCESS;
     int deviceCode;
+    /** The op's result value (CRC, compare outcome) from its completion; ops with a result value are never split. */
+    long resultValue;
     boolean done;
     /** A chunk was in the ring when the worker stopped without a confirmed reset: keep the resources. */
     boolean resourcesLeaked;
@@ -121,6 +129,10 @@ public final class PendingTransfer {
         this.srcMapping = srcMapping;
         this.dstGate = dstGate;
         this.dstMapping = dstMapping;
+        this.dst2Space = 0;
+        this.dst2Address = 0;
+        this.dst2Gate = null;
+        this.dst2Mapping = null;
         this.callback = null;
         this.handler = null;
         this.context = 0;
@@ -129,8 +141,21 @@ public final class PendingTransfer {
         this.chunksOutstanding = 0;
         this.status = OpStatus.SUCCESS;
         this.deviceCode = 0;
+        this.resultValue = 0;
         this.done = false;
         this.resourcesLeaked = false;
+        return this;
+    }
+
+    /**
+     * After {@link #init}: the second destination of a dualcast, with its pin and mapping
+     * reference (released at the end like the others).
+     */
+    public PendingTransfer secondDestination(int space, long address, InFlightGate gate, IovaMapping mapping) {
+        this.dst2Space = space;
+        this.dst2Address = address;
+        this.dst2Gate = gate;
+        this.dst2Mapping = mapping;
         return this;
     }
 
@@ -179,6 +204,8 @@ public final class PendingTransfer {
         dstGate = null;
         srcMapping = null;
         dstMapping = null;
+        dst2Gate = null;
+        dst2Mapping = null;
         callback = null;
         handler = null;
         batchNext = null;
@@ -217,6 +244,9 @@ public final class PendingTransfer {
         if (dstGate != null) {
             dstGate.markPinsLeaked(reason);
         }
+        if (dst2Gate != null) {
+            dst2Gate.markPinsLeaked(reason);
+        }
     }
 
     /**
@@ -230,11 +260,17 @@ public final class PendingTransfer {
         if (dstMapping != null) {
             dstMapping.release();
         }
+        if (dst2Mapping != null) {
+            dst2Mapping.release();
+        }
         if (srcGate != null) {
             srcGate.unpin();
         }
         if (dstGate != null) {
             dstGate.unpin();
+        }
+        if (dst2Gate != null) {
+            dst2Gate.unpin();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.dmactl.core.dispatch;
 
 import io.dmactl.core.location.DevicePrivateSpace;
+import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
 import io.dmactl.core.spi.AddressingMode;
 import io.dmactl.core.spi.DmaOpKind;
@@ -16,9 +17,14 @@ import java.util.Objects;
  * the cost model (below the cpu threshold a software engine wins, at or above it hardware does),
  * then the preference list, then the least outstanding work, then registration order.
  *
+ * <p>An engine is offered only the ops it declares in {@link EngineCapabilities#ops()}; the
+ * exception when none can serve a transfer names, per engine, the op it lacks.
+ *
  * <p>Transfers longer than an engine's maxTransferBytes (for a copy inside its private memory,
- * maxPrivateCopyBytes) are not rejected: the core splits them into chunks of {@link #chunkBytes}
- * on one channel, so no single op the engine sees exceeds its limit. Stateless and thread-safe.
+ * maxPrivateCopyBytes) are not rejected when their op is {@linkplain DmaOpKind#splittable()
+ * splittable} (copy, fill, dualcast): the core splits them into chunks of {@link #chunkBytes}
+ * on one channel, so no single op the engine sees exceeds its limit. Ops whose result is one value
+ * (compare, compare-pattern, CRC-32C) are refused when longer. Stateless and thread-safe.
  */
 public final class Dispatcher {
     private final DispatchPolicy policy;
@@ -159,6 +165,10 @@ public final class Dispatcher {
         if (!caps.supports(shape.direction())) {
             return "does not support direction " + shape.direction() + " (offers " + caps.directions() + ")";
         }
+        if (shape.direction2() != null && !caps.supports(shape.direction2())) {
+            return "does not support direction " + shape.direction2() + " to the second destination (offers "
+                + caps.directions() + ")";
+        }
         if (shape.source() != null) {
             String unreachable = unreachable(shape.source(), "source", candidate);
             if (unreachable != null) {
@@ -169,8 +179,14 @@ public final class Dispatcher {
         if (unreachable != null) {
             return unreachable;
         }
-        if (caps.requiresOwnPrivateEnd()
-            && !(shape.source() instanceof DevicePrivateSpace) && !(shape.destination() instanceof DevicePrivateSpace)) {
+        if (shape.destination2() != null) {
+            unreachable = unreachable(shape.destination2(), "second destination", candidate);
+            if (unreachable != null) {
+                return unreachable;
+            }
+        }
+        if (caps.requiresOwnPrivateEnd() && !(shape.source() instanceof DevicePrivateSpace)
+            && !(shape.destination() instanceof DevicePrivateSpace) && !(shape.destination2() instanceof DevicePrivateSpace)) {
             // Both ends were checked reachable above, so a private end here is the candidate's own.
             return "moves data only in and out of its own device memory; neither " + endNames(shape) + " is";
         }
@@ -190,6 +206,12 @@ public final class Dispatcher {
         if (misaligned != null) {
             return misaligned;
         }
+        if (shape.destination2() != null) {
+            misaligned = misaligned(shape.destination2(), shape.destination2Offset(), "second destination", caps);
+            if (misaligned != null) {
+                return misaligned;
+            }
+        }
         long unit = alignmentUnit(shape, caps);
         if (shape.lengthBytes() % unit != 0) {
             return "length " + shape.lengthBytes() + " is not a multiple of " + unit + " bytes (its alignment)";
@@ -197,6 +219,10 @@ public final class Dispatcher {
         if (chunkBytes(shape, caps) <= 0) {
             return (isPrivateCopy(shape) ? "max private copy " + caps.maxPrivateCopyBytes() : "max transfer " + caps.maxTransferBytes())
                 + " bytes is below the " + chunkUnit(shape, caps) + "-byte unit this transfer needs";
+        }
+        if (!shape.op().splittable() && shape.lengthBytes() > caps.maxTransferBytes()) {
+            return "length " + shape.lengthBytes() + " exceeds its max transfer of " + caps.maxTransferBytes() + " bytes, and a "
+                + shape.op() + " is not split (its result is one value for the whole range)";
         }
         return null;
     }
@@ -227,20 +253,35 @@ public final class Dispatcher {
         if (shape.destination() instanceof DevicePrivateSpace d) {
             unit = Math.max(unit, d.granularityBytes());
         }
+        if (shape.destination2() instanceof DevicePrivateSpace d2) {
+            unit = Math.max(unit, d2.granularityBytes());
+        }
         return unit; // all powers of two: the max is the least common multiple
     }
 
-    /** What every piece but the last must be a multiple of: also 8 for a fill, so each piece starts the pattern over. */
+    /** What every piece but the last must be a multiple of: also 8 for a pattern op, so each piece starts the pattern over. */
     private static long chunkUnit(TransferShape shape, EngineCapabilities caps) {
         long unit = alignmentUnit(shape, caps);
-        return shape.op() == DmaOpKind.FILL ? Math.max(unit, Long.BYTES) : unit;
+        return switch (shape.op()) {
+            case FILL, COMPARE_PATTERN -> Math.max(unit, Long.BYTES);
+            case COPY, COMPARE, CRC32C, DUALCAST -> unit;
+        };
     }
 
     private static String unreachable(DmaLocation location, String role, DispatchCandidate candidate) {
         EngineCapabilities caps = candidate.capabilities();
         return switch (location.kind()) {
-            case HOST_MEMORY -> caps.reaches(location.kind()) ? null
-                : "cannot reach host memory (" + role + " " + location.name() + ")";
+            case HOST_MEMORY -> {
+                if (!caps.reaches(location.kind())) {
+                    yield "cannot reach host memory (" + role + " " + location.name() + ")";
+                }
+                if (caps.addressing() == AddressingMode.SHARED_VIRTUAL && location instanceof DmaBuffer buffer && buffer.isRegistered()) {
+                    // The device walks the process's page tables: only memory the runtime keeps locked is safe there.
+                    yield "addresses memory by shared virtual address and the runtime does not lock registered client memory ("
+                        + role + " " + location.name() + "); use a buffer from DmaRuntime.allocate";
+                }
+                yield null;
+            }
             case DEVICE_WINDOW -> {
                 if (!caps.reaches(location.kind())) {
                     yield "cannot reach device windows (" + role + " " + location.name() + ")";

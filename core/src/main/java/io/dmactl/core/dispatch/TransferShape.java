@@ -8,7 +8,10 @@ import io.dmactl.core.spi.DmaOpKind;
 import java.util.Objects;
 
 /**
- * What the dispatcher needs to know about one transfer. The source is null for a fill.
+ * What the dispatcher needs to know about one transfer. The source is null for ops over one range
+ * (fill, compare-pattern, CRC-32C: their range is the destination, which a compare or CRC only
+ * reads); destination2 is set only for a dualcast. The {@code pattern} is the fill or compare
+ * pattern, and for a CRC-32C the seed (an unsigned 32-bit value).
  *
  * <p>Immutable when made with the constructor. The runtime's submit path instead fills a
  * {@link #reusable()} shape of its thread for each single transfer ({@link #set}), so that
@@ -22,6 +25,8 @@ public final class TransferShape {
     private long sourceOffset;
     private DmaLocation destination;
     private long destinationOffset;
+    private DmaLocation destination2;
+    private long destination2Offset;
     private long lengthBytes;
     private long pattern;
     private String requestedEngine;
@@ -32,8 +37,16 @@ public final class TransferShape {
      */
     public TransferShape(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
                          long lengthBytes, long pattern, String requestedEngine) {
+        this(op, source, sourceOffset, destination, destinationOffset, null, 0, lengthBytes, pattern, requestedEngine);
+    }
+
+    /** A shape with a second destination (a dualcast). */
+    public TransferShape(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
+                         DmaLocation destination2, long destination2Offset, long lengthBytes, long pattern,
+                         String requestedEngine) {
         this.reusable = false;
-        fill(op, source, sourceOffset, destination, destinationOffset, lengthBytes, pattern, requestedEngine);
+        fill(op, source, sourceOffset, destination, destinationOffset, destination2, destination2Offset, lengthBytes, pattern,
+            requestedEngine);
     }
 
     private TransferShape() {
@@ -52,10 +65,18 @@ public final class TransferShape {
      */
     public TransferShape set(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination,
                              long destinationOffset, long lengthBytes, long pattern, String requestedEngine) {
+        return set(op, source, sourceOffset, destination, destinationOffset, null, 0, lengthBytes, pattern, requestedEngine);
+    }
+
+    /** {@link #set} with a second destination (a dualcast). */
+    public TransferShape set(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination,
+                             long destinationOffset, DmaLocation destination2, long destination2Offset, long lengthBytes,
+                             long pattern, String requestedEngine) {
         if (!reusable || inUse) {
             throw new IllegalStateException(reusable ? "this reusable shape is in use" : "this shape is immutable");
         }
-        fill(op, source, sourceOffset, destination, destinationOffset, lengthBytes, pattern, requestedEngine);
+        fill(op, source, sourceOffset, destination, destinationOffset, destination2, destination2Offset, lengthBytes, pattern,
+            requestedEngine);
         inUse = true;
         return this;
     }
@@ -71,22 +92,28 @@ public final class TransferShape {
             inUse = false;
             source = null;
             destination = null;
+            destination2 = null;
             requestedEngine = null;
         }
     }
 
     private void fill(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
-                      long lengthBytes, long pattern, String requestedEngine) {
+                      DmaLocation destination2, long destination2Offset, long lengthBytes, long pattern, String requestedEngine) {
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(destination, "destination");
-        if (op == DmaOpKind.COPY) {
-            Objects.requireNonNull(source, "source");
+        if (op.hasSource() != (source != null)) {
+            throw new IllegalArgumentException(op + (op.hasSource() ? " needs a source" : " takes no source"));
+        }
+        if ((op == DmaOpKind.DUALCAST) != (destination2 != null)) {
+            throw new IllegalArgumentException(op + (op == DmaOpKind.DUALCAST ? " needs a second destination" : " takes no second destination"));
         }
         this.op = op;
         this.source = source;
         this.sourceOffset = sourceOffset;
         this.destination = destination;
         this.destinationOffset = destinationOffset;
+        this.destination2 = destination2;
+        this.destination2Offset = destination2Offset;
         this.lengthBytes = lengthBytes;
         this.pattern = pattern;
         this.requestedEngine = requestedEngine;
@@ -112,11 +139,20 @@ public final class TransferShape {
         return destinationOffset;
     }
 
+    /** The second destination of a dualcast, else null. */
+    public DmaLocation destination2() {
+        return destination2;
+    }
+
+    public long destination2Offset() {
+        return destination2Offset;
+    }
+
     public long lengthBytes() {
         return lengthBytes;
     }
 
-    /** The fill pattern (0 for a copy). */
+    /** The fill or compare pattern, or the CRC-32C seed (0 for ops without one). */
     public long pattern() {
         return pattern;
     }
@@ -130,13 +166,21 @@ public final class TransferShape {
         return Direction.of(source == null ? LocationKind.HOST_MEMORY : source.kind(), destination.kind());
     }
 
+    /** The direction from the source to the second destination of a dualcast, else null. */
+    public Direction direction2() {
+        return destination2 == null ? null : Direction.of(source.kind(), destination2.kind());
+    }
+
     /** "copy 4096 bytes from buffer#1 (...) +0 to edu buffer (...) +0", for messages. */
     public String describe() {
         String verb = op.name().toLowerCase(java.util.Locale.ROOT);
-        String to = destination.describe() + " +" + destinationOffset;
-        return source == null
-            ? verb + " " + lengthBytes + " bytes of " + to
-            : verb + " " + lengthBytes + " bytes from " + source.describe() + " +" + sourceOffset + " to " + to;
+        String to = destination.describe() + " +" + destinationOffset
+            + (destination2 == null ? "" : " and " + destination2.describe() + " +" + destination2Offset);
+        return switch (op) {
+            case FILL, COMPARE_PATTERN, CRC32C -> verb + " " + lengthBytes + " bytes of " + to;
+            case COPY, DUALCAST -> verb + " " + lengthBytes + " bytes from " + source.describe() + " +" + sourceOffset + " to " + to;
+            case COMPARE -> verb + " " + lengthBytes + " bytes of " + source.describe() + " +" + sourceOffset + " with " + to;
+        };
     }
 
     @Override

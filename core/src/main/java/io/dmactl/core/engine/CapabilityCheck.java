@@ -5,6 +5,7 @@ import io.dmactl.core.location.LocationKind;
 import io.dmactl.core.spi.AddressingMode;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
+import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.EngineCapabilities;
 
 import java.util.IdentityHashMap;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * The one-time check of an opened engine against what it declared: the runtime refuses engines
- * whose channels, interrupts or spaces contradict their capabilities, so nothing downstream has
+ * whose channels, interrupts, spaces or ops (a declared op whose enqueue call the channel does not
+ * implement) contradict their capabilities, so nothing downstream has
  * to second-guess them.
  */
 final class CapabilityCheck {
@@ -29,6 +31,7 @@ final class CapabilityCheck {
         if (caps.addressing() == AddressingMode.PHYSICAL) {
             throw new IllegalStateException(engineName + ": PHYSICAL (UIO) addressing is not supported by this runtime yet");
         }
+        // SHARED_VIRTUAL needs no domain, and the core maps nothing for it even when it has one.
         if (caps.addressing() == AddressingMode.IOVA && !hasDomain) {
             throw new IllegalStateException(engineName + ": declares IOVA addressing but has no IOMMU domain "
                 + "(a device-less engine needs DmaRuntime.Builder.emulatedIommu)");
@@ -57,6 +60,40 @@ final class CapabilityCheck {
             if (caps.interrupts() && channel.interrupt() == null) {
                 throw new IllegalStateException(engineName + ": declares interrupts but channel " + i + " has none");
             }
+            for (DmaOpKind op : caps.ops()) {
+                String method = enqueueMethod(channel.getClass(), op);
+                if (method != null) {
+                    throw new IllegalStateException(engineName + ": declares " + op + " but channel " + i + " ("
+                        + channel.getClass().getName() + ") does not implement " + method);
+                }
+            }
         }
+    }
+
+    /**
+     * The name of the enqueue call of {@code op} when {@code type} leaves it to {@link DmaChannel}'s
+     * default (which throws: the core would call it for a declared op), else null.
+     */
+    private static String enqueueMethod(Class<?> type, DmaOpKind op) {
+        String name = switch (op) {
+            case COPY, FILL -> null; // abstract in DmaChannel: every channel has them
+            case COMPARE -> "enqueueCompare";
+            case COMPARE_PATTERN -> "enqueueComparePattern";
+            case CRC32C -> "enqueueCrc32c";
+            case DUALCAST -> "enqueueDualcast";
+        };
+        if (name == null) {
+            return null;
+        }
+        for (java.lang.reflect.Method declared : DmaChannel.class.getMethods()) {
+            if (declared.getName().equals(name)) {
+                try {
+                    return type.getMethod(name, declared.getParameterTypes()).getDeclaringClass() == DmaChannel.class ? name : null;
+                } catch (NoSuchMethodException e) {
+                    throw new AssertionError(type + " lacks public " + name, e); // it implements DmaChannel
+                }
+            }
+        }
+        throw new AssertionError("DmaChannel has no " + name);
     }
 }

@@ -132,15 +132,24 @@ public final class EngineHandle implements DispatchCandidate {
     /**
      * The first half of {@link #resolve}, for the submit path (nothing allocated): the IOMMU
      * mapping reference for one end, taken as {@link #resolve} describes, or null when the engine
-     * needs none (a private space, or an engine that addresses memory by CPU address).
+     * needs none (a private space, or an engine that addresses memory by CPU address: CPU_VIRTUAL
+     * and SHARED_VIRTUAL).
      */
     public IovaMapping acquireMapping(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
         return switch (location) {
             case DevicePrivateSpace space -> null;
-            case DmaBuffer buffer -> caps.addressing() == AddressingMode.CPU_VIRTUAL ? null
+            case DmaBuffer buffer -> usesCpuAddresses() ? null
                 : mappings.acquireRange(location, buffer.pages(), offset, lengthBytes, caps.dmaLimit(), access);
-            case DeviceWindow window -> caps.addressing() == AddressingMode.CPU_VIRTUAL ? null
+            case DeviceWindow window -> usesCpuAddresses() ? null
                 : mappings.acquireRange(location, window.segment(), offset, lengthBytes, caps.dmaLimit(), access);
+        };
+    }
+
+    /** CPU_VIRTUAL and SHARED_VIRTUAL engines address host memory by CPU virtual address: nothing is mapped for them. */
+    private boolean usesCpuAddresses() {
+        return switch (caps.addressing()) {
+            case CPU_VIRTUAL, SHARED_VIRTUAL -> true;
+            case IOVA, PHYSICAL -> false;
         };
     }
 

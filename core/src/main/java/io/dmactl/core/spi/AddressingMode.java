@@ -4,6 +4,18 @@ package io.dmactl.core.spi;
 public enum AddressingMode {
     /** CPU virtual addresses of this process (software engines). */
     CPU_VIRTUAL,
+    /**
+     * Shared virtual addressing: a hardware engine that uses this process's own virtual addresses
+     * (Intel DSA/IAA through the kernel's idxd work-queue device, which binds the process's address
+     * space to the device by its PASID). The core resolves host locations to CPU virtual addresses
+     * for it and maps nothing into an IOMMU domain; pool buffers are locked in memory (their page
+     * source locks them; the default one, HostPagesSource, does) and pinned while an op is in flight,
+     * so they stay resident; client memory added with {@code register} is not locked by the runtime
+     * and is never routed to such an engine. Device windows and other engines' private memory reach
+     * it only if it declares them in {@code reaches} (a window through its CPU mapping). The cost
+     * model treats it as the hardware it is.
+     */
+    SHARED_VIRTUAL,
     /** IOVAs in the engine's IOMMU domain (a VFIO container). */
     IOVA,
     /** Physical addresses (UIO, no IOMMU); not supported yet, refused at open. */

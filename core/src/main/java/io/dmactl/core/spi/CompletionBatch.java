@@ -2,13 +2,15 @@ package io.dmactl.core.spi;
 
 /**
  * A reusable flyweight that {@link DmaChannel#poll} fills with completions: ticket, status
- * ({@link OpStatus}) and the device's own code per op. Allocated once per channel owner; the
+ * ({@link OpStatus}), the device's own code and the op's 64-bit result value (the CRC, the compare
+ * outcome: see {@link DmaOpKind}; 0 for ops without one) per op. Allocated once per channel owner; the
  * arrays are reused by every poll, so harvesting completions allocates nothing.
  */
 public final class CompletionBatch {
     private final long[] tickets;
     private final int[] statuses;
     private final int[] deviceCodes;
+    private final long[] resultValues;
     private int count;
 
     public CompletionBatch(int capacity) {
@@ -18,6 +20,7 @@ public final class CompletionBatch {
         tickets = new long[capacity];
         statuses = new int[capacity];
         deviceCodes = new int[capacity];
+        resultValues = new long[capacity];
     }
 
     public int capacity() {
@@ -44,6 +47,12 @@ public final class CompletionBatch {
         return deviceCodes[index];
     }
 
+    /** The op's result value (see {@link DmaOpKind}); 0 for an op that has none or did not succeed. */
+    public long resultValue(int index) {
+        checkIndex(index);
+        return resultValues[index];
+    }
+
     /** Provider use: empties the batch at the start of a poll. */
     public void clear() {
         count = 0;
@@ -60,6 +69,15 @@ public final class CompletionBatch {
      * @throws IllegalStateException if the batch is full (a provider must stop at {@link #remaining()})
      */
     public void add(long ticket, int status, int deviceCode) {
+        add(ticket, status, deviceCode, 0);
+    }
+
+    /**
+     * Provider use: appends one completion with the op's result value (see {@link DmaOpKind}).
+     *
+     * @throws IllegalStateException if the batch is full (a provider must stop at {@link #remaining()})
+     */
+    public void add(long ticket, int status, int deviceCode, long resultValue) {
         int i = count;
         if (i == tickets.length) {
             throw new IllegalStateException("completion batch full at " + i + " entries; poll must stop at remaining()");
@@ -67,6 +85,7 @@ public final class CompletionBatch {
         tickets[i] = ticket;
         statuses[i] = status;
         deviceCodes[i] = deviceCode;
+        resultValues[i] = resultValue;
         count = i + 1;
     }
 

@@ -11,7 +11,7 @@ package io.dmactl.core.spi;
  *   submit()                release-store of the producer index  ---->  fetches t0, t1 (acquire)
  *                                                                        executes, writes statuses
  *   n = poll(batch)         acquire-load of completions          <----  publishes completion (release)
- *   batch.ticket(i), batch.status(i), batch.deviceCode(i)
+ *   batch.ticket(i), batch.status(i), batch.deviceCode(i), batch.resultValue(i)
  * </pre>
  *
  * <h2>Contract</h2>
@@ -62,6 +62,57 @@ public interface DmaChannel {
      * @return the op's ticket, or {@link #NO_SPACE}
      */
     long enqueueFill(long pattern, int dstSpace, long dstAddress, int lengthBytes, int flags);
+
+    // The ops below are offered only by engines that declare them in EngineCapabilities.ops(); the
+    // core never sends an engine an op it did not declare (the dispatcher refuses the transfer
+    // first). So an engine implements exactly the ones it declares, and the defaults here are never
+    // reached: if one is, the core broke that promise, and it throws rather than return a ticket
+    // or NO_SPACE, either of which the core would take as a real answer.
+
+    /**
+     * Writes a compare descriptor: the two ranges are read, nothing is written. The completion's
+     * result value is {@link DmaOpKind#COMPARE_EQUAL} or the offset of the first differing byte.
+     *
+     * @return the op's ticket, or {@link #NO_SPACE}
+     */
+    default long enqueueCompare(int aSpace, long aAddress, int bSpace, long bAddress, int lengthBytes, int flags) {
+        throw undeclared(DmaOpKind.COMPARE);
+    }
+
+    /**
+     * Writes a compare-pattern descriptor: byte i of the range against byte (i mod 8) of
+     * {@code pattern} (little-endian). Result value as {@link #enqueueCompare}.
+     *
+     * @return the op's ticket, or {@link #NO_SPACE}
+     */
+    default long enqueueComparePattern(long pattern, int space, long address, int lengthBytes, int flags) {
+        throw undeclared(DmaOpKind.COMPARE_PATTERN);
+    }
+
+    /**
+     * Writes a CRC-32C descriptor over a range; {@code seed} is the CRC-32C of the data preceding
+     * it (0 to start afresh; see {@link DmaOpKind#CRC32C}). The result value is the CRC (unsigned).
+     *
+     * @return the op's ticket, or {@link #NO_SPACE}
+     */
+    default long enqueueCrc32c(int space, long address, int lengthBytes, int seed, int flags) {
+        throw undeclared(DmaOpKind.CRC32C);
+    }
+
+    /**
+     * Writes a dualcast descriptor: the source copied to both destinations.
+     *
+     * @return the op's ticket, or {@link #NO_SPACE}
+     */
+    default long enqueueDualcast(int srcSpace, long srcAddress, int dst1Space, long dst1Address, int dst2Space,
+                                 long dst2Address, int lengthBytes, int flags) {
+        throw undeclared(DmaOpKind.DUALCAST);
+    }
+
+    private UnsupportedOperationException undeclared(DmaOpKind op) {
+        return new UnsupportedOperationException(getClass().getName() + " (channel " + index() + ") does not implement "
+            + op + "; the core sends an engine only the ops its EngineCapabilities.ops() declares");
+    }
 
     /** Makes every descriptor enqueued so far visible to the engine (one doorbell). */
     void submit();

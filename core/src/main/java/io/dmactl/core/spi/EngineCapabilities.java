@@ -11,7 +11,8 @@ import java.util.Set;
  * What an engine can do, as data. Engines only describe themselves; the core checks the
  * description once (this constructor) and the dispatcher filters requests against it.
  *
- * @param ops               operations offered
+ * @param ops               operations offered: the dispatcher sends the engine no other, and the
+ *                          engine's channels implement the enqueue call of each (see {@link DmaOpKind})
  * @param directions        directions offered
  * @param reaches           kinds of location the engine can address (a device-private space
  *                          additionally only by its owner)
@@ -83,7 +84,12 @@ public record EngineCapabilities(
             throw new IllegalArgumentException("channelCount " + channelCount + " must be in 1.." + MAX_CHANNELS);
         }
         if (addressing == AddressingMode.CPU_VIRTUAL && execution != ExecutionKind.SOFTWARE) {
-            throw new IllegalArgumentException("addressing CPU_VIRTUAL is only for SOFTWARE engines; a device needs IOVA or PHYSICAL");
+            throw new IllegalArgumentException("addressing CPU_VIRTUAL is only for SOFTWARE engines; a device needs IOVA, "
+                + "SHARED_VIRTUAL or PHYSICAL");
+        }
+        if (addressing == AddressingMode.SHARED_VIRTUAL && execution != ExecutionKind.HARDWARE) {
+            throw new IllegalArgumentException("addressing SHARED_VIRTUAL is for HARDWARE engines (a device on the process's "
+                + "address space); a SOFTWARE engine uses CPU_VIRTUAL");
         }
         if (requiresOwnPrivateEnd && !reaches.contains(LocationKind.DEVICE_PRIVATE)) {
             throw new IllegalArgumentException("requiresOwnPrivateEnd needs reaches to include DEVICE_PRIVATE (reaches " + reaches + ")");

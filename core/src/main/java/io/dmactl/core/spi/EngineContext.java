@@ -47,7 +47,9 @@ public interface EngineContext {
      * CPU_VIRTUAL engine. The mapping is device-readable and -writable (descriptor rings,
      * completion areas, PRP lists) and stays until the engine closes. Use it for memory the engine
      * itself owns (rings); client transfers are resolved by the core, which maps a transfer's
-     * source device-read-only and its destination device-write-only.
+     * source device-read-only and its destination device-write-only. A SHARED_VIRTUAL engine
+     * reaches its own buffers by CPU address ({@code buffer.segment().address()}) and does not call
+     * this (which would map the buffer into the engine's domain when it has one).
      */
     long deviceAddress(DmaBuffer buffer, int dmaMaskBits);
 

@@ -170,6 +170,159 @@ public abstract class DmaEngineConformanceTest {
         }
     }
 
+    // ---- the ops with a result value, and dualcast: each skipped only when the engine does not declare it.
+    // They run over host memory (an engine without MEM_TO_MEM is skipped: its ranges would have to be
+    // staged through its private memory, which these read-only ops cannot show byte for byte).
+
+    private void requireHostOp(DmaOpKind op) {
+        assumeTrue(caps.supports(op), "engine does not declare " + op);
+        assumeTrue(caps.supports(Direction.MEM_TO_MEM), "engine has no MEM_TO_MEM: " + op + " over host memory cannot run");
+    }
+
+    /** Lengths for the result-value ops: odd ones where alignment allows, up to the engine's max transfer. */
+    private int[] resultOpLengths() {
+        int largest = alignDown(Math.min(65536, largestOp()));
+        return java.util.stream.IntStream.of(alignUp(1), alignUp(7), alignUp(8), alignUp(100), alignUp(4095), largest)
+            .map(l -> Math.min(l, largest)).distinct().toArray();
+    }
+
+    private Done runOne(long ticket, String what) {
+        assertTrue(ticket >= 0, what + ": enqueue returned " + ticket);
+        Done d = await(channel, 1).get(ticket);
+        assertNotNull(d, what + ": ticket " + ticket + " not reported");
+        assertEquals("SUCCESS", OpStatus.name(d.status()), what + " (device code " + d.deviceCode() + ")");
+        return d;
+    }
+
+    @Test
+    void compareReportsEqualOrTheFirstDifferingOffsetAndWritesNothing() {
+        requireHostOp(DmaOpKind.COMPARE);
+        for (int length : resultOpLengths()) {
+            EngineFixture.HostRegion a = randomHost(length);
+            EngineFixture.HostRegion b = fixture.allocateHost(length);
+            MemorySegment.copy(a.segment(), 0, b.segment(), 0, length);
+            byte[] before = bytes(a.segment(), 0, length);
+            Done equal = runOne(channel.enqueueCompare(SPACE_BUS, a.busAddress(), SPACE_BUS, b.busAddress(), length, FLAG_SUBMIT),
+                "compare of " + length + " equal bytes");
+            assertEquals(DmaOpKind.COMPARE_EQUAL, equal.resultValue(), "compare of " + length + " equal bytes");
+            for (int at : new int[] {0, length / 2, length - 1}) {
+                byte old = b.segment().get(ValueLayout.JAVA_BYTE, at);
+                b.segment().set(ValueLayout.JAVA_BYTE, at, (byte) (old ^ 0x10));
+                if (at + 1 < length) { // a later difference too: the first one is reported
+                    b.segment().set(ValueLayout.JAVA_BYTE, length - 1, (byte) ~a.segment().get(ValueLayout.JAVA_BYTE, length - 1));
+                }
+                Done differs = runOne(channel.enqueueCompare(SPACE_BUS, a.busAddress(), SPACE_BUS, b.busAddress(), length,
+                    FLAG_SUBMIT), "compare of " + length + " bytes differing at " + at);
+                assertEquals(at, differs.resultValue(), "first difference of " + length + " bytes");
+                MemorySegment.copy(a.segment(), 0, b.segment(), 0, length);
+            }
+            assertArrayEquals(before, bytes(a.segment(), 0, length), "a compare wrote its first range");
+            assertArrayEquals(before, bytes(b.segment(), 0, length), "a compare wrote its second range");
+        }
+    }
+
+    @Test
+    void comparePatternReportsEqualOrTheFirstDifferingOffset() {
+        requireHostOp(DmaOpKind.COMPARE_PATTERN);
+        long pattern = 0x8877665544332211L;
+        for (int length : resultOpLengths()) {
+            EngineFixture.HostRegion r = fixture.allocateHost(length);
+            for (int i = 0; i < length; i++) {
+                r.segment().set(ValueLayout.JAVA_BYTE, i, (byte) (pattern >>> (8 * (i & 7))));
+            }
+            Done equal = runOne(channel.enqueueComparePattern(pattern, SPACE_BUS, r.busAddress(), length, FLAG_SUBMIT),
+                "compare-pattern of " + length + " matching bytes");
+            assertEquals(DmaOpKind.COMPARE_EQUAL, equal.resultValue(), "compare-pattern of " + length + " matching bytes");
+            for (int at : new int[] {0, Math.min(5, length - 1), length / 2, length - 1}) {
+                byte old = r.segment().get(ValueLayout.JAVA_BYTE, at);
+                r.segment().set(ValueLayout.JAVA_BYTE, at, (byte) (old ^ 0x01));
+                Done differs = runOne(channel.enqueueComparePattern(pattern, SPACE_BUS, r.busAddress(), length, FLAG_SUBMIT),
+                    "compare-pattern of " + length + " bytes differing at " + at);
+                assertEquals(at, differs.resultValue(), "first difference from the pattern in " + length + " bytes");
+                r.segment().set(ValueLayout.JAVA_BYTE, at, old);
+            }
+        }
+    }
+
+    @Test
+    void crc32cMatchesJavaUtilZipAndChainsThroughItsSeed() {
+        requireHostOp(DmaOpKind.CRC32C);
+        for (int length : resultOpLengths()) {
+            EngineFixture.HostRegion r = randomHost(length);
+            byte[] data = bytes(r.segment(), 0, length);
+            java.util.zip.CRC32C reference = new java.util.zip.CRC32C();
+            reference.update(data);
+            Done crc = runOne(channel.enqueueCrc32c(SPACE_BUS, r.busAddress(), length, 0, FLAG_SUBMIT), "CRC-32C of " + length);
+            assertEquals(reference.getValue(), crc.resultValue(), "CRC-32C of " + length + " bytes, seed 0");
+            assertArrayEquals(data, bytes(r.segment(), 0, length), "a CRC wrote its range");
+            // Seed = the CRC of what precedes: the two halves chained give the CRC of the whole.
+            int half = alignDown(length / 2);
+            if (half < length && half > 0) {
+                Done first = runOne(channel.enqueueCrc32c(SPACE_BUS, r.busAddress(), half, 0, FLAG_SUBMIT), "CRC-32C first half");
+                Done chained = runOne(channel.enqueueCrc32c(SPACE_BUS, r.busAddress() + half, length - half,
+                    (int) first.resultValue(), FLAG_SUBMIT), "CRC-32C second half");
+                assertEquals(reference.getValue(), chained.resultValue(), "CRC-32C of " + length + " bytes chained at " + half);
+            }
+        }
+    }
+
+    @Test
+    void dualcastWritesBothDestinationsAndNothingElse() {
+        requireHostOp(DmaOpKind.DUALCAST);
+        for (int length : new int[] {unit(), alignUp(100), alignDown(Math.min(65536, largestOp()))}) {
+            EngineFixture.HostRegion src = randomHost(length);
+            EngineFixture.HostRegion d1 = fixture.allocateHost(length + 64);
+            EngineFixture.HostRegion d2 = fixture.allocateHost(length + 64);
+            runOne(channel.enqueueDualcast(SPACE_BUS, src.busAddress(), SPACE_BUS, d1.busAddress(), SPACE_BUS, d2.busAddress(),
+                length, FLAG_SUBMIT), "dualcast of " + length);
+            assertArrayEquals(bytes(src.segment(), 0, length), bytes(d1.segment(), 0, length), "first destination of " + length);
+            assertArrayEquals(bytes(src.segment(), 0, length), bytes(d2.segment(), 0, length), "second destination of " + length);
+            assertArrayEquals(new byte[64], bytes(d1.segment(), length, 64), "bytes past the first destination changed");
+            assertArrayEquals(new byte[64], bytes(d2.segment(), length, 64), "bytes past the second destination changed");
+        }
+    }
+
+    @Test
+    void undecodableDescriptorsOfEveryDeclaredOpCompleteInvalid() {
+        requireHostCopies();
+        int length = unit();
+        EngineFixture.HostRegion a = randomHost(length);
+        EngineFixture.HostRegion b = fixture.allocateHost(length);
+        int unknown = 77;
+        Map<String, java.util.function.LongSupplier> ops = new LinkedHashMap<>();
+        for (DmaOpKind op : caps.ops()) {
+            switch (op) {
+                case COPY, FILL -> { } // covered by invalidDescriptorsCompleteInvalidAndMoveNothing
+                case COMPARE -> {
+                    ops.put("compare from unknown space", () -> channel.enqueueCompare(unknown, 0, SPACE_BUS, b.busAddress(), length, 0));
+                    ops.put("compare of 0 bytes", () -> channel.enqueueCompare(SPACE_BUS, a.busAddress(), SPACE_BUS, b.busAddress(), 0, 0));
+                }
+                case COMPARE_PATTERN -> {
+                    ops.put("compare-pattern in unknown space", () -> channel.enqueueComparePattern(1, unknown, 0, length, 0));
+                    ops.put("compare-pattern of -8 bytes", () -> channel.enqueueComparePattern(1, SPACE_BUS, a.busAddress(), -8, 0));
+                }
+                case CRC32C -> {
+                    ops.put("crc in unknown space", () -> channel.enqueueCrc32c(unknown, 0, length, 0, 0));
+                    ops.put("crc of 0 bytes", () -> channel.enqueueCrc32c(SPACE_BUS, a.busAddress(), 0, 0, 0));
+                }
+                case DUALCAST -> {
+                    ops.put("dualcast to unknown second space", () -> channel.enqueueDualcast(SPACE_BUS, a.busAddress(), SPACE_BUS,
+                        b.busAddress(), unknown, 0, length, 0));
+                    ops.put("dualcast of 0 bytes", () -> channel.enqueueDualcast(SPACE_BUS, a.busAddress(), SPACE_BUS, b.busAddress(),
+                        SPACE_BUS, b.busAddress(), 0, 0));
+                }
+            }
+        }
+        assumeFalse(ops.isEmpty(), "engine declares no op beyond copy and fill");
+        ops.forEach((what, enqueue) -> { // one at a time: a small ring holds them all
+            long ticket = enqueue.getAsLong();
+            assertTrue(ticket >= 0, what + ": enqueue returned " + ticket);
+            channel.submit();
+            assertEquals("INVALID", OpStatus.name(await(channel, 1).get(ticket).status()), what);
+        });
+        assertArrayEquals(new byte[length], bytes(b.segment(), 0, length), "an invalid op wrote bytes");
+    }
+
     @Test
     void ticketsAreConsecutiveAndEachIsReportedExactlyOnce() {
         requireHostCopies();
@@ -493,7 +646,8 @@ public abstract class DmaEngineConformanceTest {
     // ---------------------------------------------------------------- helpers
 
     /** One completion as reported by poll. */
-    public record Done(long ticket, int status, int deviceCode) {
+    /** @param resultValue the completion's result value (a CRC, a compare outcome; 0 for other ops) */
+    public record Done(long ticket, int status, int deviceCode, long resultValue) {
     }
 
     /** Polls until {@code count} completions arrived; fails on a duplicate ticket or when they do not come. */
@@ -515,7 +669,7 @@ public abstract class DmaEngineConformanceTest {
     protected int harvest(DmaChannel c, Map<Long, Done> done) {
         int n = c.poll(batch);
         for (int i = 0; i < n; i++) {
-            Done d = new Done(batch.ticket(i), batch.status(i), batch.deviceCode(i));
+            Done d = new Done(batch.ticket(i), batch.status(i), batch.deviceCode(i), batch.resultValue(i));
             assertNull(done.put(d.ticket(), d), "ticket " + d.ticket() + " reported twice");
         }
         return n;

@@ -28,6 +28,27 @@ public class ForwardingChannel implements DmaChannel {
     }
 
     @Override
+    public long enqueueCompare(int aSpace, long aAddress, int bSpace, long bAddress, int lengthBytes, int flags) {
+        return inner.enqueueCompare(aSpace, aAddress, bSpace, bAddress, lengthBytes, flags);
+    }
+
+    @Override
+    public long enqueueComparePattern(long pattern, int space, long address, int lengthBytes, int flags) {
+        return inner.enqueueComparePattern(pattern, space, address, lengthBytes, flags);
+    }
+
+    @Override
+    public long enqueueCrc32c(int space, long address, int lengthBytes, int seed, int flags) {
+        return inner.enqueueCrc32c(space, address, lengthBytes, seed, flags);
+    }
+
+    @Override
+    public long enqueueDualcast(int srcSpace, long srcAddress, int dst1Space, long dst1Address, int dst2Space, long dst2Address,
+                                int lengthBytes, int flags) {
+        return inner.enqueueDualcast(srcSpace, srcAddress, dst1Space, dst1Address, dst2Space, dst2Address, lengthBytes, flags);
+    }
+
+    @Override
     public void submit() {
         inner.submit();
     }

@@ -52,7 +52,34 @@ final class SimChannel implements DmaChannel {
         return write(pattern, dstAddress, lengthBytes, SimRing.control(OP_FILL, (flags & FLAG_FENCE) != 0, 0, dstSpace), flags);
     }
 
+    @Override
+    public long enqueueCompare(int aSpace, long aAddress, int bSpace, long bAddress, int lengthBytes, int flags) {
+        return write(aAddress, bAddress, lengthBytes, SimRing.control(OP_COMPARE, (flags & FLAG_FENCE) != 0, aSpace, bSpace), flags);
+    }
+
+    @Override
+    public long enqueueComparePattern(long pattern, int space, long address, int lengthBytes, int flags) {
+        return write(pattern, address, lengthBytes, SimRing.control(OP_COMPARE_PATTERN, (flags & FLAG_FENCE) != 0, 0, space), flags);
+    }
+
+    @Override
+    public long enqueueCrc32c(int space, long address, int lengthBytes, int seed, int flags) {
+        return write(0, address, lengthBytes, SimRing.control(OP_CRC32C, (flags & FLAG_FENCE) != 0, 0, space), flags,
+            Integer.toUnsignedLong(seed), 0);
+    }
+
+    @Override
+    public long enqueueDualcast(int srcSpace, long srcAddress, int dst1Space, long dst1Address, int dst2Space, long dst2Address,
+                                int lengthBytes, int flags) {
+        return write(srcAddress, dst1Address, lengthBytes,
+            SimRing.control(OP_DUALCAST, (flags & FLAG_FENCE) != 0, srcSpace, dst1Space), flags, dst2Address, dst2Space);
+    }
+
     private long write(long src, long dst, int length, int ctrl, int flags) {
+        return write(src, dst, length, ctrl, flags, 0, 0);
+    }
+
+    private long write(long src, long dst, int length, int ctrl, int flags, long aux, int auxSpace) {
         if (outstanding == capacity) {
             return NO_SPACE;
         }
@@ -63,6 +90,8 @@ final class SimChannel implements DmaChannel {
         sq.set(ValueLayout.JAVA_INT, at + SQE_LENGTH, length);
         sq.set(ValueLayout.JAVA_INT, at + SQE_CONTROL, ctrl);
         sq.set(ValueLayout.JAVA_LONG, at + SQE_TICKET, ticket);
+        sq.set(ValueLayout.JAVA_LONG, at + SQE_AUX, aux);
+        sq.set(ValueLayout.JAVA_INT, at + SQE_AUX_SPACE, auxSpace);
         tail = ticket + 1;
         outstanding++;
         if ((flags & FLAG_SUBMIT) != 0) {
@@ -95,7 +124,7 @@ final class SimChannel implements DmaChannel {
         while (cqHead < cqTail && out.remaining() > 0) {
             long at = (cqHead & mask) * CQE_BYTES;
             out.add(cq.get(ValueLayout.JAVA_LONG, at + CQE_TICKET), cq.get(ValueLayout.JAVA_INT, at + CQE_STATUS),
-                cq.get(ValueLayout.JAVA_INT, at + CQE_CODE));
+                cq.get(ValueLayout.JAVA_INT, at + CQE_CODE), cq.get(ValueLayout.JAVA_LONG, at + CQE_RESULT));
             cqHead++;
             outstanding--;
             n++;

@@ -1,6 +1,7 @@
 package io.dmactl.core.sim;
 
 import io.dmactl.core.spi.OpStatus;
+import io.dmactl.core.spi.SoftwareOps;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -37,7 +38,11 @@ final class SimDevice implements Runnable {
     private final int[] length;
     private final int[] ctrl;
     private final long[] ticket;
+    private final long[] aux;
+    private final int[] auxSpace;
     private final int[] order;
+    /** Device thread only: the result value of the op {@link #execute} just ran. */
+    private long result;
     private final Thread thread;
     private volatile boolean stop;
     /** Driver to device: the latest halt/run request. Device to driver: the epoch of the last halt obeyed. */
@@ -70,6 +75,8 @@ final class SimDevice implements Runnable {
         length = new int[capacity];
         ctrl = new int[capacity];
         ticket = new long[capacity];
+        aux = new long[capacity];
+        auxSpace = new int[capacity];
         order = new int[capacity];
         thread = new Thread(this, name);
         thread.setDaemon(true);
@@ -105,6 +112,7 @@ final class SimDevice implements Runnable {
                     cq.set(ValueLayout.JAVA_LONG, at + CQE_TICKET, unasked[i]);
                     cq.set(ValueLayout.JAVA_INT, at + CQE_STATUS, (int) unasked[0]);
                     cq.set(ValueLayout.JAVA_INT, at + CQE_CODE, 0);
+                    cq.set(ValueLayout.JAVA_LONG, at + CQE_RESULT, 0);
                     cqTail++;
                 }
                 LONG.setRelease(registers, REG_CQ_TAIL, cqTail); // entries before the tail
@@ -132,6 +140,8 @@ final class SimDevice implements Runnable {
                 length[i] = sq.get(ValueLayout.JAVA_INT, at + SQE_LENGTH);
                 ctrl[i] = sq.get(ValueLayout.JAVA_INT, at + SQE_CONTROL);
                 ticket[i] = sq.get(ValueLayout.JAVA_LONG, at + SQE_TICKET);
+                aux[i] = sq.get(ValueLayout.JAVA_LONG, at + SQE_AUX);
+                auxSpace[i] = sq.get(ValueLayout.JAVA_INT, at + SQE_AUX_SPACE);
             }
             head = doorbell;
             control.fetched.addAndGet(n);
@@ -152,11 +162,13 @@ final class SimDevice implements Runnable {
                     LockSupport.parkNanos(delay);
                 }
                 int i = order[k];
+                result = 0;
                 int status = execute(i);
                 long at = (cqTail & mask) * CQE_BYTES;
                 cq.set(ValueLayout.JAVA_LONG, at + CQE_TICKET, ticket[i]);
                 cq.set(ValueLayout.JAVA_INT, at + CQE_STATUS, status);
                 cq.set(ValueLayout.JAVA_INT, at + CQE_CODE, status == OpStatus.DEVICE_ERROR ? control.errorCode : 0);
+                cq.set(ValueLayout.JAVA_LONG, at + CQE_RESULT, status == OpStatus.SUCCESS ? result : 0);
                 cqTail++;
                 LONG.setRelease(registers, REG_CQ_TAIL, cqTail); // entry before the tail
                 control.executed.incrementAndGet();
@@ -187,13 +199,17 @@ final class SimDevice implements Runnable {
         int srcSpace = (c >>> 16) & 0xff;
         int dstSpace = c >>> 24;
         int len = length[i];
-        if (opcode == OP_INVALID || len <= 0 || len > config.maxTransferBytes() || len % config.alignmentBytes() != 0
-            || (opcode == OP_COPY && src[i] % config.alignmentBytes() != 0) || dst[i] % config.alignmentBytes() != 0
-            || srcSpace > 1 || dstSpace > 1) {
+        boolean readsSource = opcode == OP_COPY || opcode == OP_COMPARE || opcode == OP_DUALCAST;
+        boolean dualcast = opcode == OP_DUALCAST;
+        if (opcode == OP_INVALID || opcode > OP_DUALCAST || len <= 0 || len > config.maxTransferBytes()
+            || len % config.alignmentBytes() != 0
+            || (readsSource && src[i] % config.alignmentBytes() != 0) || dst[i] % config.alignmentBytes() != 0
+            || (dualcast && aux[i] % config.alignmentBytes() != 0)
+            || srcSpace > 1 || dstSpace > 1 || (dualcast && (auxSpace[i] < 0 || auxSpace[i] > 1))) {
             return OpStatus.INVALID;
         }
-        if (!config.memToMem() && dstSpace == 0 && (opcode != OP_COPY || srcSpace == 0)) {
-            return OpStatus.INVALID; // host to host (a fill into host memory counts as one)
+        if (!config.memToMem() && (readsSource ? srcSpace == 0 && (dstSpace == 0 || (dualcast && auxSpace[i] == 0)) : dstSpace == 0)) {
+            return OpStatus.INVALID; // host to host (an op over one host range counts as one)
         }
         if (decrementIfPositive(control.failNext)) {
             return OpStatus.DEVICE_ERROR;
@@ -209,20 +225,39 @@ final class SimDevice implements Runnable {
             source.fill(SimControl.STRAY_BYTE);
             return OpStatus.SUCCESS;
         }
-        MemorySegment to = resolve(dstSpace, dst[i], len, true);
+        boolean writes = opcode == OP_COPY || opcode == OP_FILL || dualcast;
+        MemorySegment to = resolve(dstSpace, dst[i], len, writes); // a compare or CRC only reads it: least privilege holds
         if (to == null) {
             return dstSpace == 0 ? OpStatus.TRANSFER_FAULT : OpStatus.INVALID;
         }
-        if (opcode == OP_COPY) {
-            MemorySegment from = resolve(srcSpace, src[i], len, false);
+        MemorySegment from = null;
+        if (readsSource) {
+            from = resolve(srcSpace, src[i], len, false);
             if (from == null) {
                 return srcSpace == 0 ? OpStatus.TRANSFER_FAULT : OpStatus.INVALID;
             }
-            MemorySegment.copy(from, 0, to, 0, len);
-        } else {
-            long pattern = src[i];
-            for (int b = 0; b < len; b++) {
-                to.set(ValueLayout.JAVA_BYTE, b, (byte) (pattern >>> (8 * (b & 7))));
+        }
+        switch (opcode) {
+            case OP_COPY -> MemorySegment.copy(from, 0, to, 0, len);
+            case OP_FILL -> {
+                long pattern = src[i];
+                for (int b = 0; b < len; b++) {
+                    to.set(ValueLayout.JAVA_BYTE, b, (byte) (pattern >>> (8 * (b & 7))));
+                }
+            }
+            case OP_COMPARE -> result = MemorySegment.mismatch(from, 0, len, to, 0, len); // -1 when equal: COMPARE_EQUAL
+            case OP_COMPARE_PATTERN -> result = SoftwareOps.comparePattern(to, 0, len, src[i]);
+            case OP_CRC32C -> result = SoftwareOps.crc32c(to, 0, len, (int) aux[i]);
+            case OP_DUALCAST -> {
+                MemorySegment to2 = resolve(auxSpace[i], aux[i], len, true);
+                if (to2 == null) {
+                    return auxSpace[i] == 0 ? OpStatus.TRANSFER_FAULT : OpStatus.INVALID;
+                }
+                MemorySegment.copy(from, 0, to, 0, len);
+                MemorySegment.copy(from, 0, to2, 0, len);
+            }
+            default -> {
+                return OpStatus.INVALID;
             }
         }
         return OpStatus.SUCCESS;

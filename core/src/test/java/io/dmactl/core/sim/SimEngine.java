@@ -25,7 +25,7 @@ public final class SimEngine implements DmaEngine {
     SimEngine(String name, SimConfig config, SimControl control, FakeIommuDomain domain) {
         this.control = control;
         EngineCapabilities.Builder caps = EngineCapabilities.builder()
-            .ops(DmaOpKind.COPY, DmaOpKind.FILL)
+            .ops(DmaOpKind.values()) // the simulated device runs every op
             .directions(config.memToMem()
                 ? new Direction[] {Direction.MEM_TO_MEM, Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV}
                 : new Direction[] {Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV})

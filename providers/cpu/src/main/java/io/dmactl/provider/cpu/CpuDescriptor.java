@@ -9,12 +9,23 @@ package io.dmactl.provider.cpu;
  *  descriptor (32 bytes)
  *   0               8               16      20      24              32
  *   +---------------+---------------+-------+-------+---------------+
- *   | src / pattern |      dst      |  len  | ctrl  |   reserved    |
+ *   | src / pattern |      dst      |  len  | ctrl  |      aux      |
  *   +---------------+---------------+-------+-------+---------------+
- *   ctrl: bits 0-7 opcode (0 invalid, 1 copy, 2 fill), bit 8 fence
+ *   ctrl: bits 0-7 opcode, bit 8 fence
+ *   opcode        src / pattern     dst               aux
+ *   1 copy        source            destination       -
+ *   2 fill        pattern           destination       -
+ *   3 compare     first range       second range      -
+ *   4 cmp pattern pattern           range             -
+ *   5 crc32c      range             -                 seed (low 32 bits)
+ *   6 dualcast    source            destination 1     destination 2
+ *   0 and anything else: invalid (completes INVALID, touches nothing)
  *
  *  status array: one int per ring slot, holding the op's status before COMPLETED moves past
  *  it (the cpu executor stores it only when it differs from the previous lap's)
+ *
+ *  result array: one long per ring slot, the op's result value (CRC, compare outcome; 0 for
+ *  ops without one), written like the status (only when it changes) before COMPLETED moves
  *
  *  register block, 128-byte aligned, each register alone in its own 128-byte pair of cache
  *  lines: the producer writes DOORBELL, the executor COMPLETED and SLEEPING, and neither side's
@@ -34,14 +45,20 @@ public final class CpuDescriptor {
     public static final long DST = 8;
     public static final long LENGTH = 16;
     public static final long CONTROL = 20;
+    public static final long AUX = 24;
 
     public static final int OP_INVALID = 0;
     public static final int OP_COPY = 1;
     public static final int OP_FILL = 2;
+    public static final int OP_COMPARE = 3;
+    public static final int OP_COMPARE_PATTERN = 4;
+    public static final int OP_CRC32C = 5;
+    public static final int OP_DUALCAST = 6;
     public static final int OP_MASK = 0xff;
     public static final int CONTROL_FENCE = 1 << 8;
 
     public static final long STATUS_BYTES = Integer.BYTES;
+    public static final long RESULT_BYTES = Long.BYTES;
 
     /** Two 64-byte cache lines: the unit the adjacent-line prefetcher moves, so the unit of separation. */
     public static final long LINE_PAIR_BYTES = 128;

@@ -28,7 +28,7 @@ final class CpuEngine implements DmaEngine {
 
     CpuEngine(String name, int channelCount, int ringSize) {
         this.capabilities = EngineCapabilities.builder()
-            .ops(DmaOpKind.COPY, DmaOpKind.FILL)
+            .ops(DmaOpKind.values()) // every op: the reference engine of the conformance suite
             .directions(Direction.MEM_TO_MEM, Direction.MEM_TO_DEV, Direction.DEV_TO_MEM, Direction.DEV_TO_DEV)
             .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW)
             .addressing(AddressingMode.CPU_VIRTUAL)
@@ -52,7 +52,7 @@ final class CpuEngine implements DmaEngine {
             RingMemory ring = RingMemory.allocate(arena, ringSize);
             SoftInterrupt interrupt = new SoftInterrupt();
             executors[i] = new CpuExecutor("dmactl-" + name + "-executor" + i, all,
-                ring.descriptors(), ring.statuses(), ring.registers(), ringSize, interrupt);
+                ring.descriptors(), ring.statuses(), ring.results(), ring.registers(), ringSize, interrupt);
             channels[i] = new CpuChannel(i, ring, interrupt, executors[i]);
         }
         for (CpuExecutor executor : executors) {

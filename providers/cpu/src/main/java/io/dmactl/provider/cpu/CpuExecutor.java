@@ -1,6 +1,7 @@
 package io.dmactl.provider.cpu;
 
 import io.dmactl.core.spi.OpStatus;
+import io.dmactl.core.spi.SoftwareOps;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,8 +13,9 @@ import static io.dmactl.provider.cpu.CpuDescriptor.*;
 
 /**
  * The "hardware" of one cpu-engine channel: a thread that fetches descriptors published by the
- * doorbell (acquire), executes them in order with {@link MemorySegment#copy} / a doubling fill over
- * one whole-address-space segment (so no segment is made per op), writes each status with a plain
+ * doorbell (acquire), executes them in order with {@link MemorySegment#copy} / a doubling fill /
+ * {@link SoftwareOps} (compare, compare-pattern, CRC-32C) over one whole-address-space segment (so
+ * no segment is made per op), writes each status with a plain
  * store and publishes them with a release store of COMPLETED. In-order execution makes every op
  * fenced, so FENCE needs no extra work.
  *
@@ -83,6 +85,7 @@ final class CpuExecutor implements Runnable {
     private final MemorySegment all;
     private final MemorySegment ring;
     private final MemorySegment status;
+    private final MemorySegment results;
     private final MemorySegment registers;
     private final long mask;
     private final SoftInterrupt interrupt;
@@ -105,8 +108,9 @@ final class CpuExecutor implements Runnable {
     @SuppressWarnings("unused")
     private volatile long haltedEpoch;
 
-    CpuExecutor(String name, MemorySegment all, MemorySegment ring, MemorySegment status, MemorySegment registers,
-                int capacity, SoftInterrupt interrupt) {
+    CpuExecutor(String name, MemorySegment all, MemorySegment ring, MemorySegment status, MemorySegment results,
+                MemorySegment registers, int capacity, SoftInterrupt interrupt) {
+        this.results = results;
         this.all = all;
         this.ring = ring;
         this.status = status;
@@ -196,26 +200,30 @@ final class CpuExecutor implements Runnable {
         interrupt.raiseIfWaiting(); // prompt while the owner sleeps on the interrupt; a volatile read otherwise
     }
 
-    /** Runs one descriptor and records its status; returns the bytes it moved (0 if refused). */
+    /** Runs one descriptor and records its status and result value; returns the bytes it touched (0 if refused). */
     private int execute(long ticket) {
         long at = (ticket & mask) * BYTES;
         long srcOrPattern = ring.get(ValueLayout.JAVA_LONG, at + SRC_OR_PATTERN);
         long dst = ring.get(ValueLayout.JAVA_LONG, at + DST);
         int length = ring.get(ValueLayout.JAVA_INT, at + LENGTH);
         int opcode = ring.get(ValueLayout.JAVA_INT, at + CONTROL) & OP_MASK;
-        int result;
-        int moved;
-        if (opcode == OP_COPY) {
-            MemorySegment.copy(all, srcOrPattern, all, dst, length);
-            result = OpStatus.SUCCESS;
-            moved = length;
-        } else if (opcode == OP_FILL) {
-            fill(dst, length, srcOrPattern);
-            result = OpStatus.SUCCESS;
-            moved = length;
-        } else {
-            result = OpStatus.INVALID;
-            moved = 0;
+        int result = OpStatus.SUCCESS;
+        int moved = length;
+        long value = 0;
+        switch (opcode) {
+            case OP_COPY -> MemorySegment.copy(all, srcOrPattern, all, dst, length);
+            case OP_FILL -> fill(dst, length, srcOrPattern);
+            case OP_COMPARE -> value = SoftwareOps.compare(all, srcOrPattern, dst, length);
+            case OP_COMPARE_PATTERN -> value = SoftwareOps.comparePattern(all, dst, length, srcOrPattern);
+            case OP_CRC32C -> value = SoftwareOps.crc32c(all, srcOrPattern, length, (int) ring.get(ValueLayout.JAVA_LONG, at + AUX));
+            case OP_DUALCAST -> {
+                MemorySegment.copy(all, srcOrPattern, all, dst, length);
+                MemorySegment.copy(all, srcOrPattern, all, ring.get(ValueLayout.JAVA_LONG, at + AUX), length);
+            }
+            default -> { // OP_INVALID, or an opcode this executor does not know: nothing is touched
+                result = OpStatus.INVALID;
+                moved = 0;
+            }
         }
         long slot = (ticket & mask) * STATUS_BYTES;
         // Stored only if it changes the slot: the slot holds what this thread stored for the previous
@@ -223,6 +231,10 @@ final class CpuExecutor implements Runnable {
         // costs no store, so the status line the owner reads is not pulled back to this core.
         if (status.get(ValueLayout.JAVA_INT, slot) != result) {
             status.set(ValueLayout.JAVA_INT, slot, result);
+        }
+        long resultSlot = (ticket & mask) * RESULT_BYTES;
+        if (results.get(ValueLayout.JAVA_LONG, resultSlot) != value) { // likewise: copies leave the 0 there untouched
+            results.set(ValueLayout.JAVA_LONG, resultSlot, value);
         }
         return moved;
     }

@@ -37,6 +37,7 @@ public abstract class DescriptorRingChannel implements DmaChannel {
 
     private final MemorySegment descriptors;
     private final MemorySegment statuses;
+    private final MemorySegment results;
     private final MemorySegment registers;
     private final long mask;
     private final int capacity;
@@ -57,6 +58,7 @@ public abstract class DescriptorRingChannel implements DmaChannel {
     protected DescriptorRingChannel(RingMemory memory) {
         this.descriptors = memory.descriptors();
         this.statuses = memory.statuses();
+        this.results = memory.results();
         this.registers = memory.registers();
         this.capacity = memory.capacity();
         this.mask = capacity - 1;
@@ -72,6 +74,42 @@ public abstract class DescriptorRingChannel implements DmaChannel {
     public final long enqueueFill(long pattern, int dstSpace, long dstAddress, int lengthBytes, int flags) {
         int opcode = dstSpace == SPACE_BUS && lengthBytes > 0 ? OP_FILL : OP_INVALID;
         return write(pattern, dstAddress, lengthBytes, opcode, flags);
+    }
+
+    @Override
+    public final long enqueueCompare(int aSpace, long aAddress, int bSpace, long bAddress, int lengthBytes, int flags) {
+        int opcode = aSpace == SPACE_BUS && bSpace == SPACE_BUS && lengthBytes > 0 ? OP_COMPARE : OP_INVALID;
+        return write(aAddress, bAddress, lengthBytes, opcode, flags);
+    }
+
+    @Override
+    public final long enqueueComparePattern(long pattern, int space, long address, int lengthBytes, int flags) {
+        int opcode = space == SPACE_BUS && lengthBytes > 0 ? OP_COMPARE_PATTERN : OP_INVALID;
+        return write(pattern, address, lengthBytes, opcode, flags);
+    }
+
+    @Override
+    public final long enqueueCrc32c(int space, long address, int lengthBytes, int seed, int flags) {
+        int opcode = space == SPACE_BUS && lengthBytes > 0 ? OP_CRC32C : OP_INVALID;
+        return write(address, 0, lengthBytes, opcode, flags, Integer.toUnsignedLong(seed));
+    }
+
+    @Override
+    public final long enqueueDualcast(int srcSpace, long srcAddress, int dst1Space, long dst1Address, int dst2Space,
+                                      long dst2Address, int lengthBytes, int flags) {
+        int opcode = srcSpace == SPACE_BUS && dst1Space == SPACE_BUS && dst2Space == SPACE_BUS && lengthBytes > 0
+            ? OP_DUALCAST : OP_INVALID;
+        return write(srcAddress, dst1Address, lengthBytes, opcode, flags, dst2Address);
+    }
+
+    /** A descriptor with an AUX word (the others leave it as it is: their opcodes never read it). */
+    private long write(long srcOrPattern, long dst, int lengthBytes, int opcode, int flags, long aux) {
+        long ticket = tail;
+        if (ticket - harvested == capacity) {
+            return NO_SPACE;
+        }
+        descriptors.set(ValueLayout.JAVA_LONG, (ticket & mask) * BYTES + AUX, aux); // plain: ordered by submit() like the rest
+        return write(srcOrPattern, dst, lengthBytes, opcode, flags);
     }
 
     private long write(long srcOrPattern, long dst, int lengthBytes, int opcode, int flags) {
@@ -132,7 +170,7 @@ public abstract class DescriptorRingChannel implements DmaChannel {
                 badStatusCount++; // single writer: the owner thread
                 out.add(ticket, OpStatus.DEVICE_ERROR, status);
             } else {
-                out.add(ticket, status, 0);
+                out.add(ticket, status, 0, results.get(ValueLayout.JAVA_LONG, (ticket & mask) * RESULT_BYTES));
             }
         }
         harvested = from + n;
@@ -207,6 +245,10 @@ public abstract class DescriptorRingChannel implements DmaChannel {
 
     protected final MemorySegment statuses() {
         return statuses;
+    }
+
+    protected final MemorySegment results() {
+        return results;
     }
 
     protected final MemorySegment registers() {

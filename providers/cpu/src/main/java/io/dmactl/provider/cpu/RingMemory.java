@@ -7,16 +7,19 @@ import static io.dmactl.provider.cpu.CpuDescriptor.*;
 
 /**
  * The native memory of one software descriptor ring, laid out as {@link CpuDescriptor} says: the
- * descriptor array (page aligned), one status int per slot (128-byte aligned and padded), and the
+ * descriptor array (page aligned), one status int and one result long per slot (each array 128-byte
+ * aligned and padded), and the
  * register block (each register alone in a 128-byte pair of cache lines). Shared by the producer ({@link DescriptorRingChannel}) and whatever plays
  * the device; all three segments live as long as the arena they came from.
  *
  * @param descriptors {@code capacity} descriptors of {@link CpuDescriptor#BYTES} each
  * @param statuses    one status int per slot, written by the device before COMPLETED moves past it
+ * @param results     one result value (long) per slot, written by the device before COMPLETED moves past it
  * @param registers   the register block ({@link CpuDescriptor} offsets)
  * @param capacity    descriptors in the ring, a power of two
  */
-public record RingMemory(MemorySegment descriptors, MemorySegment statuses, MemorySegment registers, int capacity) {
+public record RingMemory(MemorySegment descriptors, MemorySegment statuses, MemorySegment results, MemorySegment registers,
+                         int capacity) {
 
     /**
      * Allocates a ring of {@code capacity} descriptors in {@code arena}.
@@ -32,6 +35,8 @@ public record RingMemory(MemorySegment descriptors, MemorySegment statuses, Memo
             arena.allocate(padded(capacity * BYTES), 4096).asSlice(0, capacity * BYTES),
             arena.allocate(padded(capacity * STATUS_BYTES), LINE_PAIR_BYTES)
                 .asSlice(0, capacity * STATUS_BYTES),
+            arena.allocate(padded(capacity * RESULT_BYTES), LINE_PAIR_BYTES)
+                .asSlice(0, capacity * RESULT_BYTES),
             arena.allocate(REGISTER_BLOCK_BYTES, LINE_PAIR_BYTES),
             capacity);
     }
