@@ -78,7 +78,21 @@ public record TransferResult(TransferStatus status, int deviceCode, long lengthB
         }
     }
 
+    /** True if the transfer completed with {@link TransferStatus#SUCCESS}. */
     public boolean isSuccess() {
         return status == TransferStatus.SUCCESS;
+    }
+
+    /**
+     * This result if the transfer succeeded; else throws, so that a device error cannot be ignored
+     * by accident: {@code dma.copy(a, b).join().orThrow()}.
+     *
+     * @throws TransferFailedException naming the status, the device code and the reason, and carrying this result
+     */
+    public TransferResult orThrow() {
+        if (status != TransferStatus.SUCCESS) {
+            throw new TransferFailedException(this);
+        }
+        return this;
     }
 }
