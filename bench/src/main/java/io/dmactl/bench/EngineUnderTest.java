@@ -2,6 +2,7 @@ package io.dmactl.bench;
 
 import io.dmactl.core.conformance.EngineFixture.HostRegion;
 import io.dmactl.core.conformance.ProviderFixture;
+import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaProvider;
 import io.dmactl.provider.cpu.CpuProvider;
@@ -42,6 +43,30 @@ final class EngineUnderTest implements AutoCloseable {
             default -> throw new IllegalArgumentException("engine '" + engineName + "' is not one of " + CPU + ", " + NOOP);
         }
         return new EngineUnderTest(new ProviderFixture(provider, Optional.empty(), null, options));
+    }
+
+    /**
+     * A {@link DmaRuntime} whose one engine is {@code engineName} ("cpu" or "noop") with one
+     * channel: what the client-path benchmarks measure through.
+     */
+    static DmaRuntime runtimeWith(String engineName) {
+        DmaProvider provider = switch (engineName) {
+            case CPU -> new CpuProvider();
+            case NOOP -> new NoopProvider();
+            default -> throw new IllegalArgumentException("engine '" + engineName + "' is not one of " + CPU + ", " + NOOP);
+        };
+        DmaRuntime runtime = DmaRuntime.builder()
+            .discoverProviders(false)
+            .provider(provider)
+            .option(CpuProvider.OPTION_CHANNELS, "1")
+            .option(NoopProvider.OPTION_CHANNELS, "1")
+            .build();
+        if (runtime.engines().size() != 1) {
+            String diagnostics = runtime.diagnostics().toString();
+            runtime.close();
+            throw new IllegalStateException("engine " + engineName + " did not open: " + diagnostics);
+        }
+        return runtime;
     }
 
     DmaChannel channel() {

@@ -4,8 +4,6 @@ import io.dmactl.core.Batch;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.location.DmaBuffer;
-import io.dmactl.core.spi.DmaProvider;
-import io.dmactl.provider.cpu.CpuProvider;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -62,20 +60,7 @@ public class RuntimeCopyBenchmark {
 
     @Setup(Level.Trial)
     public void open() {
-        DmaProvider provider = switch (engine) {
-            case EngineUnderTest.CPU -> new CpuProvider();
-            case EngineUnderTest.NOOP -> new NoopProvider();
-            default -> throw new IllegalArgumentException("engine '" + engine + "' is not one of cpu, noop");
-        };
-        runtime = DmaRuntime.builder()
-            .discoverProviders(false)
-            .provider(provider)
-            .option(CpuProvider.OPTION_CHANNELS, "1")
-            .option(NoopProvider.OPTION_CHANNELS, "1")
-            .build();
-        if (runtime.engines().size() != 1) {
-            throw new IllegalStateException("engine " + engine + " did not open: " + runtime.diagnostics());
-        }
+        runtime = EngineUnderTest.runtimeWith(engine);
         source = runtime.allocate(BURST * OP_BYTES);
         destination = runtime.allocate(BURST * OP_BYTES);
         for (long i = 0; i < source.lengthBytes(); i++) {

@@ -5,7 +5,6 @@ import io.dmactl.core.CompletionHandler;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.spi.DmaOpKind;
-import io.dmactl.provider.cpu.CpuProvider;
 
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -89,11 +88,7 @@ public class RuntimeOpsBenchmark {
 
     @Setup(Level.Trial)
     public void open() {
-        runtime = DmaRuntime.builder().discoverProviders(false).provider(new CpuProvider())
-            .option(CpuProvider.OPTION_CHANNELS, "1").build();
-        if (runtime.engines().size() != 1) {
-            throw new IllegalStateException("the cpu engine did not open: " + runtime.diagnostics());
-        }
+        runtime = EngineUnderTest.runtimeWith(EngineUnderTest.CPU);
         a = runtime.allocate(IN_FLIGHT * OP_BYTES);
         b = runtime.allocate(IN_FLIGHT * OP_BYTES);
         c = runtime.allocate(IN_FLIGHT * OP_BYTES);
