@@ -104,7 +104,19 @@ public final class Dmactl implements Callable<Integer> {
         // picocli would read the arguments from FILE for an argument @FILE: dmactl documents no
         // such thing, and 'dmactl info @/dev/zero' read forever. An argument is what was typed.
         commandLine.setExpandAtFiles(false);
+        // Every subcommand's -V/--version prints dmactl's version (picocli would print nothing for
+        // a subcommand that declares no version of its own).
+        giveVersionTo(commandLine, new DmactlVersion());
         return commandLine;
+    }
+
+    private static void giveVersionTo(CommandLine command, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null && sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().versionProvider(version);
+            }
+            giveVersionTo(sub, version);
+        }
     }
 
     /** Without a command: say what the commands are, and fail as a usage error. */

@@ -10,6 +10,7 @@ import io.dmactl.core.spi.DmaProvider;
 import io.dmactl.core.spi.EngineContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -102,6 +103,23 @@ class HelpAndUsageTest {
         assertEquals(ExitCodes.OK, run.exitCode());
         assertTrue(run.out().startsWith("dmactl "), run.out());
         assertTrue(run.out().contains("Java " + Runtime.version()), run.out());
+    }
+
+    @Test
+    void everySubcommandsVersionOptionPrintsDmactlsVersion() {
+        String top = CliRun.of(host, "--version").out();
+        CommandLine commandLine = io.dmactl.cli.Dmactl.commandLine(host);
+        for (var sub : commandLine.getSubcommands().entrySet()) {
+            if (!sub.getValue().getCommandSpec().mixinStandardHelpOptions()) {
+                continue; // 'help' takes a command name, not options
+            }
+            String name = sub.getKey();
+            for (String option : List.of("-V", "--version")) {
+                CliRun run = CliRun.of(host, name, option);
+                assertEquals(ExitCodes.OK, run.exitCode(), name + " " + option + ": " + run);
+                assertEquals(top, run.out(), name + " " + option);
+            }
+        }
     }
 
     @Test
