@@ -10,6 +10,7 @@ import io.dmactl.cli.copy.TransferPlan;
 import io.dmactl.cli.host.HostSystem;
 import io.dmactl.cli.location.ByteCount;
 import io.dmactl.cli.location.LocationSpec;
+import io.dmactl.cli.output.HumanUnits;
 import io.dmactl.cli.output.Json;
 import io.dmactl.cli.output.JsonRecord;
 import io.dmactl.core.TransferResult;
@@ -170,26 +171,12 @@ public final class CopyCommand implements Callable<Integer> {
             out.println("copied " + (size.equals(Long.toString(plan.lengthBytes())) ? size + " bytes"
                     : size + " (" + plan.lengthBytes() + " bytes)") + " "
                     + plan.source().shown() + " -> " + plan.destination().shown() + " with engine " + result.engine() + " in "
-                    + micros(result.latencyNanos())
-                    + rate.map(value -> " (" + rate(value) + ")").orElse("")
+                    + HumanUnits.duration(result.latencyNanos())
+                    + (plan.lengthBytes() >= HumanUnits.MIN_BYTES_FOR_A_RATE
+                        ? rate.map(value -> " (" + HumanUnits.rate(value) + ")").orElse("") : "")
                     + (outcome.verified() ? (outcome.firstMismatch().isEmpty() ? "; verified: identical"
                     : "; verification FAILED") : ""));
         }
         out.flush();
-    }
-
-    /** Bytes per nanosecond (= GB/s) in the unit that shows it best. */
-    private static String rate(double gigabytesPerSecond) {
-        if (gigabytesPerSecond >= 1) {
-            return String.format(Locale.ROOT, "%.2f GB/s", gigabytesPerSecond);
-        }
-        if (gigabytesPerSecond >= 1e-3) {
-            return String.format(Locale.ROOT, "%.1f MB/s", gigabytesPerSecond * 1e3);
-        }
-        return String.format(Locale.ROOT, "%.1f kB/s", gigabytesPerSecond * 1e6);
-    }
-
-    private static String micros(long nanos) {
-        return String.format(Locale.ROOT, "%.1f us", nanos / 1_000.0);
     }
 }

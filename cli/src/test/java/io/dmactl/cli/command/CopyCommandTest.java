@@ -52,7 +52,15 @@ class CopyCommandTest {
         assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
         assertTrue(run.out().startsWith("copied 64K (65536 bytes) mem -> mem with engine cpu in "), run.out());
         assertTrue(run.out().endsWith("; verified: identical\n"), run.out());
+        assertTrue(run.out().matches("(?s).* in [0-9.]+ (ns|us|ms|s) \\([0-9.]+ (kB|MB|GB)/s\\); verified.*"), run.out());
         assertEquals("", run.err());
+    }
+
+    @Test
+    void aSmallCopyShowsItsTimeInAHumanUnitAndNoRate() {
+        CliRun run = CliRun.of(host, "copy", "mem", "mem", "--size", "4");
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().matches("copied 4 bytes mem -> mem with engine cpu in [0-9.]+ (ns|us|ms|s)\n"), run.out());
     }
 
     @Test
