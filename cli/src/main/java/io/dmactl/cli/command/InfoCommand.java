@@ -17,7 +17,10 @@ import io.dmactl.vfio.IrqInfo;
 import io.dmactl.vfio.RegionInfo;
 import io.dmactl.vfio.SparseMmapArea;
 import io.dmactl.vfio.VfioDevice;
+import io.dmactl.vfio.pci.IommuPolicy;
 import io.dmactl.vfio.pci.PciAddress;
+import io.dmactl.vfio.pci.PciBindRefusedException;
+import io.dmactl.vfio.pci.PciBinder;
 import io.dmactl.vfio.pci.PciDevice;
 import io.dmactl.vfio.pci.PciResource;
 import io.dmactl.vfio.pci.PciSysfs;
@@ -149,6 +152,25 @@ public final class InfoCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * What {@code dmactl bind} would do for this device: bind it, or refuse (and why), checked
+     * the way bind checks, without writing anything. Info never suggests a bind that bind refuses.
+     */
+    private String bindAdvice(PciSysfs sysfs, PciDevice device) {
+        try {
+            new PciBinder(sysfs, host.sysfsWriter()).checkBindable(address, UserspaceDriver.VFIO_PCI, IommuPolicy.REQUIRE_IOMMU);
+        } catch (PciBindRefusedException refused) {
+            return "'dmactl bind' would refuse: " + refused.getMessage();
+        }
+        List<HostUse> uses = host.hostUses().usesOf(address);
+        if (device.driver().isPresent() && !uses.isEmpty()) {
+            return "'dmactl bind' would refuse: the host uses it ("
+                + uses.stream().map(HostUse::describe).collect(java.util.stream.Collectors.joining("; "))
+                + "); only 'dmactl bind --force' takes it";
+        }
+        return "dmactl bind " + address + " binds it";
+    }
+
     private DeviceReport gather() {
         PciSysfs sysfs = host.sysfs();
         PciDevice device = sysfs.require(address);
@@ -171,7 +193,7 @@ public final class InfoCommand implements Callable<Integer> {
         Optional<VfioSection> vfio = Optional.empty();
         Optional<String> vfioUnavailable;
         if (!device.isBoundTo(UserspaceDriver.VFIO_PCI.sysfsName())) {
-            vfioUnavailable = Optional.of("not bound to vfio-pci (dmactl bind " + address + " binds it)");
+            vfioUnavailable = Optional.of("not bound to vfio-pci (" + bindAdvice(sysfs, device) + ")");
         } else if (device.iommuGroup().isEmpty()) {
             vfioUnavailable = Optional.of("no IOMMU group");
         } else {

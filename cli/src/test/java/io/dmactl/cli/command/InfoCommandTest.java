@@ -72,6 +72,26 @@ class InfoCommandTest {
     }
 
     @Test
+    void infoDoesNotSuggestABindThatBindWouldRefuse() {
+        HostSystem host = FixtureMachine.q35(temporary).host(List.of(TestProviders.edu()), NO_VFIO);
+        // 00:1f.3 shares the ICH9 group with devices the host drives (lpc_ich, ahci): bind refuses it.
+        CliRun ich9 = CliRun.of(host, "info", "0000:00:1f.3");
+        assertEquals(ExitCodes.OK, ich9.exitCode(), ich9::toString);
+        String vfioLine = ich9.out().lines().filter(line -> line.startsWith("VFIO:")).findFirst().orElseThrow();
+        assertTrue(vfioLine.contains("'dmactl bind' would refuse") && vfioLine.contains("also holds devices bound to host drivers")
+            && !vfioLine.contains("binds it"), vfioLine);
+        CliRun bind = CliRun.of(host, "bind", "0000:00:1f.3");
+        assertEquals(ExitCodes.REFUSED, bind.exitCode(), bind::toString);
+
+        // Without an IOMMU there is no group: bind to vfio-pci refuses, and info says so.
+        HostSystem vm = FixtureMachine.noIommu(temporary.resolve("vm")).host(List.of(), NO_VFIO);
+        CliRun noGroup = CliRun.of(vm, "info", "0000:00:01.0");
+        assertEquals(ExitCodes.OK, noGroup.exitCode(), noGroup::toString);
+        String line = noGroup.out().lines().filter(l -> l.startsWith("VFIO:")).findFirst().orElseThrow();
+        assertTrue(line.contains("'dmactl bind' would refuse") && line.contains("no IOMMU group"), line);
+    }
+
+    @Test
     void jsonCarriesTheSameFacts() {
         HostSystem host = FixtureMachine.q35(temporary).host(List.of(TestProviders.edu()), NO_VFIO);
         CliRun run = CliRun.of(host, "info", "0000:00:05.0", "--json");
