@@ -117,8 +117,13 @@ final class DsaChannel implements DmaChannel {
     long refusals;
     long resumes;
 
-    DsaChannel(int index, String name, WorkQueuePort port, MemorySegment memory, int capacity, int maxTransferBytes,
-               int batchMinimum, int batchMaximum) {
+    /**
+     * @param memory        descriptors and records ({@link #bytesFor}), 32-byte aligned
+     * @param deviceAddress the address under which the device reaches {@code memory}: its virtual
+     *                      address (shared virtual addressing) or its IOVA (vfio-pci)
+     */
+    DsaChannel(int index, String name, WorkQueuePort port, MemorySegment memory, long deviceAddress, int capacity,
+               int maxTransferBytes, int batchMinimum, int batchMaximum) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException(name + ": capacity " + capacity + " must be a power of two of at least 2");
         }
@@ -126,8 +131,8 @@ final class DsaChannel implements DmaChannel {
             throw new IllegalArgumentException(name + ": " + memory.byteSize() + " bytes of memory; " + capacity + " slots need "
                 + bytesFor(capacity));
         }
-        if (memory.address() % RECORD_ALIGNMENT_BYTES != 0) {
-            throw new IllegalArgumentException(name + ": memory at 0x" + Long.toHexString(memory.address()) + " is not "
+        if (memory.address() % RECORD_ALIGNMENT_BYTES != 0 || deviceAddress % RECORD_ALIGNMENT_BYTES != 0) {
+            throw new IllegalArgumentException(name + ": memory at 0x" + Long.toHexString(deviceAddress) + " is not "
                 + RECORD_ALIGNMENT_BYTES + "-byte aligned (completion records must be)");
         }
         this.index = index;
@@ -139,9 +144,9 @@ final class DsaChannel implements DmaChannel {
         this.batchDescriptors = memory.asSlice(d, d);
         this.records = memory.asSlice(2 * d, r);
         this.batchRecords = memory.asSlice(2 * d + r, r);
-        this.descriptorsAddress = descriptors.address();
-        this.recordsAddress = records.address();
-        this.batchRecordsAddress = batchRecords.address();
+        this.descriptorsAddress = deviceAddress;
+        this.recordsAddress = deviceAddress + 2 * d;
+        this.batchRecordsAddress = deviceAddress + 2 * d + r;
         this.slotMask = capacity - 1;
         this.capacity = capacity;
         this.maxTransferBytes = maxTransferBytes;
@@ -546,6 +551,15 @@ final class DsaChannel implements DmaChannel {
         harvested = written;
         released = written;
         sent = written;
+    }
+
+    /** After the device itself dropped everything (vfio: queue disabled and reset): forget every op not reported. */
+    void forget() {
+        harvested = written;
+        released = written;
+        sent = written;
+        stopped = false;
+        retiredReason = null;
     }
 
     @Override

@@ -41,10 +41,12 @@ final class DsaEngine implements DmaEngine {
     private final EngineCapabilities capabilities;
     private final long drainTimeoutNanos;
     private final String identity;
+    private final Path path;
     private boolean closed;
 
     private DsaEngine(String name, EngineContext context, DsaChannel[] channels, DmaBuffer[] memory, EngineCapabilities capabilities,
-                      long drainTimeoutNanos, String identity) {
+                      long drainTimeoutNanos, String identity, Path path) {
+        this.path = path;
         this.name = name;
         this.context = context;
         this.channels = channels;
@@ -58,7 +60,66 @@ final class DsaEngine implements DmaEngine {
     record Binding(WorkQueueInfo queue, WorkQueuePort port) {
     }
 
+    /** What differs between the two ways in: the idxd character device and vfio-pci. */
+    interface Path {
+        AddressingMode addressing();
+
+        /** The address under which the device reaches {@code buffer} (its virtual address, or an IOVA). */
+        long deviceAddress(EngineContext context, DmaBuffer buffer);
+
+        /** The ops the device offers (OPCAP on vfio; every op the provider implements on cdev). */
+        DmaOpKind[] ops();
+
+        /** Brings the queues back: drains them (cdev) or resets them (vfio); then the channels forget. */
+        void reset(DsaChannel[] channels, long timeoutNanos);
+
+        /** Stops the device if this process owns it (vfio); nothing on cdev. */
+        void close();
+    }
+
+    /** The idxd character device: shared virtual addressing, no reset but draining. */
+    static final Path CDEV = new Path() {
+        @Override
+        public AddressingMode addressing() {
+            return AddressingMode.SHARED_VIRTUAL;
+        }
+
+        @Override
+        public long deviceAddress(EngineContext context, DmaBuffer buffer) {
+            return buffer.segment().address();
+        }
+
+        @Override
+        public DmaOpKind[] ops() {
+            return new DmaOpKind[] {DmaOpKind.COPY, DmaOpKind.FILL, DmaOpKind.COMPARE, DmaOpKind.COMPARE_PATTERN, DmaOpKind.CRC32C,
+                DmaOpKind.DUALCAST};
+        }
+
+        @Override
+        public void reset(DsaChannel[] channels, long timeoutNanos) {
+            RuntimeException failure = null;
+            for (DsaChannel c : channels) {
+                try {
+                    c.drain(timeoutNanos);
+                } catch (RuntimeException e) {
+                    failure = collect(failure, e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
     static DsaEngine open(EngineContext context, List<Binding> bindings, DsaSettings settings) {
+        return open(context, bindings, settings, CDEV);
+    }
+
+    static DsaEngine open(EngineContext context, List<Binding> bindings, DsaSettings settings, Path path) {
         String name = context.engineName();
         if (bindings.isEmpty()) {
             throw new IllegalStateException(name + ": no work queue to open");
@@ -89,8 +150,8 @@ final class DsaEngine implements DmaEngine {
                 int batchMaximum = Math.max(0, Math.min(capacity, wq.maxBatchSize()));
                 int batchMinimum = settings.batchMinimum() > 0 && batchMaximum >= settings.batchMinimum() ? settings.batchMinimum() : 0;
                 memory[i] = context.memoryPool().allocate(DsaChannel.bytesFor(capacity));
-                channels[i] = new DsaChannel(i, name + " " + wq.name(), b.port(), memory[i].segment(), capacity, (int) maxTransfer,
-                    batchMinimum, batchMaximum);
+                channels[i] = new DsaChannel(i, name + " " + wq.name(), b.port(), memory[i].segment(),
+                    path.deviceAddress(context, memory[i]), capacity, (int) maxTransfer, batchMinimum, batchMaximum);
                 identity.append(i == 0 ? "" : "; ").append(wq.name()).append(": ").append(b.port().submission());
             }
         } catch (RuntimeException e) {
@@ -107,10 +168,10 @@ final class DsaEngine implements DmaEngine {
             throw e;
         }
         EngineCapabilities caps = EngineCapabilities.builder()
-            .ops(DmaOpKind.COPY, DmaOpKind.FILL, DmaOpKind.COMPARE, DmaOpKind.COMPARE_PATTERN, DmaOpKind.CRC32C, DmaOpKind.DUALCAST)
+            .ops(path.ops())
             .directions(Direction.MEM_TO_MEM)
             .reaches(LocationKind.HOST_MEMORY)
-            .addressing(AddressingMode.SHARED_VIRTUAL)
+            .addressing(path.addressing())
             .execution(ExecutionKind.HARDWARE)
             .maxTransferBytes((int) maxTransfer)
             .alignmentBytes(1)
@@ -121,7 +182,7 @@ final class DsaEngine implements DmaEngine {
             .interrupts(false)
             .inOrderCompletion(true)
             .build();
-        return new DsaEngine(name, context, channels, memory, caps, settings.drainTimeoutNanos(), identity.toString());
+        return new DsaEngine(name, context, channels, memory, caps, settings.drainTimeoutNanos(), identity.toString(), path);
     }
 
     @Override
@@ -153,17 +214,7 @@ final class DsaEngine implements DmaEngine {
         if (closed) {
             throw new IllegalStateException(name + " is closed");
         }
-        RuntimeException failure = null;
-        for (DsaChannel c : channels) {
-            try {
-                c.drain(drainTimeoutNanos);
-            } catch (RuntimeException e) {
-                failure = collect(failure, e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        path.reset(channels, drainTimeoutNanos);
     }
 
     /** The first queue's reason for giving up (a refused write, a queue that did not drain), or null. Field reads only. */
@@ -200,6 +251,11 @@ final class DsaEngine implements DmaEngine {
             } catch (RuntimeException e) {
                 failure = collect(failure, e);
             }
+        }
+        try {
+            path.close();
+        } catch (RuntimeException e) {
+            failure = collect(failure, e);
         }
         for (DmaBuffer b : release) {
             context.releaseAfterDevice(b);

@@ -229,6 +229,11 @@ public final class DsaDeviceModel {
         LockSupport.unpark(engine);
     }
 
+    /** Whether the engine finished every descriptor the queue took. */
+    public boolean idle() {
+        return (long) COUNTER.getAcquire(counters, 0L) == (long) COUNTER.getAcquire(counters, 64L);
+    }
+
     public long descriptorsTaken() {
         return descriptorsTaken;
     }
