@@ -29,8 +29,8 @@ final class CdevWorkQueuePort implements WorkQueuePort {
     }
 
     @Override
-    public long write(MemorySegment descriptors, long byteCount) {
-        return file.write(descriptors, byteCount);
+    public long write(MemorySegment descriptors, long offsetBytes, long byteCount) {
+        return file.write(descriptors.asSlice(offsetBytes, byteCount), byteCount);
     }
 
     @Override

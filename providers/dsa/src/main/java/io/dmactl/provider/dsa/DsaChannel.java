@@ -331,7 +331,7 @@ final class DsaChannel implements DmaChannel {
                 }
                 sent = end;
             } else {
-                long taken = port.write(descriptors.asSlice((long) headSlot << 6, (long) n << 6), (long) n << 6);
+                long taken = port.write(descriptors, (long) headSlot << 6, (long) n << 6);
                 writes++;
                 if (taken < 0) {
                     refused(taken);
@@ -368,7 +368,7 @@ final class DsaChannel implements DmaChannel {
         batchDescriptors.set(LONG_LE, b + 48, 0);
         batchDescriptors.set(LONG_LE, b + 56, 0);
         batchRecords.set(ValueLayout.JAVA_BYTE, (long) headSlot << 5, (byte) 0);
-        long taken = port.write(batchDescriptors.asSlice(b, DESCRIPTOR_BYTES), DESCRIPTOR_BYTES);
+        long taken = port.write(batchDescriptors, b, DESCRIPTOR_BYTES);
         writes++;
         if (taken == DESCRIPTOR_BYTES) {
             batches++;
@@ -492,7 +492,7 @@ final class DsaChannel implements DmaChannel {
         slotBase[slot] += done;
         slotBatch[slot] = -1;
         records.set(ValueLayout.JAVA_BYTE, r, (byte) 0);
-        long taken = port.write(descriptors.asSlice(d, DESCRIPTOR_BYTES), DESCRIPTOR_BYTES);
+        long taken = port.write(descriptors, d, DESCRIPTOR_BYTES);
         writes++;
         if (taken != DESCRIPTOR_BYTES) {
             // Not taken: the record shows the fault again so that it completes TRANSFER_FAULT.

@@ -22,8 +22,8 @@ final class PortalWorkQueuePort implements WorkQueuePort {
     }
 
     @Override
-    public long write(MemorySegment descriptors, long byteCount) {
-        for (long at = 0; at < byteCount; at += 64) {
+    public long write(MemorySegment descriptors, long offsetBytes, long byteCount) {
+        for (long at = offsetBytes; at < offsetBytes + byteCount; at += 64) {
             mmio.portalStore(portalOffset, descriptors, at);
         }
         return byteCount;

@@ -10,7 +10,8 @@ import java.lang.foreign.MemorySegment;
 public interface WorkQueuePort extends AutoCloseable {
 
     /**
-     * Hands the queue {@code byteCount} bytes (whole 64-byte descriptors) from {@code descriptors}.
+     * Hands the queue {@code byteCount} bytes (whole 64-byte descriptors) from {@code descriptors}
+     * at {@code offsetBytes}.
      * Allocates nothing, throws nothing for a refusal.
      *
      * @return bytes taken (whole descriptors; fewer than asked when the queue filled), or
@@ -18,7 +19,7 @@ public interface WorkQueuePort extends AutoCloseable {
      *         (a shared queue's ENQCMDS retry), anything else when the queue is gone (disabled by
      *         the administrator, device halted on a software error)
      */
-    long write(MemorySegment descriptors, long byteCount);
+    long write(MemorySegment descriptors, long offsetBytes, long byteCount);
 
     /** How descriptors reach the queue, for {@code dmactl info}: "write(2) on /dev/dsa/wq0.0". */
     String submission();

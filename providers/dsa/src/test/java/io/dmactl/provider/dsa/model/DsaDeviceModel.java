@@ -127,6 +127,7 @@ public final class DsaDeviceModel {
     private volatile long badOpcodeAt = -1;
     private volatile int refuseWrites;
     private volatile boolean paused;
+    private volatile boolean wakeOnWrite = true;
     private volatile long descriptorsTaken;
     private volatile long batchesTaken;
 
@@ -157,6 +158,11 @@ public final class DsaDeviceModel {
      * @return bytes taken, or -EAGAIN (shared queue full, or a refusal injected), or -ENXIO (halted)
      */
     public long write(MemorySegment descriptors, long byteCount) {
+        return write(descriptors, 0, byteCount);
+    }
+
+    /** As {@link #write(MemorySegment, long)}, from {@code offsetBytes} of {@code descriptors}. */
+    public long write(MemorySegment descriptors, long offsetBytes, long byteCount) {
         if (byteCount <= 0 || byteCount % 64 != 0) {
             violation("write of " + byteCount + " bytes: not whole descriptors");
             return -22;
@@ -170,7 +176,7 @@ public final class DsaDeviceModel {
         }
         long tail = (long) COUNTER.getAcquire(counters, 0L);
         long taken = 0;
-        for (long at = 0; at < byteCount; at += 64) {
+        for (long at = offsetBytes; at < offsetBytes + byteCount; at += 64) {
             long head = (long) COUNTER.getAcquire(counters, 64L);
             if (tail - head >= config.sizeEntries()) {
                 if (!config.dedicated()) {
@@ -190,7 +196,9 @@ public final class DsaDeviceModel {
         }
         // Release: the descriptor bytes are visible to the engine before the new tail.
         COUNTER.setRelease(counters, 0L, tail);
-        LockSupport.unpark(engine);
+        if (wakeOnWrite) {
+            LockSupport.unpark(engine);
+        }
         return taken == 0 ? -EAGAIN : taken;
     }
 
@@ -221,6 +229,15 @@ public final class DsaDeviceModel {
     public void halt(String why) {
         swerr = "SWERR valid, error: " + why;
         halted = true;
+    }
+
+    /**
+     * Whether a write unparks the engine thread (default). A benchmark of the submitting side turns
+     * it off: the engine then notices new descriptors within its idle pause, as a device notices a
+     * posted portal write without the CPU doing anything more.
+     */
+    public void wakeOnWrite(boolean wake) {
+        wakeOnWrite = wake;
     }
 
     /** Holds the engine (descriptors queue up), to fill a queue. */

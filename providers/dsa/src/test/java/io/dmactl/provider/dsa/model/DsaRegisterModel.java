@@ -181,7 +181,7 @@ public final class DsaRegisterModel implements DsaMmio {
                 return; // dropped, as the device drops a descriptor for a queue that is not enabled
             }
         }
-        q.write(descriptor.asSlice(offsetBytes, 64), 64); // posted: the answer is not seen by the CPU
+        q.write(descriptor, offsetBytes, 64); // posted: the answer is not seen by the CPU
     }
 
     @Override

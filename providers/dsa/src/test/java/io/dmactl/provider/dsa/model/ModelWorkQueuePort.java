@@ -14,11 +14,11 @@ public final class ModelWorkQueuePort implements WorkQueuePort {
     }
 
     @Override
-    public long write(MemorySegment descriptors, long byteCount) {
+    public long write(MemorySegment descriptors, long offsetBytes, long byteCount) {
         if (closed) {
             return -9; // EBADF
         }
-        return model.write(descriptors, byteCount);
+        return model.write(descriptors, offsetBytes, byteCount);
     }
 
     @Override
