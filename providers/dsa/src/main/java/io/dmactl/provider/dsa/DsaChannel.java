@@ -95,6 +95,10 @@ final class DsaChannel implements DmaChannel {
     /** Compare: offset of the descriptor's first byte in the op (grows with each resume). */
     private final long[] slotBase;
     private final int[] slotResumes;
+    /** RCI when the channel has an interrupt: set on the last descriptor of every write (or the batch descriptor). */
+    private final int interruptFlags;
+    private final int interruptHandle;
+    private final CompletionInterrupt interrupt;
     private long nextTicket;
     /** Descriptors written into the ring (cumulative). */
     long written;
@@ -123,7 +127,7 @@ final class DsaChannel implements DmaChannel {
      *                      address (shared virtual addressing) or its IOVA (vfio-pci)
      */
     DsaChannel(int index, String name, WorkQueuePort port, MemorySegment memory, long deviceAddress, int capacity,
-               int maxTransferBytes, int batchMinimum, int batchMaximum) {
+               int maxTransferBytes, int batchMinimum, int batchMaximum, CompletionInterrupt interrupt, int interruptHandle) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException(name + ": capacity " + capacity + " must be a power of two of at least 2");
         }
@@ -160,6 +164,9 @@ final class DsaChannel implements DmaChannel {
         this.slotBatch = new int[capacity];
         this.slotBase = new long[capacity];
         this.slotResumes = new int[capacity];
+        this.interrupt = interrupt;
+        this.interruptFlags = interrupt != null ? FLAG_RCI : 0;
+        this.interruptHandle = interruptHandle;
         memory.fill((byte) 0);
     }
 
@@ -331,6 +338,9 @@ final class DsaChannel implements DmaChannel {
                 }
                 sent = end;
             } else {
+                if (interruptFlags != 0) {
+                    requestInterrupt(descriptors, (long) (headSlot + n - 1) << 6);
+                }
                 long taken = port.write(descriptors, (long) headSlot << 6, (long) n << 6);
                 writes++;
                 if (taken < 0) {
@@ -358,12 +368,12 @@ final class DsaChannel implements DmaChannel {
         }
         long b = (long) headSlot << 6;
         batchDescriptors.set(INT_LE, b, 0);
-        batchDescriptors.set(INT_LE, b + DESC_FLAGS_OPCODE, (OPCODE_BATCH << OPCODE_SHIFT) | RECORD_FLAGS);
+        batchDescriptors.set(INT_LE, b + DESC_FLAGS_OPCODE, (OPCODE_BATCH << OPCODE_SHIFT) | RECORD_FLAGS | interruptFlags);
         batchDescriptors.set(LONG_LE, b + DESC_COMPLETION_ADDR, batchRecordsAddress + ((long) headSlot << 5));
         batchDescriptors.set(LONG_LE, b + DESC_DESC_LIST_ADDR, descriptorsAddress + b);
         batchDescriptors.set(LONG_LE, b + DESC_DST_ADDR, 0);
         batchDescriptors.set(INT_LE, b + DESC_DESC_COUNT, n);
-        batchDescriptors.set(INT_LE, b + DESC_DESC_COUNT + 4, 0);
+        batchDescriptors.set(INT_LE, b + DESC_DESC_COUNT + 4, interruptHandle & 0xffff);
         batchDescriptors.set(LONG_LE, b + 40, 0);
         batchDescriptors.set(LONG_LE, b + 48, 0);
         batchDescriptors.set(LONG_LE, b + 56, 0);
@@ -488,7 +498,8 @@ final class DsaChannel implements DmaChannel {
             // The record holds the CRC of the completed bytes: the seed of the rest.
             descriptors.set(INT_LE, d + DESC_CRC_SEED, records.get(INT_LE, r + REC_CRC_VAL));
         }
-        descriptors.set(INT_LE, d + DESC_FLAGS_OPCODE, word & ~FLAG_FENCE); // alone now, not in a batch
+        descriptors.set(INT_LE, d + DESC_FLAGS_OPCODE, (word & ~FLAG_FENCE) | interruptFlags); // alone now, not in a batch
+        descriptors.set(INT_LE, d + DESC_XFER_SIZE + 4, interruptFlags != 0 ? interruptHandle & 0xffff : 0);
         slotBase[slot] += done;
         slotBatch[slot] = -1;
         records.set(ValueLayout.JAVA_BYTE, r, (byte) 0);
@@ -503,6 +514,12 @@ final class DsaChannel implements DmaChannel {
         slotResumes[slot]++;
         resumes++;
         return true;
+    }
+
+    /** RCI and the interrupt handle on the descriptor at {@code at}: its completion raises the channel's vector. */
+    private void requestInterrupt(MemorySegment ring, long at) {
+        ring.set(INT_LE, at + DESC_FLAGS_OPCODE, ring.get(INT_LE, at + DESC_FLAGS_OPCODE) | FLAG_RCI);
+        ring.set(INT_LE, at + DESC_XFER_SIZE + 4, interruptHandle & 0xffff);
     }
 
     private static boolean within(long address, long start, long length) {
@@ -574,7 +591,7 @@ final class DsaChannel implements DmaChannel {
 
     @Override
     public CompletionInterrupt interrupt() {
-        return null;
+        return interrupt;
     }
 
     String submission() {

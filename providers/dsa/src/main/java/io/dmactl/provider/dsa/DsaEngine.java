@@ -3,6 +3,7 @@ package io.dmactl.provider.dsa;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.LocationKind;
 import io.dmactl.core.spi.AddressingMode;
+import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.core.spi.Direction;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
@@ -75,6 +76,15 @@ final class DsaEngine implements DmaEngine {
 
         /** Stops the device if this process owns it (vfio); nothing on cdev. */
         void close();
+
+        /** Channel {@code index}'s completion interrupt and the descriptor interrupt handle that raises it, or null (polling). */
+        default CompletionInterrupt interrupt(int index) {
+            return null;
+        }
+
+        default int interruptHandle(int index) {
+            return 0;
+        }
     }
 
     /** The idxd character device: shared virtual addressing, no reset but draining. */
@@ -151,7 +161,8 @@ final class DsaEngine implements DmaEngine {
                 int batchMinimum = settings.batchMinimum() > 0 && batchMaximum >= settings.batchMinimum() ? settings.batchMinimum() : 0;
                 memory[i] = context.memoryPool().allocate(DsaChannel.bytesFor(capacity));
                 channels[i] = new DsaChannel(i, name + " " + wq.name(), b.port(), memory[i].segment(),
-                    path.deviceAddress(context, memory[i]), capacity, (int) maxTransfer, batchMinimum, batchMaximum);
+                    path.deviceAddress(context, memory[i]), capacity, (int) maxTransfer, batchMinimum, batchMaximum,
+                    path.interrupt(i), path.interruptHandle(i));
                 identity.append(i == 0 ? "" : "; ").append(wq.name()).append(": ").append(b.port().submission());
             }
         } catch (RuntimeException e) {
@@ -179,7 +190,7 @@ final class DsaEngine implements DmaEngine {
             .maxSgEntries(1)
             .ringSize(capacity)
             .channelCount(channels.length)
-            .interrupts(false)
+            .interrupts(path.interrupt(0) != null)
             .inOrderCompletion(true)
             .build();
         return new DsaEngine(name, context, channels, memory, caps, settings.drainTimeoutNanos(), identity.toString(), path);

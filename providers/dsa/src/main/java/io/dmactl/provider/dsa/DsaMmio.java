@@ -1,5 +1,7 @@
 package io.dmactl.provider.dsa;
 
+import io.dmactl.core.spi.CompletionInterrupt;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -24,6 +26,15 @@ public interface DsaMmio {
      * {@code portalOffset} of BAR2. Posted: the device gives no answer.
      */
     void portalStore(long portalOffset, MemorySegment descriptor, long offsetBytes);
+
+    /** MSI-X vectors the function offers on eventfds (0 when none). */
+    int msixVectors();
+
+    /** Vectors 0..count-1 to eventfds; the returned signals in vector order. */
+    CompletionInterrupt[] enableMsix(int count);
+
+    /** Detaches the vectors (no-op when none are attached). */
+    void disableInterrupts();
 
     void enableBusMaster();
 

@@ -2,6 +2,7 @@ package io.dmactl.provider.dsa;
 
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.spi.AddressingMode;
+import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.EngineContext;
 
@@ -26,7 +27,9 @@ import static io.dmactl.vfio.IdxdAbi.*;
  * <li>bus mastering on, ENABLE_DEVICE, then ENABLE_WQ per queue; each command waits (bounded) for
  *     CMDSTS.ACTIVE to clear and fails with CMDSTS.ERR, GENSTS and SWERR named.</li>
  * </ol>
- * Completion: records polled (no MSI-X yet). Reset: DISABLE_WQ (the device finishes or drops what
+ * Completion: records polled, and with {@code dsa.completion=msix} (default) MSI-X vector n+1 for
+ * queue n (RCI with interrupt handle n+1 on the last descriptor of each write, or on the batch
+ * descriptor), vector 0 left to the device's own events. Reset: DISABLE_WQ (the device finishes or drops what
  * it holds), RESET_WQ, ENABLE_WQ per queue, then the channels forget. Close: DISABLE_DEVICE, bus
  * mastering off.
  */
@@ -39,6 +42,8 @@ final class DsaVfioPath implements DsaEngine.Path {
     private final DmaOpKind[] ops;
     private final int[] queues;
     final List<DsaEngine.Binding> bindings = new ArrayList<>();
+    /** MSI-X signals by vector (vector 0: the device's own events, 1..n: queue n-1's completions), or null. */
+    private CompletionInterrupt[] vectors;
 
     private DsaVfioPath(DsaMmio mmio, long commandTimeoutNanos, long wqcfgBase, int wqcfgBytes, DmaOpKind[] ops, int[] queues) {
         this.mmio = mmio;
@@ -49,7 +54,7 @@ final class DsaVfioPath implements DsaEngine.Path {
         this.queues = queues;
     }
 
-    static DsaVfioPath bringUp(String name, DsaMmio mmio, int wantedQueues, int queueSize, long commandTimeoutNanos) {
+    static DsaVfioPath bringUp(String name, DsaMmio mmio, int wantedQueues, int queueSize, boolean msix, long commandTimeoutNanos) {
         long gencap = mmio.read64(GENCAP);
         long wqcap = mmio.read64(WQCAP);
         long grpcap = mmio.read64(GRPCAP);
@@ -77,6 +82,10 @@ final class DsaVfioPath implements DsaEngine.Path {
                 + " WQ size " + totalSize + ": nothing to configure");
         }
         int count = Math.min(wantedQueues, numWqs);
+        if (msix && mmio.msixVectors() < count + 1) {
+            throw new IllegalStateException(where + " offers " + mmio.msixVectors() + " MSI-X vectors on eventfds; " + count
+                + " queues need " + (count + 1) + " (vector 0 is the device's own); open it with dsa.completion=poll");
+        }
         int size = Math.min(queueSize, totalSize / count);
         int xferShift = (int) field(gencap, GENCAP_MAX_XFER_SHIFT_SHIFT, GENCAP_MAX_XFER_SHIFT_MASK);
         int batchShift = (int) field(gencap, GENCAP_MAX_BATCH_SHIFT_SHIFT, GENCAP_MAX_BATCH_SHIFT_MASK);
@@ -121,6 +130,9 @@ final class DsaVfioPath implements DsaEngine.Path {
         }
         mmio.enableBusMaster();
         try {
+            if (msix) {
+                path.vectors = mmio.enableMsix(count + 1);
+            }
             path.command(CMD_ENABLE_DEVICE, 0, "ENABLE_DEVICE");
             for (int wq : queues) {
                 path.command(CMD_ENABLE_WQ, wq, "ENABLE_WQ " + wq);
@@ -135,6 +147,7 @@ final class DsaVfioPath implements DsaEngine.Path {
             } catch (RuntimeException d) {
                 e.addSuppressed(d);
             }
+            mmio.disableInterrupts();
             mmio.disableBusMaster();
             throw e;
         }
@@ -201,11 +214,26 @@ final class DsaVfioPath implements DsaEngine.Path {
     }
 
     @Override
+    public CompletionInterrupt interrupt(int index) {
+        return vectors == null ? null : vectors[index + 1];
+    }
+
+    /** The descriptor's interrupt handle for queue {@code index}: its MSI-X table entry (no IMS). */
+    @Override
+    public int interruptHandle(int index) {
+        return vectors == null ? 0 : index + 1;
+    }
+
+    @Override
     public void close() {
         try {
             command(CMD_DISABLE_DEVICE, 0, "DISABLE_DEVICE");
         } finally {
-            mmio.disableBusMaster();
+            try {
+                mmio.disableInterrupts();
+            } finally {
+                mmio.disableBusMaster();
+            }
         }
     }
 }

@@ -15,12 +15,14 @@ import java.util.function.Function;
  * stores instead of write(2)). Matches Intel's DSA device ids: 0x0b25 (Sapphire/Emerald Rapids;
  * vfio-pci refuses it unless its denylist is disabled) and 0x11fb (Granite Rapids-D). Options as
  * {@link DsaProvider} plus {@code dsa.channels} (queues to configure, default 1) and
- * {@code dsa.queueSize} (entries per dedicated queue, default 32).
+ * {@code dsa.queueSize} (entries per dedicated queue, default 32), {@code dsa.completion} (msix,
+ * default: one vector per queue; or poll).
  */
 public final class DsaVfioProvider implements DmaProvider {
     public static final String NAME = "dsa-vfio";
     public static final String OPTION_CHANNELS = "dsa.channels";
     public static final String OPTION_QUEUE_SIZE = "dsa.queueSize";
+    public static final String OPTION_COMPLETION = "dsa.completion";
     static final int VENDOR_INTEL = 0x8086;
     static final int DEVICE_DSA_SPR = 0x0b25;
     static final int DEVICE_DSA_GNRD = 0x11fb;
@@ -60,8 +62,13 @@ public final class DsaVfioProvider implements DmaProvider {
         if (queueSize < 2 || queueSize > 1 << 12) {
             throw new IllegalArgumentException("option " + OPTION_QUEUE_SIZE + "=" + queueSize + " must be in 2..4096");
         }
+        String completion = context.option(OPTION_COMPLETION, "msix").strip();
+        if (!completion.equals("msix") && !completion.equals("poll")) {
+            throw new IllegalArgumentException("option " + OPTION_COMPLETION + "=" + completion + " must be msix or poll");
+        }
         DsaMmio mmio = functions.apply(context);
-        DsaVfioPath path = DsaVfioPath.bringUp(context.engineName(), mmio, channels, queueSize, COMMAND_TIMEOUT_NANOS);
+        DsaVfioPath path = DsaVfioPath.bringUp(context.engineName(), mmio, channels, queueSize, completion.equals("msix"),
+            COMMAND_TIMEOUT_NANOS);
         try {
             return DsaEngine.open(context, path.bindings, settings, path);
         } catch (RuntimeException e) {

@@ -1,5 +1,9 @@
 package io.dmactl.provider.dsa;
 
+import io.dmactl.core.spi.CompletionInterrupt;
+import io.dmactl.core.spi.EventFdInterrupt;
+import io.dmactl.vfio.EventFd;
+import io.dmactl.vfio.IrqInfo;
 import io.dmactl.vfio.PortalStores;
 import io.dmactl.vfio.VfioDevice;
 import io.dmactl.vfio.pci.MmioRegisters;
@@ -13,6 +17,7 @@ final class VfioDsaMmio implements DsaMmio {
     private final VfioDevice device;
     private final MmioRegisters registers;
     private final MemorySegment portals;
+    private EventFd[] eventFds;
 
     VfioDsaMmio(VfioDevice device) {
         this.device = Objects.requireNonNull(device, "device");
@@ -53,6 +58,49 @@ final class VfioDsaMmio implements DsaMmio {
     @Override
     public void portalStore(long portalOffset, MemorySegment descriptor, long offsetBytes) {
         PortalStores.movdir64b(portals, portalOffset, descriptor.asSlice(offsetBytes, PortalStores.STORE_BYTES));
+    }
+
+    @Override
+    public int msixVectors() {
+        IrqInfo msix = device.irqInfo(VfioDevice.MSIX);
+        return msix.eventFdCapable() ? msix.count() : 0;
+    }
+
+    @Override
+    public synchronized CompletionInterrupt[] enableMsix(int count) {
+        EventFd[] fds = new EventFd[count];
+        CompletionInterrupt[] out = new CompletionInterrupt[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                fds[i] = EventFd.create();
+                out[i] = new EventFdInterrupt(fds[i]);
+            }
+            device.setIrqEventFds(VfioDevice.MSIX, 0, fds);
+        } catch (RuntimeException e) {
+            for (EventFd fd : fds) {
+                if (fd != null) {
+                    fd.close();
+                }
+            }
+            throw e;
+        }
+        eventFds = fds;
+        return out;
+    }
+
+    @Override
+    public synchronized void disableInterrupts() {
+        if (eventFds == null) {
+            return;
+        }
+        try {
+            device.disableIrqs(VfioDevice.MSIX);
+        } finally {
+            for (EventFd fd : eventFds) {
+                fd.close();
+            }
+            eventFds = null;
+        }
     }
 
     @Override

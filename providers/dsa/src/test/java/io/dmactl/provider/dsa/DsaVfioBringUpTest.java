@@ -38,6 +38,17 @@ class DsaVfioBringUpTest {
             assertEquals(16, f.engine().capabilities().ringSize());
             assertEquals(2 << 20, f.engine().capabilities().maxTransferBytes());
             assertEquals(io.dmactl.core.spi.AddressingMode.IOVA, f.engine().capabilities().addressing());
+            assertTrue(f.engine().capabilities().interrupts());
+            // One copy on queue 1: its completion raises vector 2 (vector 0 is the device's own).
+            var c = f.engine().channel(1);
+            var src = f.allocateHost(4096);
+            var dst = f.allocateHost(4096);
+            c.enqueueCopy(0, src.busAddress(), 0, dst.busAddress(), 4096, io.dmactl.core.spi.DmaChannel.FLAG_SUBMIT);
+            assertTrue(c.interrupt().await(5_000_000_000L), "no completion interrupt");
+            assertEquals(1, m.raised(2));
+            assertEquals(0, m.raised(1));
+            assertEquals(0, m.raised(0));
+            assertEquals(1, c.poll(new io.dmactl.core.spi.CompletionBatch(4)));
         }
     }
 

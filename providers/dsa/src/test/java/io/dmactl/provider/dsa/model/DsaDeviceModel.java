@@ -47,6 +47,8 @@ public final class DsaDeviceModel {
     static final int F_FENCE = 1;
     static final int F_CRAV = 1 << 2;
     static final int F_RCR = 1 << 3;
+    static final int F_RCI = 1 << 4;
+    static final int D_INT_HANDLE = 36;
     // Opcodes.
     static final int OP_NOOP = 0x00;
     static final int OP_BATCH = 0x01;
@@ -128,6 +130,8 @@ public final class DsaDeviceModel {
     private volatile int refuseWrites;
     private volatile boolean paused;
     private volatile boolean wakeOnWrite = true;
+    /** Raises the MSI-X vector a completed descriptor's interrupt handle names (RCI); null: none wired. */
+    private volatile java.util.function.IntConsumer interrupts;
     private volatile long descriptorsTaken;
     private volatile long batchesTaken;
 
@@ -236,6 +240,10 @@ public final class DsaDeviceModel {
      * it off: the engine then notices new descriptors within its idle pause, as a device notices a
      * posted portal write without the CPU doing anything more.
      */
+    public void interrupts(java.util.function.IntConsumer sink) {
+        interrupts = sink;
+    }
+
     public void wakeOnWrite(boolean wake) {
         wakeOnWrite = wake;
     }
@@ -402,6 +410,10 @@ public final class DsaDeviceModel {
             MEMORY.set(LONG, record + 24, 0L);
             // Release: the record's other bytes are visible before its status.
             STATUS.setRelease(MEMORY, record + R_STATUS, (byte) o.status);
+        }
+        java.util.function.IntConsumer sink = interrupts;
+        if ((flags & F_RCI) != 0 && sink != null) {
+            sink.accept(MEMORY.get(ValueLayout.JAVA_SHORT_UNALIGNED, d + D_INT_HANDLE) & 0xffff); // after the record
         }
         return o.status;
     }

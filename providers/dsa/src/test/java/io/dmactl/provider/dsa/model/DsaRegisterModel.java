@@ -47,10 +47,19 @@ public final class DsaRegisterModel implements DsaMmio {
     private final List<String> commands = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private boolean busMaster;
+    private volatile ModelVector[] vectors;
+    private final java.util.concurrent.atomic.AtomicInteger badHandles = new java.util.concurrent.atomic.AtomicInteger();
+    private final int msixVectors;
     private int failNextCommandWith;
 
     public DsaRegisterModel(String name) {
+        this(name, 9);
+    }
+
+    /** @param msixVectors MSI-X vectors the function offers (0: none) */
+    public DsaRegisterModel(String name, int msixVectors) {
         this.name = name;
+        this.msixVectors = msixVectors;
         this.bar0 = arena.allocate(0x1000, 64);
         bar0.set(INT, 0x00, 0x10); // VERSION 1.0
         long gencap = (1L << 31) | ((long) MAX_XFER_SHIFT << 16) | ((long) MAX_BATCH_SHIFT << 21) | 1L << 1;
@@ -88,6 +97,9 @@ public final class DsaRegisterModel implements DsaMmio {
 
     public synchronized List<String> violations() {
         List<String> all = new ArrayList<>(violations);
+        if (badHandles.get() > 0) {
+            all.add(badHandles.get() + " completion interrupt(s) named no enabled MSI-X vector");
+        }
         for (DsaDeviceModel q : queues) {
             if (q != null) {
                 all.addAll(q.violations());
@@ -185,6 +197,84 @@ public final class DsaRegisterModel implements DsaMmio {
     }
 
     @Override
+    public int msixVectors() {
+        return msixVectors;
+    }
+
+    @Override
+    public synchronized io.dmactl.core.spi.CompletionInterrupt[] enableMsix(int count) {
+        if (count > msixVectors) {
+            throw new IllegalStateException(count + " vectors asked, " + msixVectors + " offered");
+        }
+        vectors = new ModelVector[count];
+        for (int i = 0; i < count; i++) {
+            vectors[i] = new ModelVector();
+        }
+        return vectors.clone();
+    }
+
+    @Override
+    public synchronized void disableInterrupts() {
+        vectors = null;
+    }
+
+    /** Times vector {@code n} was raised. */
+    public long raised(int n) {
+        ModelVector[] v = vectors;
+        return v == null ? 0 : v[n].raised.get();
+    }
+
+    /** Called by a queue's engine thread (never under this model's lock: stopQueue waits for that thread). */
+    private void raise(int handle) {
+        ModelVector[] v = vectors;
+        if (v == null || handle >= v.length) {
+            badHandles.incrementAndGet();
+            return;
+        }
+        v[handle].raise();
+    }
+
+    /** One modelled MSI-X vector: a sticky pending bit and an unpark of the waiting owner. */
+    static final class ModelVector implements io.dmactl.core.spi.CompletionInterrupt {
+        private final java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicLong raised = new java.util.concurrent.atomic.AtomicLong();
+        private volatile Thread waiter;
+
+        @Override
+        public boolean await(long timeoutNanos) {
+            waiter = Thread.currentThread();
+            try {
+                if (pending.getAndSet(false)) {
+                    return true;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(this, timeoutNanos);
+                return pending.getAndSet(false);
+            } finally {
+                waiter = null;
+            }
+        }
+
+        @Override
+        public void wakeup() {
+            signal();
+        }
+
+        void raise() {
+            raised.incrementAndGet();
+            signal();
+        }
+
+        private void signal() {
+            if (!pending.getAndSet(true)) {
+                Thread w = waiter;
+                if (w != null) {
+                    java.util.concurrent.locks.LockSupport.unpark(w);
+                }
+            }
+        }
+    }
+
+    @Override
     public synchronized void enableBusMaster() {
         busMaster = true;
     }
@@ -254,6 +344,7 @@ public final class DsaRegisterModel implements DsaMmio {
                 }
                 queues[wq] = new DsaDeviceModel(name + "-wq" + wq, new DsaDeviceModel.Config(size, (mode & 1) != 0,
                     1L << (limits & 0x1f), 1 << ((limits >>> 5) & 0xf)));
+                queues[wq].interrupts(this::raise);
                 bar0.set(INT, at + 24, 1 << 30);
             }
             case 7, 10 -> { // disable WQ (finishes what it holds), reset WQ (must be disabled)
