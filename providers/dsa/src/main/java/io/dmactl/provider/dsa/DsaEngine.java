@@ -85,6 +85,11 @@ final class DsaEngine implements DmaEngine {
         default int interruptHandle(int index) {
             return 0;
         }
+
+        /** A device-wide fatal condition (vfio: GENSTS halted), or null; a register read, thread-safe. */
+        default String fatalCondition() {
+            return null;
+        }
     }
 
     /** The idxd character device: shared virtual addressing, no reset but draining. */
@@ -231,6 +236,10 @@ final class DsaEngine implements DmaEngine {
     /** The first queue's reason for giving up (a refused write, a queue that did not drain), or null. Field reads only. */
     @Override
     public String fatalCondition() {
+        String device = path.fatalCondition();
+        if (device != null) {
+            return device;
+        }
         for (DsaChannel c : channels) {
             String reason = c.retiredReason;
             if (reason != null) {

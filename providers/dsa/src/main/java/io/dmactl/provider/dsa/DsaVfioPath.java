@@ -202,8 +202,22 @@ final class DsaVfioPath implements DsaEngine.Path {
         return ops.clone();
     }
 
+    /** GENSTS halted: the device stopped on a software error and only a device reset brings it back. */
+    @Override
+    public String fatalCondition() {
+        if ((mmio.read32(GENSTS) & GENSTS_STATE_MASK) != STATE_HALTED) {
+            return null;
+        }
+        return mmio.subject() + ": GENSTS reads halted" + swerrSuffix();
+    }
+
     @Override
     public void reset(DsaChannel[] channels, long timeoutNanos) {
+        String halted = fatalCondition();
+        if (halted != null) {
+            // Re-running the whole configuration after RESET_DEVICE is not done here: the engine is retired.
+            throw new IllegalStateException(halted + "; the device needs RESET_DEVICE and a new configuration: reopen it");
+        }
         for (int i = 0; i < channels.length; i++) {
             int wq = queues[i];
             command(CMD_DISABLE_WQ, wqOperand(wq), "DISABLE_WQ " + wq);

@@ -66,6 +66,18 @@ class DsaVfioBringUpTest {
     }
 
     @Test
+    void aHaltedDeviceIsAFatalConditionWithSwerrAndResetRetiresIt() {
+        try (DsaVfioModelFixture f = new DsaVfioModelFixture(Map.of())) {
+            assertEquals(null, f.engine().fatalCondition());
+            f.model().halt(0x42);
+            String reason = f.engine().fatalCondition();
+            assertTrue(reason != null && reason.contains("GENSTS reads halted") && reason.contains("SWERR valid, error 0x42"), reason);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.engine().reset());
+            assertTrue(e.getMessage().contains("needs RESET_DEVICE"), e.getMessage());
+        }
+    }
+
+    @Test
     void aFailedCommandNamesCmdstsAndSwerrAndLeavesTheDeviceOff() {
         DsaRegisterModel m = new DsaRegisterModel("failing");
         try {
