@@ -58,6 +58,27 @@ class DsaSysfsTest {
     }
 
     @Test
+    void openingWithoutAUsableQueueFailsNamingAccelConfigBeforeAnyQueueIsOpened() throws IOException {
+        attr("dsa0", "state", "enabled");
+        queue("wq0.0", "dedicated", 16, "user", "disabled");
+        DsaProvider provider = new DsaProvider(root, (context, wq) -> {
+            throw new AssertionError("no queue may be opened");
+        });
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> new io.dmactl.core.conformance.ProviderFixture(provider, java.util.Optional.empty(), null, java.util.Map.of()));
+        assertTrue(e.getMessage().contains("no enabled user work queue") && e.getMessage().contains("accel-config enable-wq dsa0/wq0.0"),
+            e.getMessage());
+        IllegalStateException named = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> new io.dmactl.core.conformance.ProviderFixture(provider, java.util.Optional.empty(), null,
+                java.util.Map.of(DsaProvider.OPTION_WORK_QUEUES, "wq0.0")));
+        assertEquals("dsa: wq0.0 is not usable: state disabled", named.getMessage());
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> new io.dmactl.core.conformance.ProviderFixture(provider, java.util.Optional.empty(), null,
+                java.util.Map.of(DsaProvider.OPTION_WORK_QUEUES, "queue0")));
+        assertTrue(bad.getMessage().contains("'queue0'"), bad.getMessage());
+    }
+
+    @Test
     void noUsableQueueNamesTheAccelConfigCommands() throws IOException {
         attr("dsa0", "state", "disabled");
         String text = DsaSysfs.noUsableQueue(DsaSysfs.scan(root));
