@@ -27,5 +27,7 @@
 #include <unistd.h>
 
 #include <linux/vfio.h>
+/* Intel DSA descriptor and completion-record formats (the idxd work-queue device's ABI). */
+#include <linux/idxd.h>
 
 #endif /* DMACTL_NATIVE_H */

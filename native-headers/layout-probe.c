@@ -260,9 +260,105 @@ static void functions(void) {
     FUNCTION(strerrorname_np, const char *, int);
 }
 
+/* <linux/idxd.h>: the DSA descriptor and completion record (idxd.args). The bitfield words
+ * (pasid/priv, flags/opcode, invalid_flags) have no offsetof; jextract emits them as padding,
+ * and the BITFIELD lines below print where the compiler puts each field's bits. */
+#define BITFIELD(s, word_offset, f, value)                                            \
+    do {                                                                              \
+        union { struct s v; unsigned char raw[sizeof(struct s)]; } u;                 \
+        memset(&u, 0, sizeof u);                                                      \
+        u.v.f = (value);                                                              \
+        unsigned long long w = 0;                                                     \
+        for (int i = 3; i >= 0; i--) w = (w << 8) | u.raw[(word_offset) + i];         \
+        printf("const %s_%s_IN_WORD_%d %llu\n", #s, #f, (word_offset), w);           \
+    } while (0)
+
+static void idxd(void) {
+    STRUCT(dsa_hw_desc);
+    FIELD(dsa_hw_desc, completion_addr);
+    FIELD(dsa_hw_desc, src_addr);
+    FIELD(dsa_hw_desc, pattern);
+    FIELD(dsa_hw_desc, desc_list_addr);
+    FIELD(dsa_hw_desc, dst_addr);
+    FIELD(dsa_hw_desc, src2_addr);
+    FIELD(dsa_hw_desc, comp_pattern);
+    FIELD(dsa_hw_desc, xfer_size);
+    FIELD(dsa_hw_desc, desc_count);
+    FIELD(dsa_hw_desc, int_handle);
+    FIELD(dsa_hw_desc, rsvd1);
+    FIELD(dsa_hw_desc, expected_res);
+    FIELD(dsa_hw_desc, dest2);
+    FIELD(dsa_hw_desc, crc_seed);
+    FIELD(dsa_hw_desc, op_specific);
+    BITFIELD(dsa_hw_desc, 4, flags, 0xffffff);
+    BITFIELD(dsa_hw_desc, 4, opcode, 0xff);
+    BITFIELD(dsa_hw_desc, 0, pasid, 0xfffff);
+    BITFIELD(dsa_hw_desc, 0, priv, 1);
+
+    STRUCT(dsa_completion_record);
+    FIELD(dsa_completion_record, status);
+    FIELD(dsa_completion_record, result);
+    FIELD(dsa_completion_record, rsvd);
+    FIELD(dsa_completion_record, bytes_completed);
+    FIELD(dsa_completion_record, fault_addr);
+    FIELD(dsa_completion_record, crc_val);
+    FIELD(dsa_completion_record, op_specific);
+    BITFIELD(dsa_completion_record, 16, invalid_flags, 0xffffff);
+
+    CONST(DSA_OPCODE_NOOP);
+    CONST(DSA_OPCODE_BATCH);
+    CONST(DSA_OPCODE_DRAIN);
+    CONST(DSA_OPCODE_MEMMOVE);
+    CONST(DSA_OPCODE_MEMFILL);
+    CONST(DSA_OPCODE_COMPARE);
+    CONST(DSA_OPCODE_COMPVAL);
+    CONST(DSA_OPCODE_DUALCAST);
+    CONST(DSA_OPCODE_CRCGEN);
+
+    CONST(IDXD_OP_FLAG_FENCE);
+    CONST(IDXD_OP_FLAG_BOF);
+    CONST(IDXD_OP_FLAG_CRAV);
+    CONST(IDXD_OP_FLAG_RCR);
+    CONST(IDXD_OP_FLAG_RCI);
+    CONST(IDXD_OP_FLAG_CC);
+
+    CONST(DSA_COMP_NONE);
+    CONST(DSA_COMP_SUCCESS);
+    CONST(DSA_COMP_SUCCESS_PRED);
+    CONST(DSA_COMP_PAGE_FAULT_NOBOF);
+    CONST(DSA_COMP_PAGE_FAULT_IR);
+    CONST(DSA_COMP_BATCH_FAIL);
+    CONST(DSA_COMP_BATCH_PAGE_FAULT);
+    CONST(DSA_COMP_DR_OFFSET_NOINC);
+    CONST(DSA_COMP_DR_OFFSET_ERANGE);
+    CONST(DSA_COMP_DIF_ERR);
+    CONST(DSA_COMP_BAD_OPCODE);
+    CONST(DSA_COMP_INVALID_FLAGS);
+    CONST(DSA_COMP_NOZERO_RESERVE);
+    CONST(DSA_COMP_XFER_ERANGE);
+    CONST(DSA_COMP_DESC_CNT_ERANGE);
+    CONST(DSA_COMP_DR_ERANGE);
+    CONST(DSA_COMP_OVERLAP_BUFFERS);
+    CONST(DSA_COMP_DCAST_ERR);
+    CONST(DSA_COMP_DESCLIST_ALIGN);
+    CONST(DSA_COMP_INT_HANDLE_INVAL);
+    CONST(DSA_COMP_CRA_XLAT);
+    CONST(DSA_COMP_CRA_ALIGN);
+    CONST(DSA_COMP_ADDR_ALIGN);
+    CONST(DSA_COMP_PRIV_BAD);
+    CONST(DSA_COMP_TRAFFIC_CLASS_CONF);
+    CONST(DSA_COMP_PFAULT_RDBA);
+    CONST(DSA_COMP_HW_ERR1);
+    CONST(DSA_COMP_HW_ERR_DRB);
+    CONST(DSA_COMP_TRANSLATION_FAIL);
+    CONST(DSA_COMP_STATUS_MASK);
+    CONST(DSA_COMP_STATUS_WRITE);
+}
+
 int main(void) {
     structs();
     constants();
     functions();
+    idxd();
     return 0;
 }

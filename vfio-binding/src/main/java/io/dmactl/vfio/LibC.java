@@ -218,6 +218,29 @@ final class LibC {
     }
 
     /** {@code pwrite(fd, buffer, byteCount, offset)}, retried on EINTR; returns the bytes written. */
+    /**
+     * {@code write(fd, buffer, byteCount)} for a fast path: the byte count written, or
+     * {@code -errno}; retries EINTR, throws nothing for an errno and allocates nothing.
+     */
+    static long writeOrErrno(int fd, MemorySegment buffer, long byteCount) {
+        MemorySegment capture = CAPTURE_BUFFER.get();
+        while (true) {
+            long result;
+            try {
+                result = (long) WRITE.invokeExact(capture, fd, buffer, byteCount);
+            } catch (Throwable t) {
+                throw unexpected("write", t);
+            }
+            if (result >= 0) {
+                return result;
+            }
+            int errno = errno(capture);
+            if (errno != EINTR) {
+                return -errno;
+            }
+        }
+    }
+
     static long pwrite(int fd, MemorySegment buffer, long byteCount, long offset, String subject) {
         MemorySegment capture = CAPTURE_BUFFER.get();
         while (true) {

@@ -85,12 +85,14 @@ class GeneratedLayoutTest {
                 if (layout == null) {
                     continue;
                 }
-                if (layout.memberLayouts().stream().noneMatch(m -> m.name().equals(java.util.Optional.of(fieldName)))) {
+                List<PathElement> path = pathTo(layout, fieldName);
+                if (path == null) {
                     mismatches.add(line + " but Java layout " + structName + " has no field " + fieldName);
                     continue;
                 }
-                long offset = layout.byteOffset(PathElement.groupElement(fieldName));
-                long size = layout.select(PathElement.groupElement(fieldName)).byteSize();
+                PathElement[] elements = path.toArray(PathElement[]::new);
+                long offset = layout.byteOffset(elements);
+                long size = layout.select(elements).byteSize();
                 if (offset != Long.parseLong(field.group(3)) || size != Long.parseLong(field.group(4))) {
                     mismatches.add(line + " but Java has offset " + offset + " size " + size);
                 }
@@ -103,7 +105,7 @@ class GeneratedLayoutTest {
                 continue;
             }
             for (MemoryLayout member : layout.memberLayouts()) {
-                if (!(member instanceof PaddingLayout) && member.name().isPresent()
+                if (!(member instanceof PaddingLayout) && member.name().isPresent() && !isAnonymous(member)
                         && !entry.getValue().contains(member.name().get())) {
                     mismatches.add("Java layout " + entry.getKey() + " has field " + member.name().get()
                             + " that layout-probe.c does not list");
@@ -127,7 +129,7 @@ class GeneratedLayoutTest {
             String name = constant.group(1);
             long expected = Long.parseLong(constant.group(2));
             try {
-                Method accessor = Native.class.getMethod(name);
+                Method accessor = headerClass(name).getMethod(name);
                 long actual = ((Number) accessor.invoke(null)).longValue();
                 if (actual != expected) {
                     mismatches.add(line + " but Native." + name + "() is " + actual);
@@ -173,6 +175,12 @@ class GeneratedLayoutTest {
         assertEquals(Native.VFIO_IRQ_SET_ACTION_UNMASK(), (int) (long) probed.get("VFIO_IRQ_SET_ACTION_UNMASK"));
         assertEquals(Native.VFIO_IRQ_SET_ACTION_MASK(), (int) (long) probed.get("VFIO_IRQ_SET_ACTION_MASK"));
         assertEquals(Native.VFIO_PCI_INTX_IRQ_INDEX(), VfioDevice.INTX);
+    }
+
+    /** The header class holding a constant: {@code Idxd} for {@code <linux/idxd.h>}'s, else {@code Native}. */
+    private static Class<?> headerClass(String constant) {
+        return constant.startsWith("DSA_") || constant.startsWith("IDXD_") || constant.contains("_IN_WORD_")
+                ? io.dmactl.vfio.ffi.Idxd.class : Native.class;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -237,7 +245,7 @@ class GeneratedLayoutTest {
                 .collect(Collectors.toSet());
         Set<String> missing = new TreeSet<>();
         int included = 0;
-        for (String argsFile : List.of("vfio.args", "libc.args")) {
+        for (String argsFile : List.of("vfio.args", "libc.args", "idxd.args")) {
             for (String line : Files.readAllLines(headersDir.resolve(argsFile))) {
                 Matcher include = INCLUDE.matcher(line.trim());
                 if (!include.matches()) {
@@ -252,6 +260,34 @@ class GeneratedLayoutTest {
         }
         assertTrue(included >= 50, "argument files include only " + included + " symbols");
         assertEquals(Set.of(), missing, "symbols included for jextract but not checked by layout-probe.c");
+    }
+
+    /**
+     * The path to a field: a direct member, or a member of an anonymous union or struct (named
+     * {@code $anon$...} by jextract; C's offsetof reaches those members by their own name).
+     */
+    private static List<PathElement> pathTo(GroupLayout layout, String fieldName) {
+        for (MemoryLayout member : layout.memberLayouts()) {
+            if (member.name().equals(java.util.Optional.of(fieldName))) {
+                return List.of(PathElement.groupElement(fieldName));
+            }
+        }
+        for (MemoryLayout member : layout.memberLayouts()) {
+            if (member instanceof GroupLayout group && isAnonymous(group)) {
+                List<PathElement> inner = pathTo(group, fieldName);
+                if (inner != null) {
+                    List<PathElement> path = new ArrayList<>();
+                    path.add(PathElement.groupElement(group.name().get()));
+                    path.addAll(inner);
+                    return path;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isAnonymous(MemoryLayout member) {
+        return member.name().map(n -> n.startsWith("$anon$")).orElse(false);
     }
 
     private static GroupLayout javaLayout(String struct, List<String> mismatches) {

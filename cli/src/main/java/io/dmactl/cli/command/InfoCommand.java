@@ -147,6 +147,9 @@ public final class InfoCommand implements Callable<Integer> {
             out.println(Json.render(info));
         } else {
             InfoText.print(out, info);
+            // A DSA function bound to idxd: its work queues (sysfs links bus/dsa/devices/dsaN into the function's directory).
+            DsaQueuesText.print(out, DsaQueuesText.scan(host.sysfs().root()).stream()
+                    .filter(dsa -> address.toString().equals(dsa.pciAddress())).toList());
         }
         out.flush();
         return ExitCodes.OK;

@@ -9,6 +9,7 @@ import io.dmactl.cli.output.Json;
 import io.dmactl.cli.output.JsonRecord;
 import io.dmactl.cli.output.Table;
 import io.dmactl.core.spi.DmaProvider;
+import io.dmactl.provider.dsa.DsaProvider;
 import io.dmactl.vfio.pci.PciDevice;
 import io.dmactl.vfio.pci.PciSysfs;
 import picocli.CommandLine.Command;
@@ -131,7 +132,9 @@ public final class ListCommand implements Callable<Integer> {
                     device.numaNode(),
                     provider));
         }
-        List<String> software = catalog.softwareProviders().stream().map(DmaProvider::name).toList();
+        // dsa needs no vfio device but is no software engine: its queues are listed below.
+        List<String> software = catalog.softwareProviders().stream().map(DmaProvider::name)
+                .filter(name -> !name.equals(DsaProvider.NAME)).toList();
         return new Listing(sysfs.iommuPresent(), entries, software, catalog.names());
     }
 
@@ -170,5 +173,6 @@ public final class ListCommand implements Callable<Integer> {
         out.println("Software engines: " + (listing.softwareEngines().isEmpty()
                 ? "none (no software provider on the class path)"
                 : listing.softwareEngines().stream().collect(Collectors.joining(", "))));
+        DsaQueuesText.print(out, DsaQueuesText.scan(host.sysfs().root()));
     }
 }
