@@ -8,9 +8,17 @@ package io.dmactl.core.spi;
 public interface CompletionInterrupt {
 
     /**
-     * Blocks the channel owner until a signal or the timeout.
+     * Blocks the channel owner until a signal or the timeout. It may also return early without a
+     * signal (a spurious wake-up, e.g. the thread was unparked for another reason): the core's
+     * callers look again either way, and a caller that needs the signal itself loops until it
+     * gets it or its own deadline passes.
      *
-     * @return true if a signal (device or {@link #wakeup()}) was consumed, false on timeout
+     * <p>With clients driving channels (see {@code ChannelWorker}), the channel's worker waits here
+     * without owning the channel, so a client may call the channel's {@code poll} meanwhile: state
+     * that {@code await} and {@code poll} share must be safe to touch from two threads.
+     *
+     * @return true if a signal (device or {@link #wakeup()}) was consumed, false on timeout or an
+     *         early return without one
      */
     boolean await(long timeoutNanos);
 

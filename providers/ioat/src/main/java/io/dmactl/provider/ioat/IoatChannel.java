@@ -296,8 +296,11 @@ final class IoatChannel implements DmaChannel {
      */
     static final class RearmingInterrupt implements CompletionInterrupt {
         private final CompletionInterrupt vector;
-        /** Written and read by the channel owner only (await and poll). */
-        boolean fired;
+        /**
+         * Set by {@link #await} (the channel's worker, which waits without owning the channel),
+         * read and cleared by {@code poll} (whoever owns the channel): volatile.
+         */
+        volatile boolean fired;
 
         RearmingInterrupt(CompletionInterrupt vector) {
             this.vector = vector;

@@ -244,11 +244,15 @@ public final class DsaRegisterModel implements DsaMmio {
         public boolean await(long timeoutNanos) {
             waiter = Thread.currentThread();
             try {
-                if (pending.getAndSet(false)) {
-                    return true;
+                long deadline = System.nanoTime() + timeoutNanos;
+                while (!pending.getAndSet(false)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(this, left); // may return early: look again
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(this, timeoutNanos);
-                return pending.getAndSet(false);
+                return true;
             } finally {
                 waiter = null;
             }

@@ -16,11 +16,15 @@ final class ModelInterrupt implements CompletionInterrupt {
     public boolean await(long timeoutNanos) {
         waiter = Thread.currentThread();
         try {
-            if (pending.getAndSet(false)) {
-                return true;
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (!pending.getAndSet(false)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, left); // may return early (a stale unpark): look again
             }
-            LockSupport.parkNanos(this, timeoutNanos);
-            return pending.getAndSet(false);
+            return true;
         } finally {
             waiter = null;
         }
