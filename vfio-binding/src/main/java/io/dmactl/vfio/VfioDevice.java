@@ -60,6 +60,8 @@ public final class VfioDevice implements AutoCloseable {
     private final DeviceInfo info;
     private final ConfigSpace config;
     private final Map<Integer, MemorySegment> mappedRegions = new HashMap<>();
+    /** Non-null for a function opened through UIO ({@link #openUio}): then there is no group and no fd. */
+    private final UioFunction uio;
     private boolean closed;
 
     private VfioDevice(VfioGroup group, String pciAddress, int fd, Arena arena) {
@@ -68,6 +70,7 @@ public final class VfioDevice implements AutoCloseable {
         this.fd = fd;
         this.subject = "device " + pciAddress;
         this.arena = arena;
+        this.uio = null;
         this.info = queryInfo();
         RegionInfo configRegion = regionInfo(CONFIG_REGION);
         this.config = new ConfigSpace(fd, configRegion.fileOffset(), configRegion.sizeBytes(), subject, arena);
@@ -85,6 +88,45 @@ public final class VfioDevice implements AutoCloseable {
         this.arena = arena;
         this.info = info;
         this.config = config;
+        this.uio = null;
+    }
+
+    private VfioDevice(String pciAddress, UioFunction uio, Arena arena) {
+        this.group = null;
+        this.pciAddress = pciAddress;
+        this.fd = -1;
+        this.subject = "device " + pciAddress + " (UIO)";
+        this.arena = arena;
+        this.uio = uio;
+        // VFIO's PCI layout, so drivers index regions and IRQs the same way; no reset flag.
+        this.info = new DeviceInfo(Native.VFIO_DEVICE_FLAGS_PCI(), VGA_REGION + 1, REQ + 1);
+        this.config = new ConfigSpace(uio.configFd, 0, uio.configSizeBytes, subject, arena);
+    }
+
+    /**
+     * Opens a function bound to uio_pci_generic through its sysfs directory
+     * ({@code /sys/bus/pci/devices/<address>}): BARs from {@code resourceN}, config space from
+     * {@code config}, INTx masked and unmasked with the command register's Interrupt Disable bit.
+     * The device then reaches all of physical memory: callers must have the user's explicit
+     * opt-in. Interrupts cannot be delivered to eventfds this way ({@link #irqInfo} says so):
+     * drivers poll. Everything else behaves as for a VFIO device.
+     */
+    public static VfioDevice openUio(String pciAddress, java.nio.file.Path deviceDirectory,
+                                     java.util.List<io.dmactl.vfio.pci.PciResource> resources) {
+        UioFunction uio = UioFunction.open(deviceDirectory, resources);
+        Arena arena = Arena.ofShared();
+        try {
+            return new VfioDevice(pciAddress, uio, arena);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            VfioContainer.closeQuietly(uio.configFd, "config of " + pciAddress, e);
+            throw e;
+        }
+    }
+
+    /** Whether this function was opened through UIO (no IOMMU) rather than VFIO. */
+    public boolean isUio() {
+        return uio != null;
     }
 
     /** Wraps a fresh device fd; on any failure closes what was opened and rethrows. */
@@ -129,6 +171,9 @@ public final class VfioDevice implements AutoCloseable {
     public RegionInfo regionInfo(int index) {
         checkOpen();
         checkRegionIndex(index);
+        if (uio != null) {
+            return uio.regionInfo(index);
+        }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment region;
             try {
@@ -233,7 +278,17 @@ public final class VfioDevice implements AutoCloseable {
         int prot = (region.readable() ? Native.PROT_READ() : 0) | (region.writable() ? Native.PROT_WRITE() : 0);
         String what = subject + " region " + index;
         long sizeBytes = region.sizeBytes();
-        long address = LibC.mmap(sizeBytes, prot, Native.MAP_SHARED(), fd, region.fileOffset(), what, null);
+        long address;
+        if (uio != null) {
+            int resourceFd = LibC.open(uio.resourceFile(index).toString(), Native.O_RDWR() | Native.O_CLOEXEC());
+            try {
+                address = LibC.mmap(sizeBytes, prot, Native.MAP_SHARED(), resourceFd, 0, what, null);
+            } finally {
+                LibC.close(resourceFd, what); // the mapping keeps the BAR reachable
+            }
+        } else {
+            address = LibC.mmap(sizeBytes, prot, Native.MAP_SHARED(), fd, region.fileOffset(), what, null);
+        }
         MemorySegment segment = MemorySegment.ofAddress(address)
                 .reinterpret(sizeBytes, arena, unused -> LibC.munmap(address, sizeBytes, what));
         mappedRegions.put(index, segment);
@@ -305,6 +360,9 @@ public final class VfioDevice implements AutoCloseable {
      */
     public synchronized void reset() {
         checkOpen();
+        if (uio != null) {
+            throw new UnsupportedOperationException(subject + ": no reset under UIO (info().canReset() is false)");
+        }
         LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_RESET, subject, 0L);
     }
 
@@ -317,6 +375,9 @@ public final class VfioDevice implements AutoCloseable {
     public IrqInfo irqInfo(int index) {
         checkOpen();
         checkIrqIndex(index);
+        if (uio != null) {
+            return UioFunction.irqInfo(index);
+        }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment irq = vfio_irq_info.allocate(call);
             vfio_irq_info.argsz(irq, (int) vfio_irq_info.sizeof());
@@ -355,7 +416,8 @@ public final class VfioDevice implements AutoCloseable {
                     + index + " do not exist: " + subject + " has " + irq.count() + " vectors there");
         }
         if (!irq.eventFdCapable()) {
-            throw new IllegalArgumentException("IRQ index " + index + " of " + subject + " cannot signal eventfds");
+            throw new IllegalArgumentException("IRQ index " + index + " of " + subject + " cannot signal eventfds"
+                    + (uio != null ? ": under UIO interrupts are not forwarded to eventfds; poll for completions" : ""));
         }
         try (Arena call = Arena.ofConfined()) {
             long dataOffset = vfio_irq_set.data$offset();
@@ -415,6 +477,9 @@ public final class VfioDevice implements AutoCloseable {
      */
     public synchronized void setIrqUnmaskEventFd(int index, int subindex, EventFd unmaskFd) {
         checkMaskable(index, subindex, "unmask on an eventfd");
+        if (uio != null) {
+            throw new IllegalArgumentException(subject + ": under UIO there are no unmask eventfds; use unmaskIrq");
+        }
         try (Arena call = Arena.ofConfined()) {
             long dataOffset = vfio_irq_set.data$offset();
             long sizeBytes = dataOffset + Integer.BYTES;
@@ -432,6 +497,14 @@ public final class VfioDevice implements AutoCloseable {
 
     private void setIrqMaskState(int index, int subindex, int action, String actionName) {
         checkMaskable(index, subindex, actionName);
+        if (uio != null) {
+            // uio_pci_generic sets Interrupt Disable when INTx fires; userspace clears it to unmask.
+            int command = config.read16(PCI_COMMAND);
+            boolean mask = action == Native.VFIO_IRQ_SET_ACTION_MASK();
+            config.write16(PCI_COMMAND, mask ? command | UioFunction.PCI_COMMAND_INTX_DISABLE
+                    : command & ~UioFunction.PCI_COMMAND_INTX_DISABLE);
+            return;
+        }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment set = vfio_irq_set.allocate(call);
             vfio_irq_set.argsz(set, (int) vfio_irq_set.sizeof());
@@ -467,6 +540,13 @@ public final class VfioDevice implements AutoCloseable {
     public synchronized void disableIrqs(int index) {
         checkOpen();
         checkIrqIndex(index);
+        if (uio != null) {
+            if (index == INTX) {
+                int command = config.read16(PCI_COMMAND);
+                config.write16(PCI_COMMAND, command | UioFunction.PCI_COMMAND_INTX_DISABLE);
+            }
+            return;
+        }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment set = vfio_irq_set.allocate(call);
             vfio_irq_set.argsz(set, (int) vfio_irq_set.sizeof());
@@ -492,11 +572,17 @@ public final class VfioDevice implements AutoCloseable {
             closed = true;
             // The arena's cleanup actions munmap each mapped region; then the fd can go.
             failure = VfioContainer.collect(null, arena::close);
-            failure = VfioContainer.collect(failure, () -> LibC.close(fd, subject));
+            if (uio != null) {
+                failure = VfioContainer.collect(failure, () -> LibC.close(uio.configFd, subject + " config"));
+            } else {
+                failure = VfioContainer.collect(failure, () -> LibC.close(fd, subject));
+            }
             mappedRegions.clear();
         }
         // Outside this device's lock: the group takes the container's lock.
-        group.deviceClosed(this);
+        if (group != null) {
+            group.deviceClosed(this);
+        }
         if (failure != null) {
             throw failure;
         }
@@ -524,6 +610,7 @@ public final class VfioDevice implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "VfioDevice[" + pciAddress + ", group " + group.number() + "]";
+        return uio != null ? "VfioDevice[" + pciAddress + ", UIO " + uio + "]"
+                : "VfioDevice[" + pciAddress + ", group " + group.number() + "]";
     }
 }
