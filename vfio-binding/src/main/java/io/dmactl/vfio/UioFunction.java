@@ -61,6 +61,16 @@ final class UioFunction {
         return new RegionInfo(index, 0, 0, 0, List.of());
     }
 
+    /** The physical start of BAR region {@code index} (from sysfs {@code resource}). */
+    long barStart(int index) {
+        for (PciResource r : resources) {
+            if (r.index() == index - VfioDevice.BAR0_REGION) {
+                return r.startAddress();
+            }
+        }
+        throw new IllegalArgumentException("region " + index + " of " + deviceDirectory + " is not a BAR with a window");
+    }
+
     /** The sysfs file BAR region {@code index} is mmapped from. */
     Path resourceFile(int index) {
         return deviceDirectory.resolve("resource" + (index - VfioDevice.BAR0_REGION));

@@ -124,6 +124,25 @@ public final class VfioDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * For a function opened through UIO: the physical (bus) address of {@code virtualAddress} when
+     * it lies in one of this device's mapped BARs (the BAR's start from sysfs {@code resource} plus
+     * the offset), for peer-to-peer DMA without an IOMMU; pagemap knows nothing of BAR mappings.
+     * Empty for a VFIO device or an address outside its mapped BARs.
+     */
+    public synchronized java.util.OptionalLong barPhysicalAddress(long virtualAddress) {
+        if (uio == null || closed) {
+            return java.util.OptionalLong.empty();
+        }
+        for (Map.Entry<Integer, MemorySegment> e : mappedRegions.entrySet()) {
+            long start = e.getValue().address();
+            if (virtualAddress - start >= 0 && virtualAddress - start < e.getValue().byteSize()) {
+                return java.util.OptionalLong.of(uio.barStart(e.getKey()) + (virtualAddress - start));
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     /** Whether this function was opened through UIO (no IOMMU) rather than VFIO. */
     public boolean isUio() {
         return uio != null;

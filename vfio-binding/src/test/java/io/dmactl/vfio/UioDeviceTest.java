@@ -65,6 +65,8 @@ class UioDeviceTest {
             assertArrayEquals(Files.readAllBytes(dir.resolve("resource0")), bar.toArray(ValueLayout.JAVA_BYTE));
             bar.set(ValueLayout.JAVA_INT_UNALIGNED, 8, 0xcafef00d);
             assertEquals((byte) 0x0d, Files.readAllBytes(dir.resolve("resource0"))[8]);
+            assertEquals(0xfe00_0010L, device.barPhysicalAddress(bar.address() + 0x10).getAsLong());
+            assertTrue(device.barPhysicalAddress(bar.address() + 4096).isEmpty());
             assertEquals(0, device.regionInfo(VfioDevice.BAR0_REGION + 1).sizeBytes(), "no BAR1");
             assertThrows(VfioException.class, () -> device.mapRegion(VfioDevice.BAR0_REGION + 1));
         }
