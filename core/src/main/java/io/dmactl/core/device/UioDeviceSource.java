@@ -54,6 +54,16 @@ public final class UioDeviceSource implements DeviceSource {
         this.procStatus = Objects.requireNonNull(procStatus, "procStatus");
     }
 
+    /** Why this process cannot drive UIO devices (not root), or null if it can. */
+    public static String notRootReason() {
+        return notRootReason(PROC_STATUS);
+    }
+
+    /** {@code sysfs} and this process's pagemap. */
+    public static UioDeviceSource over(PciSysfs sysfs, boolean devicesMayWriteAnywhereInMemory) {
+        return new UioDeviceSource(sysfs, devicesMayWriteAnywhereInMemory, Pagemap.self(), PROC_STATUS);
+    }
+
     /** The system's /sys and this process's pagemap. */
     public static UioDeviceSource system(boolean devicesMayWriteAnywhereInMemory) {
         return new UioDeviceSource(PciSysfs.system(), devicesMayWriteAnywhereInMemory, Pagemap.self(), PROC_STATUS);
@@ -132,7 +142,7 @@ public final class UioDeviceSource implements DeviceSource {
      * Why this process cannot drive UIO devices (not root: effective uid from the {@code Uid:} line
      * of {@code procStatus}), or null if it can.
      */
-    static String notRootReason(Path procStatus) {
+    public static String notRootReason(Path procStatus) {
         try {
             for (String line : Files.readAllLines(procStatus)) {
                 if (line.startsWith("Uid:")) {
