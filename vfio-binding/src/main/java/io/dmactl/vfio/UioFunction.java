@@ -23,18 +23,22 @@ final class UioFunction {
 
     private final Path deviceDirectory;
     private final List<PciResource> resources;
+    /** {@code /dev/uioN}, from the function's {@code uio/uioN} directory; null when it has none (no IRQ). */
+    final Path uioDevice;
     final int configFd;
     final long configSizeBytes;
 
-    private UioFunction(Path deviceDirectory, List<PciResource> resources, int configFd, long configSizeBytes) {
+    private UioFunction(Path deviceDirectory, List<PciResource> resources, int configFd, long configSizeBytes,
+                        Path uioDevice) {
         this.deviceDirectory = deviceDirectory;
+        this.uioDevice = uioDevice;
         this.resources = resources;
         this.configFd = configFd;
         this.configSizeBytes = configSizeBytes;
     }
 
     /** Opens {@code deviceDirectory/config}; the caller closes {@link #configFd} with the device. */
-    static UioFunction open(Path deviceDirectory, List<PciResource> resources) {
+    static UioFunction open(Path deviceDirectory, List<PciResource> resources, Path devDirectory) {
         Path config = deviceDirectory.resolve("config");
         long sizeBytes;
         try {
@@ -42,8 +46,15 @@ final class UioFunction {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + config + " (is the function bound to uio_pci_generic?)", e);
         }
+        Path uioDevice = null;
+        try (var names = Files.list(deviceDirectory.resolve("uio"))) {
+            uioDevice = names.map(p -> p.getFileName().toString()).filter(n -> n.matches("uio[0-9]+")).findFirst()
+                .map(devDirectory::resolve).orElse(null);
+        } catch (IOException noUioDirectory) {
+            // not (yet) bound to a UIO driver: no interrupts
+        }
         int fd = LibC.open(config.toString(), Native.O_RDWR() | Native.O_CLOEXEC());
-        return new UioFunction(deviceDirectory, List.copyOf(resources), fd, sizeBytes);
+        return new UioFunction(deviceDirectory, List.copyOf(resources), fd, sizeBytes, uioDevice);
     }
 
     /** A BAR as VFIO would describe it: a memory BAR readable, writable and mappable; anything else empty. */
@@ -76,10 +87,14 @@ final class UioFunction {
         return deviceDirectory.resolve("resource" + (index - VfioDevice.BAR0_REGION));
     }
 
-    /** INTx only: one vector, masked by the kernel after each interrupt; no MSI or MSI-X under uio_pci_generic. */
-    static IrqInfo irqInfo(int index) {
+    /**
+     * INTx only: one vector, masked by the kernel after each interrupt, on an eventfd when the
+     * function has a {@code /dev/uioN} ({@link UioInterruptForwarder}); no MSI or MSI-X under uio_pci_generic.
+     */
+    IrqInfo irqInfo(int index) {
         if (index == VfioDevice.INTX) {
-            return new IrqInfo(index, 1, Native.VFIO_IRQ_INFO_MASKABLE() | Native.VFIO_IRQ_INFO_AUTOMASKED());
+            return new IrqInfo(index, 1, Native.VFIO_IRQ_INFO_MASKABLE() | Native.VFIO_IRQ_INFO_AUTOMASKED()
+                | (uioDevice != null ? Native.VFIO_IRQ_INFO_EVENTFD() : 0));
         }
         return new IrqInfo(index, 0, 0);
     }

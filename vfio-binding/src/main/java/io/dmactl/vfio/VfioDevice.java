@@ -62,6 +62,8 @@ public final class VfioDevice implements AutoCloseable {
     private final Map<Integer, MemorySegment> mappedRegions = new HashMap<>();
     /** Non-null for a function opened through UIO ({@link #openUio}): then there is no group and no fd. */
     private final UioFunction uio;
+    /** Under UIO: the thread that turns /dev/uioN reads into trigger eventfd signals, while INTx is set. */
+    private UioInterruptForwarder intx;
     private boolean closed;
 
     private VfioDevice(VfioGroup group, String pciAddress, int fd, Arena arena) {
@@ -108,12 +110,19 @@ public final class VfioDevice implements AutoCloseable {
      * ({@code /sys/bus/pci/devices/<address>}): BARs from {@code resourceN}, config space from
      * {@code config}, INTx masked and unmasked with the command register's Interrupt Disable bit.
      * The device then reaches all of physical memory: callers must have the user's explicit
-     * opt-in. Interrupts cannot be delivered to eventfds this way ({@link #irqInfo} says so):
-     * drivers poll. Everything else behaves as for a VFIO device.
+     * opt-in. INTx reaches the trigger eventfd through a thread reading {@code /dev/uioN}, and an
+     * unmask (eventfd or {@link #unmaskIrq}) clears the command register's Interrupt Disable bit;
+     * there is no MSI or MSI-X. Everything else behaves as for a VFIO device.
      */
     public static VfioDevice openUio(String pciAddress, java.nio.file.Path deviceDirectory,
                                      java.util.List<io.dmactl.vfio.pci.PciResource> resources) {
-        UioFunction uio = UioFunction.open(deviceDirectory, resources);
+        return openUio(pciAddress, deviceDirectory, resources, java.nio.file.Path.of("/dev"));
+    }
+
+    /** {@link #openUio(String, java.nio.file.Path, java.util.List)} with {@code /dev/uioN} looked for in {@code devDirectory}. */
+    static VfioDevice openUio(String pciAddress, java.nio.file.Path deviceDirectory,
+                              java.util.List<io.dmactl.vfio.pci.PciResource> resources, java.nio.file.Path devDirectory) {
+        UioFunction uio = UioFunction.open(deviceDirectory, resources, devDirectory);
         Arena arena = Arena.ofShared();
         try {
             return new VfioDevice(pciAddress, uio, arena);
@@ -358,8 +367,28 @@ public final class VfioDevice implements AutoCloseable {
     /** Sets Bus Master Enable in the PCI command register, so the device may issue DMA. */
     public synchronized void enableBusMaster() {
         checkOpen();
-        int command = config.read16(PCI_COMMAND);
-        config.write16(PCI_COMMAND, command | PCI_COMMAND_BUS_MASTER);
+        synchronized (config) { // the command register is also written by a UIO interrupt thread
+            int command = config.read16(PCI_COMMAND);
+            config.write16(PCI_COMMAND, command | PCI_COMMAND_BUS_MASTER);
+        }
+    }
+
+    /** Under UIO: sets or clears the command register's Interrupt Disable bit (a read-modify-write under config's lock). */
+    private void setIntxDisable(boolean disable) {
+        synchronized (config) {
+            int command = config.read16(PCI_COMMAND);
+            config.write16(PCI_COMMAND, disable ? command | UioFunction.PCI_COMMAND_INTX_DISABLE
+                    : command & ~UioFunction.PCI_COMMAND_INTX_DISABLE);
+        }
+    }
+
+    /** Under UIO: stops INTx forwarding, if on. The thread takes only config's lock, so this may hold the device's. */
+    private void stopUioIntx() {
+        UioInterruptForwarder running = intx;
+        intx = null;
+        if (running != null) {
+            running.close();
+        }
     }
 
     /**
@@ -368,8 +397,10 @@ public final class VfioDevice implements AutoCloseable {
      */
     public synchronized void disableBusMaster() {
         checkOpen();
-        int command = config.read16(PCI_COMMAND);
-        config.write16(PCI_COMMAND, command & ~PCI_COMMAND_BUS_MASTER);
+        synchronized (config) {
+            int command = config.read16(PCI_COMMAND);
+            config.write16(PCI_COMMAND, command & ~PCI_COMMAND_BUS_MASTER);
+        }
     }
 
     /**
@@ -395,7 +426,7 @@ public final class VfioDevice implements AutoCloseable {
         checkOpen();
         checkIrqIndex(index);
         if (uio != null) {
-            return UioFunction.irqInfo(index);
+            return uio.irqInfo(index);
         }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment irq = vfio_irq_info.allocate(call);
@@ -436,7 +467,15 @@ public final class VfioDevice implements AutoCloseable {
         }
         if (!irq.eventFdCapable()) {
             throw new IllegalArgumentException("IRQ index " + index + " of " + subject + " cannot signal eventfds"
-                    + (uio != null ? ": under UIO interrupts are not forwarded to eventfds; poll for completions" : ""));
+                    + (uio != null ? ": it has no /dev/uioN (no interrupt pin, or not bound to a UIO driver); poll for completions" : ""));
+        }
+        if (uio != null) { // INTx, one vector (irqInfo offers nothing else)
+            stopUioIntx();
+            if (fds[0] != null) {
+                intx = UioInterruptForwarder.start(uio.uioDevice, fds[0], () -> setIntxDisable(false), subject);
+                setIntxDisable(false); // setting the trigger enables the index, as on VFIO
+            }
+            return;
         }
         try (Arena call = Arena.ofConfined()) {
             long dataOffset = vfio_irq_set.data$offset();
@@ -497,7 +536,11 @@ public final class VfioDevice implements AutoCloseable {
     public synchronized void setIrqUnmaskEventFd(int index, int subindex, EventFd unmaskFd) {
         checkMaskable(index, subindex, "unmask on an eventfd");
         if (uio != null) {
-            throw new IllegalArgumentException(subject + ": under UIO there are no unmask eventfds; use unmaskIrq");
+            if (intx == null) {
+                throw new IllegalStateException(subject + ": INTx is not enabled (set its trigger eventfd first)");
+            }
+            intx.unmaskFd(unmaskFd);
+            return;
         }
         try (Arena call = Arena.ofConfined()) {
             long dataOffset = vfio_irq_set.data$offset();
@@ -518,10 +561,7 @@ public final class VfioDevice implements AutoCloseable {
         checkMaskable(index, subindex, actionName);
         if (uio != null) {
             // uio_pci_generic sets Interrupt Disable when INTx fires; userspace clears it to unmask.
-            int command = config.read16(PCI_COMMAND);
-            boolean mask = action == Native.VFIO_IRQ_SET_ACTION_MASK();
-            config.write16(PCI_COMMAND, mask ? command | UioFunction.PCI_COMMAND_INTX_DISABLE
-                    : command & ~UioFunction.PCI_COMMAND_INTX_DISABLE);
+            setIntxDisable(action == Native.VFIO_IRQ_SET_ACTION_MASK());
             return;
         }
         try (Arena call = Arena.ofConfined()) {
@@ -561,8 +601,8 @@ public final class VfioDevice implements AutoCloseable {
         checkIrqIndex(index);
         if (uio != null) {
             if (index == INTX) {
-                int command = config.read16(PCI_COMMAND);
-                config.write16(PCI_COMMAND, command | UioFunction.PCI_COMMAND_INTX_DISABLE);
+                stopUioIntx();
+                setIntxDisable(true);
             }
             return;
         }
@@ -589,8 +629,20 @@ public final class VfioDevice implements AutoCloseable {
                 return;
             }
             closed = true;
+            failure = null;
+            if (uio != null) {
+                // vfio-pci disables the device when its fd closes; uio_pci_generic does not: stop
+                // the forwarding, mask INTx and clear Bus Master here, so nothing is left running.
+                failure = VfioContainer.collect(null, this::stopUioIntx);
+                failure = VfioContainer.collect(failure, () -> {
+                    synchronized (config) {
+                        int command = config.read16(PCI_COMMAND);
+                        config.write16(PCI_COMMAND, (command | UioFunction.PCI_COMMAND_INTX_DISABLE) & ~PCI_COMMAND_BUS_MASTER);
+                    }
+                });
+            }
             // The arena's cleanup actions munmap each mapped region; then the fd can go.
-            failure = VfioContainer.collect(null, arena::close);
+            failure = VfioContainer.collect(failure, arena::close);
             if (uio != null) {
                 failure = VfioContainer.collect(failure, () -> LibC.close(uio.configFd, subject + " config"));
             } else {

@@ -52,9 +52,10 @@ class UioDeviceTest {
             assertEquals(0x04, Files.readAllBytes(dir.resolve("config"))[5] & 0x04, "Interrupt Disable (bit 10) set");
             device.unmaskIrq(VfioDevice.INTX, 0);
             assertEquals(0, Files.readAllBytes(dir.resolve("config"))[5] & 0x04, "Interrupt Disable cleared");
-            device.disableBusMaster();
-            assertEquals(0x02, Files.readAllBytes(dir.resolve("config"))[4]);
+            device.enableBusMaster();
         }
+        assertEquals(0x02, Files.readAllBytes(dir.resolve("config"))[4], "close clears Bus Master (UIO does not)");
+        assertEquals(0x04, Files.readAllBytes(dir.resolve("config"))[5] & 0x04, "and masks INTx");
     }
 
     @Test
@@ -93,5 +94,40 @@ class UioDeviceTest {
         assertThrows(IllegalStateException.class, () -> bar.get(ValueLayout.JAVA_BYTE, 0), "unmapped on close");
         assertThrows(IllegalStateException.class, () -> device.configRead16(0));
         assertThrows(RuntimeException.class, () -> VfioDevice.openUio("0000:00:09.0", dir.resolve("absent"), List.of()));
+    }
+
+    @Test
+    void intxReadsFromDevUioReachTheTriggerAndAnUnmaskClearsInterruptDisable() throws Exception {
+        Files.createDirectories(dir.resolve("uio/uio7"));
+        Path dev = Files.createDirectories(dir.resolve("dev"));
+        Path uio = dev.resolve("uio7");
+        assertEquals(0, new ProcessBuilder("mkfifo", uio.toString()).start().waitFor(), "mkfifo stands in for /dev/uio7");
+        open().close(); // writes the config and resource0 files
+        PciResource bar0 = new PciResource(0, 0xfe00_0000L, 0xfe00_0fffL, 0x40200);
+        try (VfioDevice device = VfioDevice.openUio("0000:00:04.0", dir, List.of(bar0), dev);
+             EventFd trigger = EventFd.create(); EventFd unmask = EventFd.create()) {
+            assertTrue(device.irqInfo(VfioDevice.INTX).eventFdCapable());
+            device.setIrqEventFds(VfioDevice.INTX, 0, trigger);
+            device.setIrqUnmaskEventFd(VfioDevice.INTX, 0, unmask);
+            assertFalse(trigger.await(50_000_000L), "no interrupt yet");
+            device.maskIrq(VfioDevice.INTX, 0); // what uio_pci_generic's handler does
+            try (var out = Files.newOutputStream(uio)) {
+                out.write(new byte[] {1, 0, 0, 0}); // the kernel's event count
+            }
+            assertTrue(trigger.await(5_000_000_000L), "the interrupt reached the trigger eventfd");
+            assertEquals(0x04, Files.readAllBytes(dir.resolve("config"))[5] & 0x04);
+            unmask.signal();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while ((Files.readAllBytes(dir.resolve("config"))[5] & 0x04) != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(0, Files.readAllBytes(dir.resolve("config"))[5] & 0x04, "unmask cleared Interrupt Disable");
+            device.disableIrqs(VfioDevice.INTX);
+            assertEquals(0x04, Files.readAllBytes(dir.resolve("config"))[5] & 0x04, "disabled INTx stays masked");
+            assertThrows(IllegalStateException.class, () -> device.setIrqUnmaskEventFd(VfioDevice.INTX, 0, unmask),
+                "no unmask fd without a trigger");
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("dmactl-uio-irq")),
+            "the forwarding thread is gone");
     }
 }

@@ -62,4 +62,26 @@ class UioEduTest {
             }
         }
     }
+
+    @Test
+    void intxCompletesThroughDevUioAndTheCommandRegisterUnmask() throws Exception {
+        try (DmaRuntime runtime = DmaRuntime.builder().onlyProviders(EduProvider.NAME)
+                 .uioDevicesMayWriteAnywhereInMemory(true)
+                 .option(EduProvider.OPTION_COMPLETION, "intx").build();
+             DmaBuffer host = runtime.allocate(4096)) {
+            assertEquals(engine(), runtime.engines().getFirst().name(), runtime.diagnostics().toString());
+            assertTrue(runtime.engines().getFirst().capabilities().interrupts(), "intx mode declares interrupts");
+            DevicePrivateSpace edu = runtime.privateSpace(engine(), EduProvider.BUFFER_SPACE);
+            for (int round = 0; round < 3; round++) { // each completion must be unmasked for the next
+                byte[] data = pattern(1000 + round, 60 + round);
+                write(host.segment(), 8, data);
+                TransferResult in = runtime.copy(host, 8, edu, 16, data.length).get(WAIT_SECONDS, TimeUnit.SECONDS);
+                host.segment().fill((byte) 0);
+                TransferResult out = runtime.copy(edu, 16, host, 100, data.length).get(WAIT_SECONDS, TimeUnit.SECONDS);
+                assertEquals(TransferStatus.SUCCESS, in.status(), in.toString());
+                assertEquals(TransferStatus.SUCCESS, out.status(), out.toString());
+                assertBytes(data, host.segment(), 100, "round " + round + " by INTx over UIO");
+            }
+        }
+    }
 }
