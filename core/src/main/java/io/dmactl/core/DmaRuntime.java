@@ -8,6 +8,7 @@ import io.dmactl.core.dispatch.DispatchPolicy;
 import io.dmactl.core.dispatch.Dispatcher;
 import io.dmactl.core.dispatch.TransferShape;
 import io.dmactl.core.device.DeviceSource;
+import io.dmactl.core.device.UioDeviceSource;
 import io.dmactl.core.device.VfioDeviceSource;
 import io.dmactl.core.engine.EngineHandle;
 import io.dmactl.core.engine.EngineOpener;
@@ -126,7 +127,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 }
             }
             if (!deviceProviders.isEmpty() || !b.windows.isEmpty()) {
-                this.devices = b.deviceSource != null ? b.deviceSource : VfioDeviceSource.system();
+                this.devices = b.deviceSource != null ? b.deviceSource : defaultDeviceSource(b.uioDevicesMayWriteAnywhereInMemory);
                 openDevices(opener, deviceProviders, b.windows);
             }
             watchdog.start();
@@ -768,6 +769,21 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         }
     }
 
+    /**
+     * Functions bound to vfio-pci; with the opt-in to DMA without an IOMMU, functions bound to
+     * uio_pci_generic instead. Without it, UIO functions are named in the diagnostics with the
+     * reason they are not opened and how to opt in.
+     */
+    private DeviceSource defaultDeviceSource(boolean uioOptIn) {
+        if (uioOptIn) {
+            return UioDeviceSource.system(true);
+        }
+        for (PciDevice uio : UioDeviceSource.system(false).devices()) {
+            diagnostics.add(uio.address() + " is bound to uio_pci_generic; " + UioDeviceSource.OPT_IN_HINT);
+        }
+        return VfioDeviceSource.system();
+    }
+
     private VfioDevice openWindowDevice(PciDevice d) {
         for (VfioDevice open : windowDevices) {
             if (open.pciAddress().equals(d.address().toString())) {
@@ -862,8 +878,22 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         private DeviceSource deviceSource;
         private final List<WindowRequest> windows = new ArrayList<>();
         private boolean exclusiveChannels;
+        private boolean uioDevicesMayWriteAnywhereInMemory;
 
         private Builder() {
+        }
+
+        /**
+         * The opt-in to DMA without an IOMMU (default false). With it, the default device source
+         * drives functions bound to uio_pci_generic (instead of vfio-pci ones): no IOMMU checks their
+         * DMA, so a device can write anywhere in memory, kernel included; a wrong address in a
+         * descriptor corrupts the machine. Root is required (physical addresses from
+         * /proc/self/pagemap). Without it such functions are listed in {@link DmaRuntime#diagnostics}
+         * and never opened. Ignored when {@link #deviceSource} is given (the source decides).
+         */
+        public Builder uioDevicesMayWriteAnywhereInMemory(boolean optIn) {
+            uioDevicesMayWriteAnywhereInMemory = optIn;
+            return this;
         }
 
         /**

@@ -60,6 +60,10 @@ public final class VfioDevice implements AutoCloseable {
     private final DeviceInfo info;
     private final ConfigSpace config;
     private final Map<Integer, MemorySegment> mappedRegions = new HashMap<>();
+    /** Non-null for a function opened through UIO ({@link #openUio}): then there is no group and no fd. */
+    private final UioFunction uio;
+    /** Under UIO: the thread that turns /dev/uioN reads into trigger eventfd signals, while INTx is set. */
+    private UioInterruptForwarder intx;
     private boolean closed;
 
     private VfioDevice(VfioGroup group, String pciAddress, int fd, Arena arena) {
@@ -68,6 +72,7 @@ public final class VfioDevice implements AutoCloseable {
         this.fd = fd;
         this.subject = "device " + pciAddress;
         this.arena = arena;
+        this.uio = null;
         this.info = queryInfo();
         RegionInfo configRegion = regionInfo(CONFIG_REGION);
         this.config = new ConfigSpace(fd, configRegion.fileOffset(), configRegion.sizeBytes(), subject, arena);
@@ -85,6 +90,71 @@ public final class VfioDevice implements AutoCloseable {
         this.arena = arena;
         this.info = info;
         this.config = config;
+        this.uio = null;
+    }
+
+    private VfioDevice(String pciAddress, UioFunction uio, Arena arena) {
+        this.group = null;
+        this.pciAddress = pciAddress;
+        this.fd = -1;
+        this.subject = "device " + pciAddress + " (UIO)";
+        this.arena = arena;
+        this.uio = uio;
+        // VFIO's PCI layout, so drivers index regions and IRQs the same way; no reset flag.
+        this.info = new DeviceInfo(Native.VFIO_DEVICE_FLAGS_PCI(), VGA_REGION + 1, REQ + 1);
+        this.config = new ConfigSpace(uio.configFd, 0, uio.configSizeBytes, subject, arena);
+    }
+
+    /**
+     * Opens a function bound to uio_pci_generic through its sysfs directory
+     * ({@code /sys/bus/pci/devices/<address>}): BARs from {@code resourceN}, config space from
+     * {@code config}, INTx masked and unmasked with the command register's Interrupt Disable bit.
+     * The device then reaches all of physical memory: callers must have the user's explicit
+     * opt-in. INTx reaches the trigger eventfd through a thread reading {@code /dev/uioN}, and an
+     * unmask (eventfd or {@link #unmaskIrq}) clears the command register's Interrupt Disable bit;
+     * there is no MSI or MSI-X. Everything else behaves as for a VFIO device.
+     */
+    public static VfioDevice openUio(String pciAddress, java.nio.file.Path deviceDirectory,
+                                     java.util.List<io.dmactl.vfio.pci.PciResource> resources) {
+        return openUio(pciAddress, deviceDirectory, resources, java.nio.file.Path.of("/dev"));
+    }
+
+    /** {@link #openUio(String, java.nio.file.Path, java.util.List)} with {@code /dev/uioN} looked for in {@code devDirectory}. */
+    static VfioDevice openUio(String pciAddress, java.nio.file.Path deviceDirectory,
+                              java.util.List<io.dmactl.vfio.pci.PciResource> resources, java.nio.file.Path devDirectory) {
+        UioFunction uio = UioFunction.open(deviceDirectory, resources, devDirectory);
+        Arena arena = Arena.ofShared();
+        try {
+            return new VfioDevice(pciAddress, uio, arena);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            VfioContainer.closeQuietly(uio.configFd, "config of " + pciAddress, e);
+            throw e;
+        }
+    }
+
+    /**
+     * For a function opened through UIO: the physical (bus) address of {@code virtualAddress} when
+     * it lies in one of this device's mapped BARs (the BAR's start from sysfs {@code resource} plus
+     * the offset), for peer-to-peer DMA without an IOMMU; pagemap knows nothing of BAR mappings.
+     * Empty for a VFIO device or an address outside its mapped BARs.
+     */
+    public synchronized java.util.OptionalLong barPhysicalAddress(long virtualAddress) {
+        if (uio == null || closed) {
+            return java.util.OptionalLong.empty();
+        }
+        for (Map.Entry<Integer, MemorySegment> e : mappedRegions.entrySet()) {
+            long start = e.getValue().address();
+            if (virtualAddress - start >= 0 && virtualAddress - start < e.getValue().byteSize()) {
+                return java.util.OptionalLong.of(uio.barStart(e.getKey()) + (virtualAddress - start));
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
+
+    /** Whether this function was opened through UIO (no IOMMU) rather than VFIO. */
+    public boolean isUio() {
+        return uio != null;
     }
 
     /** Wraps a fresh device fd; on any failure closes what was opened and rethrows. */
@@ -129,6 +199,9 @@ public final class VfioDevice implements AutoCloseable {
     public RegionInfo regionInfo(int index) {
         checkOpen();
         checkRegionIndex(index);
+        if (uio != null) {
+            return uio.regionInfo(index);
+        }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment region;
             try {
@@ -233,7 +306,17 @@ public final class VfioDevice implements AutoCloseable {
         int prot = (region.readable() ? Native.PROT_READ() : 0) | (region.writable() ? Native.PROT_WRITE() : 0);
         String what = subject + " region " + index;
         long sizeBytes = region.sizeBytes();
-        long address = LibC.mmap(sizeBytes, prot, Native.MAP_SHARED(), fd, region.fileOffset(), what, null);
+        long address;
+        if (uio != null) {
+            int resourceFd = LibC.open(uio.resourceFile(index).toString(), Native.O_RDWR() | Native.O_CLOEXEC());
+            try {
+                address = LibC.mmap(sizeBytes, prot, Native.MAP_SHARED(), resourceFd, 0, what, null);
+            } finally {
+                LibC.close(resourceFd, what); // the mapping keeps the BAR reachable
+            }
+        } else {
+            address = LibC.mmap(sizeBytes, prot, Native.MAP_SHARED(), fd, region.fileOffset(), what, null);
+        }
         MemorySegment segment = MemorySegment.ofAddress(address)
                 .reinterpret(sizeBytes, arena, unused -> LibC.munmap(address, sizeBytes, what));
         mappedRegions.put(index, segment);
@@ -284,8 +367,28 @@ public final class VfioDevice implements AutoCloseable {
     /** Sets Bus Master Enable in the PCI command register, so the device may issue DMA. */
     public synchronized void enableBusMaster() {
         checkOpen();
-        int command = config.read16(PCI_COMMAND);
-        config.write16(PCI_COMMAND, command | PCI_COMMAND_BUS_MASTER);
+        synchronized (config) { // the command register is also written by a UIO interrupt thread
+            int command = config.read16(PCI_COMMAND);
+            config.write16(PCI_COMMAND, command | PCI_COMMAND_BUS_MASTER);
+        }
+    }
+
+    /** Under UIO: sets or clears the command register's Interrupt Disable bit (a read-modify-write under config's lock). */
+    private void setIntxDisable(boolean disable) {
+        synchronized (config) {
+            int command = config.read16(PCI_COMMAND);
+            config.write16(PCI_COMMAND, disable ? command | UioFunction.PCI_COMMAND_INTX_DISABLE
+                    : command & ~UioFunction.PCI_COMMAND_INTX_DISABLE);
+        }
+    }
+
+    /** Under UIO: stops INTx forwarding, if on. The thread takes only config's lock, so this may hold the device's. */
+    private void stopUioIntx() {
+        UioInterruptForwarder running = intx;
+        intx = null;
+        if (running != null) {
+            running.close();
+        }
     }
 
     /**
@@ -294,8 +397,10 @@ public final class VfioDevice implements AutoCloseable {
      */
     public synchronized void disableBusMaster() {
         checkOpen();
-        int command = config.read16(PCI_COMMAND);
-        config.write16(PCI_COMMAND, command & ~PCI_COMMAND_BUS_MASTER);
+        synchronized (config) {
+            int command = config.read16(PCI_COMMAND);
+            config.write16(PCI_COMMAND, command & ~PCI_COMMAND_BUS_MASTER);
+        }
     }
 
     /**
@@ -305,6 +410,9 @@ public final class VfioDevice implements AutoCloseable {
      */
     public synchronized void reset() {
         checkOpen();
+        if (uio != null) {
+            throw new UnsupportedOperationException(subject + ": no reset under UIO (info().canReset() is false)");
+        }
         LibC.ioctl(fd, VfioIoctl.VFIO_DEVICE_RESET, subject, 0L);
     }
 
@@ -317,6 +425,9 @@ public final class VfioDevice implements AutoCloseable {
     public IrqInfo irqInfo(int index) {
         checkOpen();
         checkIrqIndex(index);
+        if (uio != null) {
+            return uio.irqInfo(index);
+        }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment irq = vfio_irq_info.allocate(call);
             vfio_irq_info.argsz(irq, (int) vfio_irq_info.sizeof());
@@ -355,7 +466,16 @@ public final class VfioDevice implements AutoCloseable {
                     + index + " do not exist: " + subject + " has " + irq.count() + " vectors there");
         }
         if (!irq.eventFdCapable()) {
-            throw new IllegalArgumentException("IRQ index " + index + " of " + subject + " cannot signal eventfds");
+            throw new IllegalArgumentException("IRQ index " + index + " of " + subject + " cannot signal eventfds"
+                    + (uio != null ? ": it has no /dev/uioN (no interrupt pin, or not bound to a UIO driver); poll for completions" : ""));
+        }
+        if (uio != null) { // INTx, one vector (irqInfo offers nothing else)
+            stopUioIntx();
+            if (fds[0] != null) {
+                intx = UioInterruptForwarder.start(uio.uioDevice, fds[0], () -> setIntxDisable(false), subject);
+                setIntxDisable(false); // setting the trigger enables the index, as on VFIO
+            }
+            return;
         }
         try (Arena call = Arena.ofConfined()) {
             long dataOffset = vfio_irq_set.data$offset();
@@ -415,6 +535,13 @@ public final class VfioDevice implements AutoCloseable {
      */
     public synchronized void setIrqUnmaskEventFd(int index, int subindex, EventFd unmaskFd) {
         checkMaskable(index, subindex, "unmask on an eventfd");
+        if (uio != null) {
+            if (intx == null) {
+                throw new IllegalStateException(subject + ": INTx is not enabled (set its trigger eventfd first)");
+            }
+            intx.unmaskFd(unmaskFd);
+            return;
+        }
         try (Arena call = Arena.ofConfined()) {
             long dataOffset = vfio_irq_set.data$offset();
             long sizeBytes = dataOffset + Integer.BYTES;
@@ -432,6 +559,11 @@ public final class VfioDevice implements AutoCloseable {
 
     private void setIrqMaskState(int index, int subindex, int action, String actionName) {
         checkMaskable(index, subindex, actionName);
+        if (uio != null) {
+            // uio_pci_generic sets Interrupt Disable when INTx fires; userspace clears it to unmask.
+            setIntxDisable(action == Native.VFIO_IRQ_SET_ACTION_MASK());
+            return;
+        }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment set = vfio_irq_set.allocate(call);
             vfio_irq_set.argsz(set, (int) vfio_irq_set.sizeof());
@@ -467,6 +599,13 @@ public final class VfioDevice implements AutoCloseable {
     public synchronized void disableIrqs(int index) {
         checkOpen();
         checkIrqIndex(index);
+        if (uio != null) {
+            if (index == INTX) {
+                stopUioIntx();
+                setIntxDisable(true);
+            }
+            return;
+        }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment set = vfio_irq_set.allocate(call);
             vfio_irq_set.argsz(set, (int) vfio_irq_set.sizeof());
@@ -490,13 +629,31 @@ public final class VfioDevice implements AutoCloseable {
                 return;
             }
             closed = true;
+            failure = null;
+            if (uio != null) {
+                // vfio-pci disables the device when its fd closes; uio_pci_generic does not: stop
+                // the forwarding, mask INTx and clear Bus Master here, so nothing is left running.
+                failure = VfioContainer.collect(null, this::stopUioIntx);
+                failure = VfioContainer.collect(failure, () -> {
+                    synchronized (config) {
+                        int command = config.read16(PCI_COMMAND);
+                        config.write16(PCI_COMMAND, (command | UioFunction.PCI_COMMAND_INTX_DISABLE) & ~PCI_COMMAND_BUS_MASTER);
+                    }
+                });
+            }
             // The arena's cleanup actions munmap each mapped region; then the fd can go.
-            failure = VfioContainer.collect(null, arena::close);
-            failure = VfioContainer.collect(failure, () -> LibC.close(fd, subject));
+            failure = VfioContainer.collect(failure, arena::close);
+            if (uio != null) {
+                failure = VfioContainer.collect(failure, () -> LibC.close(uio.configFd, subject + " config"));
+            } else {
+                failure = VfioContainer.collect(failure, () -> LibC.close(fd, subject));
+            }
             mappedRegions.clear();
         }
         // Outside this device's lock: the group takes the container's lock.
-        group.deviceClosed(this);
+        if (group != null) {
+            group.deviceClosed(this);
+        }
         if (failure != null) {
             throw failure;
         }
@@ -524,6 +681,7 @@ public final class VfioDevice implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "VfioDevice[" + pciAddress + ", group " + group.number() + "]";
+        return uio != null ? "VfioDevice[" + pciAddress + ", UIO " + uio + "]"
+                : "VfioDevice[" + pciAddress + ", group " + group.number() + "]";
     }
 }

@@ -5,6 +5,7 @@ import io.dmactl.cli.ExitCodes;
 import io.dmactl.cli.JsonMixin;
 import io.dmactl.cli.VerboseMixin;
 import io.dmactl.cli.copy.CopyExecution;
+import io.dmactl.core.device.UioDeviceSource;
 import io.dmactl.cli.copy.CopyOutcome;
 import io.dmactl.cli.copy.TransferPlan;
 import io.dmactl.cli.host.HostSystem;
@@ -117,6 +118,11 @@ public final class CopyCommand implements Callable<Integer> {
                     + " (device memory the CPU cannot reach is read back by its engine first).")
     private boolean verify;
 
+    @Option(names = "--no-iommu",
+            description = "Drive devices bound to uio_pci_generic (no IOMMU; see 'dmactl bind --no-iommu'): the device"
+                    + " can then write anywhere in memory, and a wrong address corrupts the kernel. Needs root.")
+    private boolean noIommu;
+
     @Mixin
     private JsonMixin json;
 
@@ -129,6 +135,12 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (noIommu) {
+            String notRoot = UioDeviceSource.notRootReason();
+            if (notRoot != null) {
+                throw new DmactlException(ExitCodes.PERMISSION, "--no-iommu: " + notRoot);
+            }
+        }
         TransferPlan plan = TransferPlan.check(source, destination,
                 size == null ? OptionalLong.empty() : OptionalLong.of(size), host.sysfs(), host.providers());
         PrintWriter err = spec.commandLine().getErr();
@@ -139,6 +151,7 @@ public final class CopyCommand implements Callable<Integer> {
                 err.flush();
             }
         });
+        execution.devicesMayWriteAnywhereInMemory(noIommu);
         CopyOutcome outcome = execution.run(plan, verify);
         report(plan, outcome);
         TransferResult result = outcome.result();

@@ -19,6 +19,7 @@ import io.dmactl.core.location.DmaBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import io.dmactl.core.device.UioDeviceSource;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -95,6 +96,11 @@ public final class SelftestCommand implements Callable<Integer> {
             description = "A device BAR (bound to vfio-pci) to use as the window end; repeatable. It is overwritten.")
     private List<WindowSpec> windows = new ArrayList<>();
 
+    @Option(names = "--no-iommu",
+            description = "Test the engines of devices bound to uio_pci_generic (no IOMMU) instead of vfio-pci ones:"
+                    + " the device can then write anywhere in memory, and a wrong address corrupts the kernel. Needs root.")
+    private boolean noIommu;
+
     @Mixin
     private JsonMixin json;
 
@@ -108,13 +114,19 @@ public final class SelftestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProviderNames.requireNamedIfGiven(spec, providers);
+        if (noIommu) {
+            String notRoot = UioDeviceSource.notRootReason();
+            if (notRoot != null) {
+                throw new DmactlException(ExitCodes.PERMISSION, "--no-iommu: " + notRoot);
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<RouteSummary> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> engineNames = new ArrayList<>();
         try (EngineSession session = EngineSession.open(host.sysfs(), host.providers(), providers, windows,
-                POOL_LIMIT_BYTES, this::note);
+                POOL_LIMIT_BYTES, false, noIommu, this::note);
              DmaBuffer source = session.runtime().allocate(EngineSelftest.HOST_BUFFER_BYTES);
              DmaBuffer destination = session.runtime().allocate(EngineSelftest.HOST_BUFFER_BYTES)) {
             EngineSelftest selftest = new EngineSelftest(session.runtime(), source, destination, failures::add);

@@ -13,7 +13,10 @@ import io.dmactl.cli.output.UserText;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.DmaTransfers;
 import io.dmactl.core.TransferResult;
+import io.dmactl.core.device.DeviceSource;
+import io.dmactl.core.device.UioDeviceSource;
 import io.dmactl.core.device.VfioDeviceSource;
+import io.dmactl.vfio.pci.UserspaceDriver;
 import io.dmactl.core.spi.DmaProvider;
 import io.dmactl.vfio.pci.PciAddress;
 import io.dmactl.vfio.pci.PciSysfs;
@@ -34,6 +37,7 @@ import java.util.function.Consumer;
  * and compares both ends byte for byte when asked. Everything it opened is closed again.
  */
 public final class CopyExecution {
+    private boolean devicesMayWriteAnywhereInMemory;
 
     /** Room for the pool's own chunking on top of the buffers a copy needs. */
     private static final long POOL_SLACK_BYTES = 16L << 20;
@@ -60,6 +64,16 @@ public final class CopyExecution {
      *                 is on them, so the dispatcher may choose them (e.g. a hardware engine for a
      *                 host-to-host copy)
      */
+    /**
+     * Drive the plan's devices through UIO (uio_pci_generic) instead of VFIO: the user's opt-in to
+     * DMA without an IOMMU (--no-iommu), so the devices can write anywhere in memory. Without it a
+     * device bound to uio_pci_generic is refused with that reason before anything is opened.
+     */
+    public CopyExecution devicesMayWriteAnywhereInMemory(boolean optIn) {
+        this.devicesMayWriteAnywhereInMemory = optIn;
+        return this;
+    }
+
     public CopyExecution(PciSysfs sysfs, ProviderCatalog catalog, Optional<String> provider, Set<PciAddress> alsoOpen,
                          Consumer<String> notes) {
         this.sysfs = Objects.requireNonNull(sysfs, "sysfs");
@@ -120,8 +134,18 @@ public final class CopyExecution {
     /** Opens a runtime for the plan's ends, runs {@code body} in it, closes it. */
     private <T> T inRuntime(TransferPlan plan, long poolLimitBytes, java.util.function.Function<DmaRuntime, T> body) {
         List<DmaProvider> providers = selectedProviders(plan);
+        Set<PciAddress> named = devicesToOpen(plan);
+        if (!devicesMayWriteAnywhereInMemory) {
+            for (PciAddress address : named) {
+                if (sysfs.find(address).map(d -> d.isBoundTo(UserspaceDriver.UIO_PCI_GENERIC.sysfsName())).orElse(false)) {
+                    throw new DmactlException(ExitCodes.REFUSED, address + " is bound to uio_pci_generic; "
+                            + UioDeviceSource.OPT_IN_HINT);
+                }
+            }
+        }
+        DeviceSource devices = devicesMayWriteAnywhereInMemory ? UioDeviceSource.over(sysfs, true) : new VfioDeviceSource(sysfs);
         DmaRuntime.Builder builder = DmaRuntime.builder().discoverProviders(false)
-                .deviceSource(new NamedDevices(new VfioDeviceSource(sysfs), devicesToOpen(plan)))
+                .deviceSource(new NamedDevices(devices, named))
                 .poolLimitBytes(poolLimitBytes);
         providers.forEach(builder::provider);
         // A crc's plan has one location as both ends: its window is opened once.

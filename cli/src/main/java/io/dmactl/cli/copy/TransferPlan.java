@@ -157,9 +157,13 @@ public record TransferPlan(LocationSpec source, LocationSpec destination, long l
         }
     }
 
-    /** dmactl reaches device memory only through VFIO, so the device must be bound to vfio-pci. */
+    /**
+     * dmactl reaches device memory through VFIO, or through UIO with --no-iommu (the copy checks
+     * that opt-in), so the device must be bound to vfio-pci or uio_pci_generic.
+     */
     private static void checkVfio(PciDevice device, String role, LocationSpec end) {
-        if (!device.isBoundTo(UserspaceDriver.VFIO_PCI.sysfsName())) {
+        if (!device.isBoundTo(UserspaceDriver.VFIO_PCI.sysfsName())
+                && !device.isBoundTo(UserspaceDriver.UIO_PCI_GENERIC.sysfsName())) {
             throw new DmactlException(ExitCodes.UNAVAILABLE, role + " " + end.shown() + ": " + device.address() + " is "
                     + device.driver().map(driver -> "bound to " + driver).orElse("not bound to any driver")
                     + ", not vfio-pci; 'dmactl bind " + device.address() + "' gives it to vfio-pci");

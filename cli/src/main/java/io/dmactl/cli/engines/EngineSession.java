@@ -8,9 +8,11 @@ import io.dmactl.cli.location.WindowSpec;
 import io.dmactl.cli.output.UserText;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
+import io.dmactl.core.device.UioDeviceSource;
 import io.dmactl.core.device.VfioDeviceSource;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.spi.DmaProvider;
+import io.dmactl.vfio.pci.PciDevice;
 import io.dmactl.vfio.pci.PciSysfs;
 
 import java.util.ArrayList;
@@ -60,6 +62,18 @@ public final class EngineSession implements AutoCloseable {
     public static EngineSession open(PciSysfs sysfs, ProviderCatalog catalog, List<String> providerNames,
                                      List<WindowSpec> windowSpecs, long poolLimitBytes, boolean exclusiveChannels,
                                      Consumer<String> notes) {
+        return open(sysfs, catalog, providerNames, windowSpecs, poolLimitBytes, exclusiveChannels, false, notes);
+    }
+
+    /**
+     * @param devicesMayWriteAnywhereInMemory --no-iommu: drive the functions bound to
+     *                                        uio_pci_generic (no IOMMU) instead of vfio-pci ones;
+     *                                        without it each such function is named in the notes
+     *                                        with the reason it is not opened
+     */
+    public static EngineSession open(PciSysfs sysfs, ProviderCatalog catalog, List<String> providerNames,
+                                     List<WindowSpec> windowSpecs, long poolLimitBytes, boolean exclusiveChannels,
+                                     boolean devicesMayWriteAnywhereInMemory, Consumer<String> notes) {
         Objects.requireNonNull(notes, "notes");
         List<DmaProvider> providers = new ArrayList<>();
         if (providerNames.isEmpty()) {
@@ -78,11 +92,16 @@ public final class EngineSession implements AutoCloseable {
             TransferPlan.checkWindow(window, sysfs, catalog);
         }
         DmaRuntime.Builder builder = DmaRuntime.builder().discoverProviders(false)
-                .deviceSource(new VfioDeviceSource(sysfs))
+                .deviceSource(devicesMayWriteAnywhereInMemory ? UioDeviceSource.over(sysfs, true) : new VfioDeviceSource(sysfs))
                 .poolLimitBytes(poolLimitBytes)
                 .exclusiveChannels(exclusiveChannels);
         providers.forEach(builder::provider);
         windowSpecs.forEach(window -> builder.deviceWindow(window.device().toString(), window.barIndex()));
+        if (!devicesMayWriteAnywhereInMemory) {
+            for (PciDevice uio : UioDeviceSource.over(sysfs, false).devices()) {
+                notes.accept(uio.address() + " is bound to uio_pci_generic; " + UioDeviceSource.OPT_IN_HINT);
+            }
+        }
         DmaRuntime runtime = builder.build();
         try {
             runtime.diagnostics().forEach(note -> notes.accept("runtime: " + note));

@@ -13,6 +13,7 @@ import io.dmactl.cli.host.VfioInspector;
 import io.dmactl.provider.cpu.CpuProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.dmactl.core.device.UioDeviceSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.Arena;
@@ -251,6 +252,18 @@ class CopyCommandTest {
         assertEquals(ExitCodes.NOT_FOUND, run.exitCode(), run::toString);
         assertEquals("dmactl copy: --provider cpu cannot reach 0000:00:03.0/dev+0x0: that memory is private to the"
                 + " engine of 0000:00:03.0 (provider edu)\n", run.err());
+    }
+
+    @Test
+    void aDeviceBoundToUioIsRefusedWithoutNoIommuSayingWhyAndHow() throws Exception {
+        FixtureMachine machine = FixtureMachine.q35(temporary.resolve("uio-machine"));
+        Files.createDirectories(machine.sysfs().root().resolve("bus/pci/drivers/uio_pci_generic"));
+        HostSystem uioHost = machine.host(List.of(TestProviders.edu(), new CpuProvider()), NO_VFIO);
+        CliRun bind = CliRun.of(uioHost, "bind", "0000:00:03.0", "--driver", "uio_pci_generic", "--no-iommu");
+        assertEquals(ExitCodes.OK, bind.exitCode(), bind::toString); // bind.err() says why not
+        CliRun run = CliRun.of(uioHost, "copy", "mem", "0000:00:03.0/dev+0", "--size", "4K");
+        assertEquals(ExitCodes.REFUSED, run.exitCode(), run::toString);
+        assertEquals("dmactl copy: 0000:00:03.0 is bound to uio_pci_generic; " + UioDeviceSource.OPT_IN_HINT + "\n", run.err());
     }
 
     @Test

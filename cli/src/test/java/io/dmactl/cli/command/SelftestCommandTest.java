@@ -128,6 +128,19 @@ class SelftestCommandTest {
         assertEquals(1, unbound.errLines().length, unbound::toString);
     }
 
+    @Test
+    void aUioBoundDeviceIsNamedWithTheOptInItNeedsAndNotOpened() throws Exception {
+        FixtureMachine machine = FixtureMachine.q35(temporary.resolve("uio-machine"));
+        java.nio.file.Files.createDirectories(machine.sysfs().root().resolve("bus/pci/drivers/uio_pci_generic"));
+        HostSystem uioHost = machine.host(List.of(new CpuProvider()), NO_VFIO);
+        CliRun bind = CliRun.of(uioHost, "bind", "0000:00:03.0", "--driver", "uio_pci_generic", "--no-iommu");
+        assertEquals(ExitCodes.OK, bind.exitCode(), bind::toString);
+        CliRun run = CliRun.of(uioHost, "selftest", "--verbose");
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("dmactl selftest: 0000:00:03.0 is bound to uio_pci_generic; "
+            + io.dmactl.core.device.UioDeviceSource.OPT_IN_HINT), run.err());
+    }
+
     private static List<String> strings(JsonArray array) {
         return array.asList().stream().map(JsonElement::getAsString).toList();
     }

@@ -11,18 +11,22 @@ import java.util.Optional;
 /**
  * Where a runtime gets PCI devices for its device providers. The VFIO implementation
  * ({@link VfioDeviceSource}) lists functions bound to vfio-pci, puts all their IOMMU groups in one
- * container and opens device fds there; tests substitute devices without hardware.
+ * container and opens device fds there; the UIO one ({@link UioDeviceSource}, only with the user's
+ * opt-in to DMA without an IOMMU) lists functions bound to uio_pci_generic, gives them one
+ * physical domain and opens them through sysfs. Providers get a {@link VfioDevice} either way.
+ * Tests substitute devices without hardware.
  */
 public interface DeviceSource extends AutoCloseable {
 
-    /** Functions a userspace driver may take (bound to vfio-pci, in an IOMMU group). */
+    /** Functions a userspace driver may take (bound to vfio-pci in an IOMMU group; for UIO, to uio_pci_generic). */
     List<PciDevice> devices();
 
     /** The function at {@code address}, whether or not a provider drives it (for device windows). */
     Optional<PciDevice> device(PciAddress address);
 
     /**
-     * Brings {@code devices} into one IOMMU domain (attaching their groups to one container).
+     * Brings {@code devices} into one IOMMU domain (attaching their groups to one container; for
+     * UIO, a physical domain after checking the opt-in and root).
      * Devices whose group cannot join are reported in {@code diagnostics} and left out.
      *
      * @return the domain, or empty when none of the devices could join one
@@ -30,7 +34,8 @@ public interface DeviceSource extends AutoCloseable {
     Optional<IommuDomain> attach(List<PciDevice> devices, List<String> diagnostics);
 
     /**
-     * Opens a device of an attached group. Empty for a device without VFIO (test doubles).
+     * Opens a device of an attached group (for UIO, an attached function through sysfs). Empty for
+     * a device without VFIO (test doubles).
      *
      * @throws RuntimeException with the kernel's reason when the device cannot be opened
      */

@@ -2,6 +2,7 @@ package io.dmactl.core.engine;
 
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.LocationKind;
+import io.dmactl.core.memory.IommuDomain;
 import io.dmactl.core.spi.AddressingMode;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
@@ -23,13 +24,17 @@ final class CapabilityCheck {
     private CapabilityCheck() {
     }
 
-    static void verify(String engineName, DmaEngine engine, boolean hasDomain, List<DevicePrivateSpace> spaces) {
+    static void verify(String engineName, DmaEngine engine, IommuDomain domain, List<DevicePrivateSpace> spaces) {
         EngineCapabilities caps = engine.capabilities();
         if (caps == null) {
             throw new IllegalStateException(engineName + ": capabilities() returned null");
         }
-        if (caps.addressing() == AddressingMode.PHYSICAL) {
-            throw new IllegalStateException(engineName + ": PHYSICAL (UIO) addressing is not supported by this runtime yet");
+        boolean hasDomain = domain != null;
+        // An IOVA engine in a physical domain (UIO) is given physical addresses as its IOVAs: the
+        // same driver code over either. A PHYSICAL engine needs such a domain.
+        if (caps.addressing() == AddressingMode.PHYSICAL && (domain == null || !domain.physical())) {
+            throw new IllegalStateException(engineName + ": declares PHYSICAL addressing but its device is not in a "
+                + "physical (no-IOMMU, UIO) domain; bind it to uio_pci_generic and opt in (--no-iommu)");
         }
         // SHARED_VIRTUAL needs no domain, and the core maps nothing for it even when it has one.
         if (caps.addressing() == AddressingMode.IOVA && !hasDomain) {

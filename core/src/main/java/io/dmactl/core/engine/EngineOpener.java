@@ -75,7 +75,7 @@ public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, S
             throw new IllegalStateException(engineName + ": provider " + provider.name() + " returned no engine");
         }
         try {
-            CapabilityCheck.verify(engineName, engine, mappings != null, context.privateSpaces());
+            CapabilityCheck.verify(engineName, engine, mappings == null ? null : mappings.domain(), context.privateSpaces());
             EngineCapabilities caps = engine.capabilities();
             List<ChannelWorker> workers = new ArrayList<>();
             for (int i = 0; startWorkers && i < caps.channelCount(); i++) {

@@ -36,6 +36,26 @@ public interface IommuDomain extends AutoCloseable {
     /** Removes the mapping that starts at {@code iova}; after return no device can reach it. */
     void unmap(long iova, long lengthBytes);
 
+    /**
+     * True for no IOMMU at all (UIO): a device's bus addresses are physical addresses. Then the
+     * core neither allocates IOVAs nor maps anything; it asks {@link #physicalAddress} for each
+     * range, and refuses a range that is not physically contiguous or lies above the engine's
+     * DMA limit (pages cannot be moved to fit it).
+     */
+    default boolean physical() {
+        return false;
+    }
+
+    /**
+     * The physical address of {@code pages} when {@link #physical()}.
+     *
+     * @throws IllegalStateException naming the reason when the pages are not one physical run,
+     *                               not present, or their addresses are hidden (not root)
+     */
+    default long physicalAddress(MemorySegment pages) {
+        throw new UnsupportedOperationException(name() + " maps IOVAs; it has no physical addresses");
+    }
+
     /** Releases the domain. Domains the runtime created are closed by it after every unmap. */
     @Override
     void close();

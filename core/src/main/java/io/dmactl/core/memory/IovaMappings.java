@@ -125,7 +125,17 @@ public final class IovaMappings implements AutoCloseable {
             long windowBytes = ((offset + lengthBytes + page - 1) & -page) - windowStart;
             boolean window = false;
             long iova;
-            if (!windowAllowed || windowBytes == wholeBytes) {
+            if (domain.physical()) {
+                long whole = physicalUnder(pages, limitIova);
+                if (whole != -1) {
+                    iova = whole;
+                } else if (windowAllowed && windowBytes != wholeBytes) {
+                    window = true; // the transfer's pages alone may be one run under the limit
+                    iova = requirePhysicalUnder(location, pages.asSlice(windowStart, windowBytes), limitIova);
+                } else {
+                    iova = requirePhysicalUnder(location, pages, limitIova);
+                }
+            } else if (!windowAllowed || windowBytes == wholeBytes) {
                 iova = allocateEvictingIdle(wholeBytes, limitIova);
             } else if (Long.compareUnsigned(wholeBytes, allocator.usableBytesAtOrBelow(limitIova)) > 0) {
                 window = true; // the whole location can never fit under this limit
@@ -139,11 +149,13 @@ public final class IovaMappings implements AutoCloseable {
                 }
             }
             MemorySegment mapped = window ? pages.asSlice(windowStart, windowBytes) : pages;
-            try {
-                domain.map(mapped, iova, access);
-            } catch (RuntimeException e) {
-                allocator.free(iova, mapped.byteSize());
-                throw e;
+            if (!domain.physical()) { // physical: nothing to map, the device reaches all memory
+                try {
+                    domain.map(mapped, iova, access);
+                } catch (RuntimeException e) {
+                    allocator.free(iova, mapped.byteSize());
+                    throw e;
+                }
             }
             mapCount++;
             IovaMapping created = window
@@ -324,7 +336,35 @@ public final class IovaMappings implements AutoCloseable {
         return true;
     }
 
+    /** The physical address of all of {@code pages} if it is one run ending at or below the limit, else -1. */
+    private long physicalUnder(MemorySegment pages, long limitIova) {
+        long address;
+        try {
+            address = domain.physicalAddress(pages);
+        } catch (IllegalStateException notOneRun) {
+            return -1;
+        }
+        return Long.compareUnsigned(address + pages.byteSize() - 1, limitIova) <= 0 ? address : -1;
+    }
+
+    /** {@link #physicalUnder}, or the reason it is not: not one physical run, or above the engine's DMA limit. */
+    private long requirePhysicalUnder(DmaLocation location, MemorySegment pages, long limitIova) {
+        long address = domain.physicalAddress(pages); // throws with the reason when not one run
+        long last = address + pages.byteSize() - 1;
+        if (Long.compareUnsigned(last, limitIova) > 0) {
+            throw new IllegalStateException(location.describe() + ": its pages are at physical 0x" + Long.toHexString(address)
+                + "..0x" + Long.toHexString(last) + ", above the engine's DMA limit 0x" + Long.toHexString(limitIova)
+                + "; without an IOMMU they cannot be remapped lower: give the process memory below the limit "
+                + "(fewer GiB of RAM, hugepages reserved at boot) or use an engine with a wider DMA mask");
+        }
+        return address;
+    }
+
     private void unmapNow(IovaMapping mapping) {
+        if (domain.physical()) {
+            unmapCount++; // nothing was mapped and no IOVA allocated
+            return;
+        }
         domain.unmap(mapping.iova(), mapping.lengthBytes());
         unmapCount++;
         // Only after a successful unmap: an IOVA that may still be mapped must never be handed out again.

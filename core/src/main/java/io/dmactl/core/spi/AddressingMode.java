@@ -18,6 +18,12 @@ public enum AddressingMode {
     SHARED_VIRTUAL,
     /** IOVAs in the engine's IOMMU domain (a VFIO container). */
     IOVA,
-    /** Physical addresses (UIO, no IOMMU); not supported yet, refused at open. */
+    /**
+     * Physical addresses (UIO, no IOMMU): accepted only for an engine whose device is in the
+     * runtime's physical domain (a {@code UioDeviceSource} with the user's opt-in). The core
+     * resolves locations to physical addresses (pagemap; a BAR's sysfs window) and refuses a range
+     * that is not one physical run or lies above the engine's DMA limit. An IOVA engine over UIO is
+     * resolved the same way, so one driver serves both.
+     */
     PHYSICAL
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An engine that declares an op its channels do not implement is refused when it opens, naming both. */
 class CapabilityCheckOpsTest {
@@ -67,8 +68,12 @@ class CapabilityCheckOpsTest {
     }
 
     private static DmaEngine engine(DmaChannel channel, DmaOpKind... ops) {
+        return engine(AddressingMode.CPU_VIRTUAL, channel, ops);
+    }
+
+    private static DmaEngine engine(AddressingMode addressing, DmaChannel channel, DmaOpKind... ops) {
         EngineCapabilities caps = EngineCapabilities.builder().ops(ops).directions(Direction.MEM_TO_MEM)
-            .reaches(LocationKind.HOST_MEMORY).addressing(AddressingMode.CPU_VIRTUAL).execution(ExecutionKind.SOFTWARE)
+            .reaches(LocationKind.HOST_MEMORY).addressing(addressing).execution(ExecutionKind.SOFTWARE)
             .ringSize(2).build();
         return new DmaEngine() {
             @Override
@@ -94,11 +99,11 @@ class CapabilityCheckOpsTest {
     @Test
     void aDeclaredOpWithoutItsEnqueueCallIsRefused() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-            () -> CapabilityCheck.verify("liar", engine(new CopyFillChannel(), DmaOpKind.COPY, DmaOpKind.CRC32C), false, List.of()));
+            () -> CapabilityCheck.verify("liar", engine(new CopyFillChannel(), DmaOpKind.COPY, DmaOpKind.CRC32C), null, List.of()));
         assertEquals("liar: declares CRC32C but channel 0 (" + CopyFillChannel.class.getName()
             + ") does not implement enqueueCrc32c", e.getMessage());
         e = assertThrows(IllegalStateException.class,
-            () -> CapabilityCheck.verify("liar", engine(new CrcChannel(), DmaOpKind.CRC32C, DmaOpKind.DUALCAST), false, List.of()));
+            () -> CapabilityCheck.verify("liar", engine(new CrcChannel(), DmaOpKind.CRC32C, DmaOpKind.DUALCAST), null, List.of()));
         assertEquals("liar: declares DUALCAST but channel 0 (" + CrcChannel.class.getName()
             + ") does not implement enqueueDualcast", e.getMessage());
     }
@@ -106,7 +111,19 @@ class CapabilityCheckOpsTest {
     @Test
     void declaredOpsThatAreImplementedPass() {
         assertDoesNotThrow(() -> CapabilityCheck.verify("honest", engine(new CrcChannel(), DmaOpKind.COPY, DmaOpKind.FILL,
-            DmaOpKind.CRC32C), false, List.of()));
-        assertDoesNotThrow(() -> CapabilityCheck.verify("copy-only", engine(new CopyFillChannel(), DmaOpKind.COPY), false, List.of()));
+            DmaOpKind.CRC32C), null, List.of()));
+        assertDoesNotThrow(() -> CapabilityCheck.verify("copy-only", engine(new CopyFillChannel(), DmaOpKind.COPY), null, List.of()));
+    }
+
+    @Test
+    void physicalAddressingIsAcceptedOnlyInAPhysicalDomain() {
+        DmaEngine physical = engine(AddressingMode.PHYSICAL, new CopyFillChannel(), DmaOpKind.COPY);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+            () -> CapabilityCheck.verify("uio", physical, null, List.of()));
+        assertTrue(e.getMessage().contains("--no-iommu"), e.getMessage());
+        assertThrows(IllegalStateException.class,
+            () -> CapabilityCheck.verify("uio", physical, new io.dmactl.core.sim.FakeIommuDomain("iommu"), List.of()));
+        assertDoesNotThrow(() -> CapabilityCheck.verify("uio", physical,
+            new io.dmactl.core.memory.PhysicalDomain(new io.dmactl.vfio.Pagemap(java.nio.file.Path.of("/nonexistent"))), List.of()));
     }
 }
