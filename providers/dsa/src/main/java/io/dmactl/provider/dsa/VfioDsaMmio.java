@@ -1,8 +1,7 @@
 package io.dmactl.provider.dsa;
 
 import io.dmactl.core.spi.CompletionInterrupt;
-import io.dmactl.core.spi.EventFdInterrupt;
-import io.dmactl.vfio.EventFd;
+import io.dmactl.core.spi.EventFdVectors;
 import io.dmactl.vfio.IrqInfo;
 import io.dmactl.vfio.PortalStores;
 import io.dmactl.vfio.VfioDevice;
@@ -17,7 +16,7 @@ final class VfioDsaMmio implements DsaMmio {
     private final VfioDevice device;
     private final MmioRegisters registers;
     private final MemorySegment portals;
-    private EventFd[] eventFds;
+    private EventFdVectors vectors;
 
     VfioDsaMmio(VfioDevice device) {
         this.device = Objects.requireNonNull(device, "device");
@@ -68,38 +67,15 @@ final class VfioDsaMmio implements DsaMmio {
 
     @Override
     public synchronized CompletionInterrupt[] enableMsix(int count) {
-        EventFd[] fds = new EventFd[count];
-        CompletionInterrupt[] out = new CompletionInterrupt[count];
-        try {
-            for (int i = 0; i < count; i++) {
-                fds[i] = EventFd.create();
-                out[i] = new EventFdInterrupt(fds[i]);
-            }
-            device.setIrqEventFds(VfioDevice.MSIX, 0, fds);
-        } catch (RuntimeException e) {
-            for (EventFd fd : fds) {
-                if (fd != null) {
-                    fd.close();
-                }
-            }
-            throw e;
-        }
-        eventFds = fds;
-        return out;
+        vectors = EventFdVectors.enable(device, VfioDevice.MSIX, count);
+        return vectors.interrupts();
     }
 
     @Override
     public synchronized void disableInterrupts() {
-        if (eventFds == null) {
-            return;
-        }
-        try {
-            device.disableIrqs(VfioDevice.MSIX);
-        } finally {
-            for (EventFd fd : eventFds) {
-                fd.close();
-            }
-            eventFds = null;
+        if (vectors != null) {
+            vectors.close();
+            vectors = null;
         }
     }
 

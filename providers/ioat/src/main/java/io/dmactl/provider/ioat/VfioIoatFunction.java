@@ -1,8 +1,7 @@
 package io.dmactl.provider.ioat;
 
 import io.dmactl.core.spi.CompletionInterrupt;
-import io.dmactl.core.spi.EventFdInterrupt;
-import io.dmactl.vfio.EventFd;
+import io.dmactl.core.spi.EventFdVectors;
 import io.dmactl.vfio.IrqInfo;
 import io.dmactl.vfio.VfioDevice;
 import io.dmactl.vfio.pci.MmioRegisters;
@@ -19,7 +18,7 @@ final class VfioIoatFunction implements IoatFunction {
 
     private final VfioDevice device;
     private final Mmio registers;
-    private EventFd[] eventFds;
+    private EventFdVectors vectors;
 
     VfioIoatFunction(VfioDevice device) {
         this.device = Objects.requireNonNull(device, "device");
@@ -56,38 +55,15 @@ final class VfioIoatFunction implements IoatFunction {
             throw new IllegalStateException("ioat " + device.pciAddress() + " offers " + offered + " MSI-X vectors on eventfds, "
                 + count + " channels need one each; open it with ioat.completion=poll");
         }
-        EventFd[] fds = new EventFd[count];
-        CompletionInterrupt[] out = new CompletionInterrupt[count];
-        try {
-            for (int i = 0; i < count; i++) {
-                fds[i] = EventFd.create();
-                out[i] = new EventFdInterrupt(fds[i]);
-            }
-            device.setIrqEventFds(VfioDevice.MSIX, 0, fds);
-        } catch (RuntimeException e) {
-            for (EventFd fd : fds) {
-                if (fd != null) {
-                    fd.close();
-                }
-            }
-            throw e;
-        }
-        eventFds = fds;
-        return out;
+        vectors = EventFdVectors.enable(device, VfioDevice.MSIX, count);
+        return vectors.interrupts();
     }
 
     @Override
     public synchronized void disableInterrupts() {
-        if (eventFds == null) {
-            return;
-        }
-        try {
-            device.disableIrqs(VfioDevice.MSIX);
-        } finally {
-            for (EventFd fd : eventFds) {
-                fd.close();
-            }
-            eventFds = null;
+        if (vectors != null) {
+            vectors.close();
+            vectors = null;
         }
     }
 
