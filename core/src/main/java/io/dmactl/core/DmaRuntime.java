@@ -534,7 +534,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
 
     @Override
     public int poll() {
-        return state == OPEN ? submitter.poll() : 0;
+        return submitter.pollIfOpen();
     }
 
     /** A duration in nanoseconds, Long.MAX_VALUE (about 292 years: for ever) where it does not fit. */

@@ -313,7 +313,7 @@ final class RuntimeSubmitter {
     }
 
     /** See {@link DmaTransfers#poll()}: one round on every channel this thread can take. */
-    int poll() {
+    private int poll() {
         int completed = 0;
         for (int e = 0; e < engines.size(); e++) {
             List<ChannelWorker> workers = engines.get(e).supervisor().workers();
