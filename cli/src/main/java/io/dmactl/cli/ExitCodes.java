@@ -2,9 +2,9 @@ package io.dmactl.cli;
 
 import io.dmactl.cli.host.DeviceInUseException;
 import io.dmactl.cli.location.LocationSyntaxException;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
-import io.dmactl.core.memory.IovaExhaustedException;
-import io.dmactl.core.memory.PoolExhaustedException;
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.IovaExhaustedException;
+import io.dmactl.core.PoolExhaustedException;
 import io.dmactl.vfio.NativeCallException;
 import io.dmactl.vfio.VfioException;
 import io.dmactl.vfio.pci.NoSuchPciDeviceException;

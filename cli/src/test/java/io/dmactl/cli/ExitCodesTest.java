@@ -3,7 +3,7 @@ package io.dmactl.cli;
 import io.dmactl.cli.host.DeviceInUseException;
 import io.dmactl.cli.host.HostUse;
 import io.dmactl.cli.location.LocationSyntaxException;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
+import io.dmactl.core.NoEngineAvailableException;
 import io.dmactl.vfio.NativeCallException;
 import io.dmactl.vfio.VfioException;
 import io.dmactl.vfio.pci.NoSuchPciDeviceException;

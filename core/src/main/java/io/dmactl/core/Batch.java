@@ -69,7 +69,7 @@ public final class Batch {
      * the channel to be empty).
      *
      * @throws IllegalStateException if it is empty or was already submitted
-     * @throws io.dmactl.core.dispatch.NoEngineAvailableException if no single engine can serve every op
+     * @throws io.dmactl.core.NoEngineAvailableException if no single engine can serve every op
      * @throws BackpressureException if no room appeared within the admission timeout, or the wait was interrupted
      */
     public BatchResult submit() {

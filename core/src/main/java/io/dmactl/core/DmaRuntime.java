@@ -12,6 +12,7 @@ import io.dmactl.core.device.UioDeviceSource;
 import io.dmactl.core.device.VfioDeviceSource;
 import io.dmactl.core.engine.EngineHandle;
 import io.dmactl.core.engine.EngineOpener;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
@@ -92,6 +93,35 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     /** Open claims by engine name; guarded by itself. */
     private final Map<String, ExclusiveChannel> claims = new LinkedHashMap<>();
     private volatile int state = OPEN;
+
+    static {
+        RuntimeInternals.register(new RuntimeInternals.Access() {
+            @Override
+            public OptionalLong iovaOf(DmaRuntime runtime, DmaLocation location, String engineName) {
+                return runtime.iovaOf(location, engineName);
+            }
+
+            @Override
+            public DmaMemoryPool memoryPool(DmaRuntime runtime) {
+                return runtime.memoryPool();
+            }
+
+            @Override
+            public void deviceSource(Builder builder, DeviceSource source) {
+                builder.deviceSource(source);
+            }
+
+            @Override
+            public void pageSource(Builder builder, PageSource source) {
+                builder.pageSource(source);
+            }
+
+            @Override
+            public void emulatedIommu(Builder builder, IommuDomain domain) {
+                builder.emulatedIommu(domain);
+            }
+        });
+    }
 
     private DmaRuntime(Builder b) {
         this.clock = b.clock;
@@ -191,8 +221,14 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         return window;
     }
 
-    /** The pool, for its statistics and limits. */
-    public DmaMemoryPool memoryPool() {
+    /** The pool's limits and current use (a snapshot). */
+    public PoolStatistics poolStatistics() {
+        return new PoolStatistics(pool.pageBytes(), pool.limitBytes(), pool.reservedBytes(), pool.usedBytes(),
+            pool.liveBuffers());
+    }
+
+    /** The pool itself: core-internal (tests reach it through {@link RuntimeInternals}). */
+    DmaMemoryPool memoryPool() {
         return pool;
     }
 
@@ -242,9 +278,10 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     /**
      * The lowest IOVA at which {@code location} is mapped in the domain of {@code engineName} within
      * that engine's DMA mask, if it is (a location used both as source and destination, or by
-     * engines of different masks, has several mappings).
+     * engines of different masks, has several mappings). Core-internal: clients never see a bus
+     * address (tests reach it through {@link RuntimeInternals}).
      */
-    public OptionalLong iovaOf(DmaLocation location, String engineName) {
+    OptionalLong iovaOf(DmaLocation location, String engineName) {
         return engine(engineName).iovaOf(location);
     }
 
@@ -889,7 +926,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * DMA, so a device can write anywhere in memory, kernel included; a wrong address in a
          * descriptor corrupts the machine. Root is required (physical addresses from
          * /proc/self/pagemap). Without it such functions are listed in {@link DmaRuntime#diagnostics}
-         * and never opened. Ignored when {@link #deviceSource} is given (the source decides).
+         * and never opened. Ignored when a device source is given (core-internal; the source decides).
          */
         public Builder uioDevicesMayWriteAnywhereInMemory(boolean optIn) {
             uioDevicesMayWriteAnywhereInMemory = optIn;
@@ -912,7 +949,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * Where PCI devices come from (default: functions bound to vfio-pci, one VFIO container).
          * Consulted only when a provider drives devices or a device window is requested.
          */
-        public Builder deviceSource(DeviceSource source) {
+        Builder deviceSource(DeviceSource source) {
             deviceSource = Objects.requireNonNull(source, "source");
             return this;
         }
@@ -1031,7 +1068,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         }
 
         /** Where the pool's memory comes from (default: locked HostPages, hugepages when free). */
-        public Builder pageSource(PageSource source) {
+        Builder pageSource(PageSource source) {
             pageSource = Objects.requireNonNull(source, "source");
             return this;
         }
@@ -1040,7 +1077,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * An IOMMU domain for device-less providers whose engines address memory by IOVA
          * (in-process device models); the runtime closes it.
          */
-        public Builder emulatedIommu(IommuDomain domain) {
+        Builder emulatedIommu(IommuDomain domain) {
             emulatedIommu = Objects.requireNonNull(domain, "domain");
             return this;
         }

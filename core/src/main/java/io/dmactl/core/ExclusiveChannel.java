@@ -5,7 +5,7 @@ import io.dmactl.core.engine.EngineHandle;
 import io.dmactl.core.engine.ResolvedAddress;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaLocation;
-import io.dmactl.core.location.InFlightGate;
+import io.dmactl.core.internal.InFlightGate;
 import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.IovaMapping;
 import io.dmactl.core.spi.DmaChannel;
@@ -24,8 +24,8 @@ import java.util.Objects;
  * try (DmaRuntime dma = DmaRuntime.builder().exclusiveChannels(true).build();
  *      DmaBuffer src = dma.allocate(4096); DmaBuffer dst = dma.allocate(4096);
  *      ExclusiveChannel owned = dma.claimChannel("cpu")) {
- *     ExclusiveChannel.Address from = owned.resolve(src, 0, 4096, DmaAccess.DEVICE_READS);
- *     ExclusiveChannel.Address to = owned.resolve(dst, 0, 4096, DmaAccess.DEVICE_WRITES);
+ *     ExclusiveChannel.Address from = owned.resolveSource(src, 0, 4096);
+ *     ExclusiveChannel.Address to = owned.resolveDestination(dst, 0, 4096);
  *     DmaChannel channel = owned.channel();
  *     long ticket = channel.enqueueCopy(from.space(), from.address(), to.space(), to.address(), 4096, 0);
  *     channel.submit();
@@ -94,15 +94,31 @@ public final class ExclusiveChannel implements AutoCloseable {
     }
 
     /**
-     * Resolves {@code [offset, offset + lengthBytes)} of {@code location} for this engine, pinning
-     * the location and holding its mapping until {@link #close()}.
+     * Resolves {@code [offset, offset + lengthBytes)} of {@code location} for this engine as a source
+     * (mapped device-read-only), pinning the location and holding its mapping until {@link #close()}.
      *
-     * @param access {@link DmaAccess#DEVICE_READS} for a source, {@link DmaAccess#DEVICE_WRITES} for a destination
      * @throws IllegalArgumentException if the range does not fit, or the location is not this
      *                                  runtime's or is another engine's private space
      * @throws IllegalStateException    if the location is closed, or from another thread
      */
-    public Address resolve(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
+    public Address resolveSource(DmaLocation location, long offset, long lengthBytes) {
+        return resolve(location, offset, lengthBytes, DmaAccess.DEVICE_READS);
+    }
+
+    /**
+     * Resolves {@code [offset, offset + lengthBytes)} of {@code location} for this engine as a
+     * destination (mapped device-write-only), pinning the location and holding its mapping until
+     * {@link #close()}.
+     *
+     * @throws IllegalArgumentException if the range does not fit, or the location is not this
+     *                                  runtime's or is another engine's private space
+     * @throws IllegalStateException    if the location is closed, or from another thread
+     */
+    public Address resolveDestination(DmaLocation location, long offset, long lengthBytes) {
+        return resolve(location, offset, lengthBytes, DmaAccess.DEVICE_WRITES);
+    }
+
+    private Address resolve(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
         checkOwner("resolve");
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(access, "access");

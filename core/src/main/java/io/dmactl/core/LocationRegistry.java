@@ -1,11 +1,12 @@
 package io.dmactl.core;
 
 import io.dmactl.core.engine.EngineHandle;
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
-import io.dmactl.core.location.InFlightGate;
+import io.dmactl.core.internal.InFlightGate;
 import io.dmactl.core.memory.DmaMemoryPool;
 import io.dmactl.core.memory.IovaMappings;
 
@@ -50,7 +51,7 @@ final class LocationRegistry {
 
     DeviceWindow attachWindow(String name, String device, MemorySegment mapped) {
         Objects.requireNonNull(mapped, "mapped");
-        DeviceWindow window = new DeviceWindow(name, device, mapped, pool.pageBytes(), w -> {
+        DeviceWindow window = LocationInternals.newWindow(name, device, mapped, pool.pageBytes(), w -> {
             windows.remove(w);
             forgetEverywhere(w);
         });
@@ -84,8 +85,8 @@ final class LocationRegistry {
     /** The gate that counts transfers on a location, null for private spaces (they live as long as their engine). */
     static InFlightGate gateOf(DmaLocation location) {
         return switch (location) {
-            case DmaBuffer b -> b.gate();
-            case DeviceWindow w -> w.gate();
+            case DmaBuffer b -> LocationInternals.gate(b);
+            case DeviceWindow w -> LocationInternals.gate(w);
             case DevicePrivateSpace s -> null;
         };
     }
@@ -123,7 +124,7 @@ final class LocationRegistry {
     /** Runtime close, after every engine stopped: detach the windows that are left. */
     void closeWindows() {
         for (DeviceWindow window : new ArrayList<>(windows)) {
-            window.forceClose();
+            LocationInternals.forceClose(window);
         }
     }
 }

@@ -5,7 +5,6 @@ import io.dmactl.cli.ExitCodes;
 import io.dmactl.core.ExclusiveChannel;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
-import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.spi.CompletionBatch;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.Direction;
@@ -90,11 +89,11 @@ public final class RawEngineBench {
         this.depth = depth;
         this.progress = progress;
         long span = target.limitBytes();
-        this.from = owned.resolve(target.source(), 0, span, DmaAccess.DEVICE_READS);
-        this.to = owned.resolve(target.destination(), 0, span, DmaAccess.DEVICE_WRITES);
+        this.from = owned.resolveSource(target.source(), 0, span);
+        this.to = owned.resolveDestination(target.destination(), 0, span);
         if (target.destination() instanceof DevicePrivateSpace space && owned.capabilities().supports(Direction.DEV_TO_MEM)) {
-            this.readFrom = owned.resolve(space, 0, span, DmaAccess.DEVICE_READS);
-            this.readInto = owned.resolve(hostDestination, 0, span, DmaAccess.DEVICE_WRITES);
+            this.readFrom = owned.resolveSource(space, 0, span);
+            this.readInto = owned.resolveDestination(hostDestination, 0, span);
         } else {
             this.readFrom = null;
             this.readInto = null;

@@ -16,6 +16,7 @@ import io.dmactl.core.TransferResult;
 import io.dmactl.core.device.DeviceSource;
 import io.dmactl.core.device.UioDeviceSource;
 import io.dmactl.core.device.VfioDeviceSource;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.vfio.pci.UserspaceDriver;
 import io.dmactl.core.spi.DmaProvider;
 import io.dmactl.vfio.pci.PciAddress;
@@ -144,8 +145,8 @@ public final class CopyExecution {
             }
         }
         DeviceSource devices = devicesMayWriteAnywhereInMemory ? UioDeviceSource.over(sysfs, true) : new VfioDeviceSource(sysfs);
-        DmaRuntime.Builder builder = DmaRuntime.builder().discoverProviders(false)
-                .deviceSource(new NamedDevices(devices, named))
+        DmaRuntime.Builder builder = RuntimeInternals.deviceSource(DmaRuntime.builder().discoverProviders(false),
+                        new NamedDevices(devices, named))
                 .poolLimitBytes(poolLimitBytes);
         providers.forEach(builder::provider);
         // A crc's plan has one location as both ends: its window is opened once.

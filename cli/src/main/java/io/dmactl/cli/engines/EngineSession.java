@@ -10,6 +10,7 @@ import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.device.UioDeviceSource;
 import io.dmactl.core.device.VfioDeviceSource;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.spi.DmaProvider;
 import io.dmactl.vfio.pci.PciDevice;
@@ -92,9 +93,10 @@ public final class EngineSession implements AutoCloseable {
             TransferPlan.checkWindow(window, sysfs, catalog);
         }
         DmaRuntime.Builder builder = DmaRuntime.builder().discoverProviders(false)
-                .deviceSource(devicesMayWriteAnywhereInMemory ? UioDeviceSource.over(sysfs, true) : new VfioDeviceSource(sysfs))
                 .poolLimitBytes(poolLimitBytes)
                 .exclusiveChannels(exclusiveChannels);
+        RuntimeInternals.deviceSource(builder,
+                devicesMayWriteAnywhereInMemory ? UioDeviceSource.over(sysfs, true) : new VfioDeviceSource(sysfs));
         providers.forEach(builder::provider);
         windowSpecs.forEach(window -> builder.deviceWindow(window.device().toString(), window.barIndex()));
         if (!devicesMayWriteAnywhereInMemory) {

@@ -3,6 +3,7 @@ package io.dmactl.cli.host;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.device.VfioDeviceSource;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.spi.DmaProvider;
 import io.dmactl.vfio.pci.PciDevice;
 import io.dmactl.vfio.pci.PciSysfs;
@@ -28,8 +29,8 @@ public final class LiveEngineInspector implements EngineInspector {
 
     @Override
     public EngineInfo inspect(PciDevice device, DmaProvider provider) {
-        try (DmaRuntime runtime = DmaRuntime.builder().discoverProviders(false).provider(provider)
-                .deviceSource(new VfioDeviceSource(sysfs)).poolLimitBytes(POOL_LIMIT_BYTES).build()) {
+        try (DmaRuntime runtime = RuntimeInternals.deviceSource(DmaRuntime.builder().discoverProviders(false).provider(provider),
+                new VfioDeviceSource(sysfs)).poolLimitBytes(POOL_LIMIT_BYTES).build()) {
             Optional<String> address = Optional.of(device.address().toString());
             return runtime.engines().stream().filter(engine -> engine.device().equals(address)).findFirst()
                     .orElseThrow(() -> new IllegalStateException("provider '" + provider.name() + "' opened no engine for "

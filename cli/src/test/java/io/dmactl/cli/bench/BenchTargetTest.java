@@ -1,6 +1,7 @@
 package io.dmactl.cli.bench;
 
 import io.dmactl.core.EngineInfo;
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
@@ -29,7 +30,7 @@ class BenchTargetTest {
                 .reaches(LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW, LocationKind.DEVICE_PRIVATE)
                 .addressing(AddressingMode.IOVA).execution(ExecutionKind.HARDWARE).maxTransferBytes(4095)
                 .requiresOwnPrivateEnd(true).build();
-        DevicePrivateSpace buffer = new DevicePrivateSpace("edu@x buffer", "edu@x", 1, 4095, granularity);
+        DevicePrivateSpace buffer = LocationInternals.newPrivateSpace("edu@x buffer", "edu@x", 1, 4095, granularity);
         return new EngineInfo("edu@x", "edu", Optional.of("x"), caps, List.of(buffer), 0, Optional.empty());
     }
 

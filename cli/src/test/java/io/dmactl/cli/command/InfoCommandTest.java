@@ -11,6 +11,7 @@ import io.dmactl.cli.host.HostSystem;
 import io.dmactl.cli.host.VfioInspector;
 import io.dmactl.cli.host.VfioReport;
 import io.dmactl.core.EngineInfo;
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.LocationKind;
 import io.dmactl.core.spi.Direction;
@@ -139,7 +140,7 @@ class InfoCommandTest {
                 .requiresOwnPrivateEnd(true).maxPrivateCopyBytes(0).build();
         EngineInspector engines = (device, provider) -> new EngineInfo("edu@" + device.address(), provider.name(),
                 Optional.of(device.address().toString()), capabilities,
-                List.of(new DevicePrivateSpace("buffer", "edu@" + device.address(), 1, 4095, 1)), 0, Optional.empty());
+                List.of(LocationInternals.newPrivateSpace("buffer", "edu@" + device.address(), 1, 4095, 1)), 0, Optional.empty());
         HostSystem host = machine.host(List.of(TestProviders.edu()), vfio, engines);
         assertEquals(ExitCodes.OK, CliRun.of(host, "bind", "0000:00:03.0").exitCode());
 
@@ -197,7 +198,7 @@ class InfoCommandTest {
                 .build();
         EngineInspector engines = (device, provider) -> new EngineInfo("nvme@" + device.address(), provider.name(),
                 Optional.of(device.address().toString()), capabilities,
-                List.of(new DevicePrivateSpace("ns1", "nvme@" + device.address(), 1, 64L << 20, 512)), 0, Optional.empty());
+                List.of(LocationInternals.newPrivateSpace("ns1", "nvme@" + device.address(), 1, 64L << 20, 512)), 0, Optional.empty());
         HostSystem host = machine.host(List.of(TestProviders.edu()), vfio, engines);
         assertEquals(ExitCodes.OK, CliRun.of(host, "bind", "0000:00:03.0").exitCode());
 

@@ -8,6 +8,7 @@ import io.dmactl.cli.selftest.RouteSummary;
 import io.dmactl.cli.selftest.SelftestRoute;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
 import io.dmactl.provider.dsa.model.DsaDeviceModel;
@@ -36,7 +37,7 @@ class DsaOnModelTest {
     private static final DsaDeviceModel.Config CONFIG = DsaDeviceModel.Config.defaults().withMaxTransferBytes(128 << 10);
 
     private static DmaRuntime runtime(Path sysfs, Map<String, DsaDeviceModel> models, boolean exclusive) {
-        return DmaRuntime.builder().discoverProviders(false).pageSource(new ArenaPageSource(4096)).poolLimitBytes(256L << 20)
+        return RuntimeInternals.pageSource(DmaRuntime.builder().discoverProviders(false), new ArenaPageSource(4096)).poolLimitBytes(256L << 20)
             .provider(DsaModelFixture.provider(sysfs, CONFIG, models)).exclusiveChannels(exclusive).build();
     }
 

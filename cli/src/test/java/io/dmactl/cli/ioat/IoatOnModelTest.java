@@ -8,6 +8,7 @@ import io.dmactl.cli.selftest.RouteSummary;
 import io.dmactl.cli.selftest.SelftestRoute;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
 import io.dmactl.core.sim.FakeDeviceSource;
@@ -41,8 +42,8 @@ class IoatOnModelTest {
     private static DmaRuntime runtime(AtomicReference<IoatDeviceModel> model, boolean exclusive) {
         FakeDeviceSource source = new FakeDeviceSource(new FakeIommuDomain("container"),
             FakeDeviceSource.function("0000:00:04.0", 0x8086, 0x0e20, 0x088000, 9));
-        return DmaRuntime.builder().discoverProviders(false).pageSource(new ArenaPageSource(4096)).poolLimitBytes(256L << 20)
-            .provider(new IoatProvider(IoatModelFixture.modelFactory(CONFIG, model))).deviceSource(source)
+        return RuntimeInternals.deviceSource(RuntimeInternals.pageSource(DmaRuntime.builder().discoverProviders(false), new ArenaPageSource(4096)).poolLimitBytes(256L << 20)
+            .provider(new IoatProvider(IoatModelFixture.modelFactory(CONFIG, model))), source)
             .exclusiveChannels(exclusive).build();
     }
 

@@ -1,6 +1,7 @@
 package io.dmactl.cli.selftest;
 
 import io.dmactl.core.EngineInfo;
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.LocationKind;
 import io.dmactl.core.spi.AddressingMode;
@@ -53,7 +54,7 @@ class CaseMatrixAndRoutesTest {
                 .addressing(AddressingMode.IOVA).execution(ExecutionKind.HARDWARE).maxTransferBytes(4095)
                 .requiresOwnPrivateEnd(true).maxPrivateCopyBytes(0).build();
         EngineInfo eduEngine = new EngineInfo("edu@x", "edu", Optional.of("x"), edu,
-                List.of(new DevicePrivateSpace("edu@x buffer", "edu@x", 1, 4095, 1)), 0, Optional.empty());
+                List.of(LocationInternals.newPrivateSpace("edu@x buffer", "edu@x", 1, 4095, 1)), 0, Optional.empty());
         assertEquals(EnumSet.of(SelftestRoute.HOST_DEV_HOST), EngineSelftest.routes(eduEngine, false));
         assertEquals(EnumSet.of(SelftestRoute.HOST_DEV_HOST, SelftestRoute.WINDOW_DEV_HOST, SelftestRoute.HOST_DEV_WINDOW),
                 EngineSelftest.routes(eduEngine, true));
@@ -65,7 +66,7 @@ class CaseMatrixAndRoutesTest {
                 .addressing(AddressingMode.IOVA).execution(ExecutionKind.HARDWARE).maxTransferBytes(1 << 19)
                 .maxPrivateCopyBytes(1 << 19).alignmentBytes(4).requiresOwnPrivateEnd(true).build();
         EngineInfo nvmeEngine = new EngineInfo("nvme@y", "nvme", Optional.of("y"), nvme,
-                List.of(new DevicePrivateSpace("nvme@y ns1", "nvme@y", 1, 64L << 20, 512)), 0, Optional.empty());
+                List.of(LocationInternals.newPrivateSpace("nvme@y ns1", "nvme@y", 1, 64L << 20, 512)), 0, Optional.empty());
         assertEquals(EnumSet.of(SelftestRoute.HOST_DEV_HOST, SelftestRoute.HOST_DEV_DEV_HOST),
                 EngineSelftest.routes(nvmeEngine, false));
 

@@ -2,7 +2,7 @@ package io.dmactl.core.completion;
 
 import io.dmactl.core.CompletionHandler;
 import io.dmactl.core.TransferCallback;
-import io.dmactl.core.location.InFlightGate;
+import io.dmactl.core.internal.InFlightGate;
 import io.dmactl.core.memory.IovaMapping;
 import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.OpStatus;
@@ -76,12 +76,12 @@ public final class PendingTransfer {
     boolean resourcesLeaked;
 
     /**
-     * A transfer that is not pooled (batches, submissions that did not own the channel, tests).
+     * A transfer that is not pooled, built whole (tests of this package; the core uses {@link #unpooled()} and {@link #init}).
      *
      * @param srcGate    pin of the source location taken by the caller (null for none), released at the end
      * @param srcMapping IOMMU mapping reference taken by the caller (null for none), released at the end
      */
-    public PendingTransfer(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress,
+    PendingTransfer(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress,
                            long lengthBytes, long pattern, boolean fence, long chunkBytes, long createdNanos,
                            InFlightGate srcGate, IovaMapping srcMapping, InFlightGate dstGate, IovaMapping dstMapping,
                            TransferCallback callback) {

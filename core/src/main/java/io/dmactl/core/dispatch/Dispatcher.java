@@ -1,5 +1,6 @@
 package io.dmactl.core.dispatch;
 
+import io.dmactl.core.NoEngineAvailableException;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;

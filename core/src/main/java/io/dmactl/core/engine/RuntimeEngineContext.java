@@ -1,5 +1,6 @@
 package io.dmactl.core.engine;
 
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
@@ -23,7 +24,7 @@ import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /** The runtime's {@link EngineContext} for one engine; also remembers what the engine took, to give it back. */
-final class RuntimeEngineContext implements EngineContext {
+final class RuntimeEngineContext implements EngineContext, IommuDomain.Holder {
     private final String engineName;
     private final Optional<PciDevice> pciDevice;
     private final Optional<VfioDevice> vfioDevice;
@@ -69,6 +70,11 @@ final class RuntimeEngineContext implements EngineContext {
     @Override
     public Optional<IommuDomain> iommuDomain() {
         return mappings == null ? Optional.empty() : Optional.of(mappings.domain());
+    }
+
+    @Override
+    public boolean hasIommuDomain() {
+        return mappings != null;
     }
 
     @Override
@@ -133,7 +139,7 @@ final class RuntimeEngineContext implements EngineContext {
                     throw new IllegalArgumentException(engineName + ": private space '" + name + "' is declared twice");
                 }
             }
-            DevicePrivateSpace space = new DevicePrivateSpace(name, engineName, spaces.size() + 1, lengthBytes, granularityBytes);
+            DevicePrivateSpace space = LocationInternals.newPrivateSpace(name, engineName, spaces.size() + 1, lengthBytes, granularityBytes);
             spaces.add(space);
             return space;
         }
@@ -170,7 +176,7 @@ final class RuntimeEngineContext implements EngineContext {
         RuntimeException failure = null;
         for (DeviceWindow window : windows) {
             try {
-                window.forceClose();
+                LocationInternals.forceClose(window);
             } catch (RuntimeException e) {
                 failure = failure == null ? e : failure;
             }

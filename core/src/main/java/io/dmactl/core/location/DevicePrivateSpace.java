@@ -18,12 +18,12 @@ public final class DevicePrivateSpace implements DmaLocation {
     private final int granularityBytes;
 
     /**
-     * Core use (engine context).
+     * Core use (engine context, through {@code LocationInternals}).
      *
      * @param granularityBytes offsets and lengths in this space must be multiples of it (1 for byte
      *                         addressed memory, the LBA size for a namespace); a power of two
      */
-    public DevicePrivateSpace(String name, String ownerEngine, int spaceId, long lengthBytes, int granularityBytes) {
+    DevicePrivateSpace(String name, String ownerEngine, int spaceId, long lengthBytes, int granularityBytes) {
         this.name = Objects.requireNonNull(name, "name");
         this.ownerEngine = Objects.requireNonNull(ownerEngine, "ownerEngine");
         if (spaceId < 1) {

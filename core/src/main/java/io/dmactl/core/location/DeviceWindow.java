@@ -1,5 +1,7 @@
 package io.dmactl.core.location;
 
+import io.dmactl.core.internal.InFlightGate;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -18,12 +20,12 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * Core use (runtime): wraps an already mapped window.
+     * Core use (runtime, through {@code LocationInternals}): wraps an already mapped window.
      *
      * @param device the device it belongs to, e.g. a PCI address, for messages
      * @param segment the mapped window; address and length must be multiples of {@code pageSizeBytes}
      */
-    public DeviceWindow(String name, String device, MemorySegment segment, long pageSizeBytes,
+    DeviceWindow(String name, String device, MemorySegment segment, long pageSizeBytes,
                         ReleaseHandler<DeviceWindow> owner) {
         this.name = Objects.requireNonNull(name, "name");
         this.device = Objects.requireNonNull(device, "device");
@@ -65,8 +67,8 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
         return name;
     }
 
-    /** Core use: the in-flight counter that blocks {@link #close()}. */
-    public InFlightGate gate() {
+    /** Core use (through {@code LocationInternals}): the in-flight counter that blocks {@link #close()}. */
+    InFlightGate gate() {
         return gate;
     }
 
@@ -77,7 +79,7 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
     /**
      * Detaches the window from the runtime and unmaps it from every IOMMU domain.
      * Idempotent; refused while a transfer on it is in flight, and for good once a transfer on it
-     * was left in a device that could not be confirmed stopped (see {@link InFlightGate#markPinsLeaked}).
+     * was left in a device that could not be confirmed stopped (the exception says which).
      */
     @Override
     public void close() {
@@ -91,8 +93,8 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
         releaseOnce();
     }
 
-    /** Core use: detaches the window even with transfers in flight, once the engines that ran them stopped. */
-    public void forceClose() {
+    /** Core use (through {@code LocationInternals}): detaches the window even with transfers in flight, once the engines that ran them stopped. */
+    void forceClose() {
         gate.forceClose();
         releaseOnce();
     }

@@ -1,5 +1,8 @@
 package io.dmactl.core.location;
 
+import io.dmactl.core.internal.InFlightGate;
+import io.dmactl.core.internal.LocationInternals;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -26,14 +29,18 @@ public final class DmaBuffer implements DmaLocation, AutoCloseable {
     private final ReleaseHandler<DmaBuffer> owner;
     private final InFlightGate gate = new InFlightGate();
 
+    static {
+        LocationInternals.register(new LocationAccess());
+    }
+
     /**
-     * Core use (pool): wraps memory the pool owns or registered.
+     * Core use (pool, through {@link LocationInternals}): wraps memory the pool owns or registered.
      *
      * @param pages   the whole pages backing the buffer (page-aligned address and length); this is
      *                what gets mapped into IOMMU domains
      * @param lengthBytes the client-visible length, at most {@code pages.byteSize()}
      */
-    public DmaBuffer(long id, MemorySegment pages, long lengthBytes, boolean registered,
+    DmaBuffer(long id, MemorySegment pages, long lengthBytes, boolean registered,
                      ReleaseHandler<DmaBuffer> owner) {
         Objects.requireNonNull(pages, "pages");
         if (lengthBytes <= 0 || lengthBytes > pages.byteSize()) {
@@ -85,8 +92,8 @@ public final class DmaBuffer implements DmaLocation, AutoCloseable {
         return owner == handler;
     }
 
-    /** Core use: the in-flight counter that blocks {@link #close()}. */
-    public InFlightGate gate() {
+    /** Core use (through {@link LocationInternals}): the in-flight counter that blocks {@link #close()}. */
+    InFlightGate gate() {
         return gate;
     }
 

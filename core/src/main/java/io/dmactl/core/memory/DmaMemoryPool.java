@@ -1,5 +1,8 @@
 package io.dmactl.core.memory;
 
+import io.dmactl.core.PoolExhaustedException;
+import io.dmactl.core.internal.LocationInternals;
+import io.dmactl.core.spi.EngineMemory;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.ReleaseHandler;
 
@@ -23,7 +26,7 @@ import java.util.function.Consumer;
  * reused, so no device can still reach memory that a new buffer hands out. Thread-safe; control
  * path (synchronized).
  */
-public final class DmaMemoryPool implements AutoCloseable {
+public final class DmaMemoryPool implements EngineMemory, AutoCloseable {
     private final PageSource source;
     private final long pageBytes;
     private final long chunkBytes;
@@ -155,7 +158,7 @@ public final class DmaMemoryPool implements AutoCloseable {
                 throw new IllegalArgumentException("segment at 0x" + Long.toHexString(address) + " of " + length
                     + " bytes overlaps registered " + below.getValue().describe() + " at 0x" + Long.toHexString(below.getKey()));
             }
-            DmaBuffer buffer = new DmaBuffer(nextId++, clientSegment, length, true, handler);
+            DmaBuffer buffer = LocationInternals.newBuffer(nextId++, clientSegment, length, true, handler);
             live.put(buffer, new Carve(null, 0, 0));
             registeredByAddress.put(address, buffer);
             return buffer;
@@ -213,7 +216,7 @@ public final class DmaMemoryPool implements AutoCloseable {
         }
         RuntimeException first = null;
         for (DmaBuffer buffer : new ArrayList<>(live.keySet())) {
-            buffer.gate().forceClose();
+            LocationInternals.gate(buffer).forceClose();
             try {
                 releaseLocked(buffer);
             } catch (RuntimeException e) {
@@ -234,7 +237,7 @@ public final class DmaMemoryPool implements AutoCloseable {
     private DmaBuffer carved(PoolChunk chunk, int firstPage, int pageCount, long lengthBytes) {
         MemorySegment pages = chunk.segment.asSlice(firstPage * pageBytes, pageCount * pageBytes);
         pages.fill((byte) 0);
-        DmaBuffer buffer = new DmaBuffer(nextId++, pages, lengthBytes, false, handler);
+        DmaBuffer buffer = LocationInternals.newBuffer(nextId++, pages, lengthBytes, false, handler);
         live.put(buffer, new Carve(chunk, firstPage, pageCount));
         return buffer;
     }

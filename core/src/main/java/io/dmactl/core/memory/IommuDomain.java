@@ -1,7 +1,10 @@
 package io.dmactl.core.memory;
 
+import io.dmactl.core.spi.EngineContext;
+
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One IOMMU address space: a VFIO container with the groups of the devices in it. Every engine in
@@ -59,4 +62,17 @@ public interface IommuDomain extends AutoCloseable {
     /** Releases the domain. Domains the runtime created are closed by it after every unmap. */
     @Override
     void close();
+
+    /**
+     * The domain of an engine's context, for in-process device models that play the device's side
+     * of its DMA (the SPI gives providers {@link EngineContext#hasIommuDomain()} only).
+     */
+    static Optional<IommuDomain> of(EngineContext context) {
+        return context instanceof Holder holder ? holder.iommuDomain() : Optional.empty();
+    }
+
+    /** An {@link EngineContext} that knows its engine's domain (the runtime's, a standalone one). */
+    interface Holder {
+        Optional<IommuDomain> iommuDomain();
+    }
 }

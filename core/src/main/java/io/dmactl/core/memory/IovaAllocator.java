@@ -1,5 +1,7 @@
 package io.dmactl.core.memory;
 
+import io.dmactl.core.IovaExhaustedException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.dmactl.core.memory;
 
+import io.dmactl.core.IovaExhaustedException;
 import io.dmactl.core.location.DmaLocation;
 
 import java.lang.foreign.MemorySegment;

@@ -3,8 +3,6 @@ package io.dmactl.core.spi;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
-import io.dmactl.core.memory.DmaMemoryPool;
-import io.dmactl.core.memory.IommuDomain;
 import io.dmactl.vfio.VfioDevice;
 import io.dmactl.vfio.pci.PciDevice;
 
@@ -26,20 +24,25 @@ public interface EngineContext {
     Optional<PciDevice> pciDevice();
 
     /**
-     * The device, opened in the runtime's VFIO container (the same IOMMU domain as
-     * {@link #iommuDomain()}); empty for software engines. The runtime closes it after the engine.
+     * The device, opened in the runtime's VFIO container (the domain {@link #hasIommuDomain()}
+     * tells of); empty for software engines. The runtime closes it after the engine.
      * The provider maps BARs, enables bus mastering and wires interrupts through it.
      */
     Optional<VfioDevice> vfioDevice();
 
     /**
-     * The IOMMU domain the engine's device sits in (the runtime's VFIO container); empty for
-     * software engines unless the runtime was given an emulated IOMMU for device models.
+     * Whether the engine's device sits in an address domain of the runtime: the IOMMU domain of its
+     * VFIO container, or the physical one of a device without an IOMMU (UIO). False for software
+     * engines unless the runtime was given an emulated IOMMU for device models. The domain itself
+     * stays inside the core: {@link #deviceAddress} maps into it.
      */
-    Optional<IommuDomain> iommuDomain();
+    boolean hasIommuDomain();
 
-    /** The runtime's DMA memory, for the engine's rings, PRP lists, completion records. */
-    DmaMemoryPool memoryPool();
+    /**
+     * The runtime's DMA memory, for the engine's rings, PRP lists, completion records: allocation
+     * only (a buffer goes back through {@link #releaseAfterDevice}).
+     */
+    EngineMemory memoryPool();
 
     /**
      * The address under which this engine reaches {@code buffer} in its bus space (space 0): an

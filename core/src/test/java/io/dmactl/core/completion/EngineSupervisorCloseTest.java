@@ -2,7 +2,7 @@ package io.dmactl.core.completion;
 
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
-import io.dmactl.core.location.InFlightGate;
+import io.dmactl.core.internal.InFlightGate;
 import io.dmactl.core.sim.BlockingEngine;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaOpKind;

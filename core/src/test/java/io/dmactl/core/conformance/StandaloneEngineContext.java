@@ -1,5 +1,6 @@
 package io.dmactl.core.conformance;
 
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
@@ -24,7 +25,7 @@ import java.util.function.LongSupplier;
  * An {@link EngineContext} without a runtime, for driving an engine's channels directly (the
  * conformance suite, benchmarks, testbed tests of one device).
  */
-public final class StandaloneEngineContext implements EngineContext, AutoCloseable {
+public final class StandaloneEngineContext implements EngineContext, IommuDomain.Holder, AutoCloseable {
     private final String engineName;
     private final Optional<PciDevice> device;
     private final Optional<VfioDevice> vfioDevice;
@@ -72,6 +73,11 @@ public final class StandaloneEngineContext implements EngineContext, AutoCloseab
     }
 
     @Override
+    public boolean hasIommuDomain() {
+        return mappings != null;
+    }
+
+    @Override
     public DmaMemoryPool memoryPool() {
         return pool;
     }
@@ -109,14 +115,14 @@ public final class StandaloneEngineContext implements EngineContext, AutoCloseab
 
     @Override
     public synchronized DevicePrivateSpace declarePrivateSpace(String name, long lengthBytes, int granularityBytes) {
-        DevicePrivateSpace space = new DevicePrivateSpace(name, engineName, spaces.size() + 1, lengthBytes, granularityBytes);
+        DevicePrivateSpace space = LocationInternals.newPrivateSpace(name, engineName, spaces.size() + 1, lengthBytes, granularityBytes);
         spaces.add(space);
         return space;
     }
 
     @Override
     public DeviceWindow declareWindow(String name, MemorySegment mapped) {
-        return new DeviceWindow(engineName + " " + name, engineName, mapped, pool.pageBytes(), w -> { });
+        return LocationInternals.newWindow(engineName + " " + name, engineName, mapped, pool.pageBytes(), w -> { });
     }
 
     @Override

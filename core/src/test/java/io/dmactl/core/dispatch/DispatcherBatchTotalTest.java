@@ -1,5 +1,6 @@
 package io.dmactl.core.dispatch;
 
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.LocationKind;
 import io.dmactl.core.sim.FakeCandidate;
@@ -25,8 +26,8 @@ class DispatcherBatchTotalTest {
     void aBatchWhoseLengthsSumPastLongMaxValueIsStillLarge() {
         // Buffers that only describe memory: the dispatcher reads lengths, never the bytes.
         MemorySegment huge = MemorySegment.ofAddress(1L << 40).reinterpret(1L << 62);
-        DmaBuffer a = new DmaBuffer(1, huge, 1L << 62, true, b -> { });
-        DmaBuffer b = new DmaBuffer(2, huge, 1L << 62, true, x -> { });
+        DmaBuffer a = LocationInternals.newBuffer(1, huge, 1L << 62, true, b -> { });
+        DmaBuffer b = LocationInternals.newBuffer(2, huge, 1L << 62, true, x -> { });
         FakeCandidate cpu = new FakeCandidate("cpu", caps(ExecutionKind.SOFTWARE, AddressingMode.CPU_VIRTUAL), null, false, 0);
         FakeCandidate dma = new FakeCandidate("dma", caps(ExecutionKind.HARDWARE, AddressingMode.IOVA), null, false, 0);
         Dispatcher d = new Dispatcher(new DispatchPolicy(List.of(), 4096));

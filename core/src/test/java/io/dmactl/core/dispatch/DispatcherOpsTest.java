@@ -1,5 +1,7 @@
 package io.dmactl.core.dispatch;
 
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
@@ -26,10 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Operations as data: each op goes only to engines that declare it; refusals name the missing op per engine. */
 class DispatcherOpsTest {
     private final Arena arena = Arena.ofConfined();
-    private final DmaBuffer host = new DmaBuffer(1, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
-    private final DmaBuffer host2 = new DmaBuffer(2, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
-    private final DmaBuffer host3 = new DmaBuffer(3, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
-    private final DevicePrivateSpace sram = new DevicePrivateSpace("sram", "dev", 1, 1 << 16, 64);
+    private final DmaBuffer host = LocationInternals.newBuffer(1, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
+    private final DmaBuffer host2 = LocationInternals.newBuffer(2, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
+    private final DmaBuffer host3 = LocationInternals.newBuffer(3, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
+    private final DevicePrivateSpace sram = LocationInternals.newPrivateSpace("sram", "dev", 1, 1 << 16, 64);
 
     private final FakeCandidate copyOnly = candidate("copy-only", ExecutionKind.HARDWARE, Integer.MAX_VALUE, DmaOpKind.COPY,
         DmaOpKind.FILL);

@@ -1,5 +1,7 @@
 package io.dmactl.core.dispatch;
 
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
@@ -24,11 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Shared virtual addressing as a capability: hardware in the cost model, only locked host memory, nothing it does not declare. */
 class DispatcherSharedVirtualTest {
     private final Arena arena = Arena.ofConfined();
-    private final DmaBuffer pool = new DmaBuffer(1, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
-    private final DmaBuffer pool2 = new DmaBuffer(2, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
-    private final DmaBuffer registered = new DmaBuffer(3, arena.allocate(1 << 20, 4096), 1 << 20, true, b -> { });
-    private final DeviceWindow window = new DeviceWindow("ivshmem BAR2", "0000:00:05.0", arena.allocate(1 << 16, 4096), 4096, w -> { });
-    private final DevicePrivateSpace otherPrivate = new DevicePrivateSpace("buffer", "edu", 1, 4096, 1);
+    private final DmaBuffer pool = LocationInternals.newBuffer(1, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
+    private final DmaBuffer pool2 = LocationInternals.newBuffer(2, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
+    private final DmaBuffer registered = LocationInternals.newBuffer(3, arena.allocate(1 << 20, 4096), 1 << 20, true, b -> { });
+    private final DeviceWindow window = LocationInternals.newWindow("ivshmem BAR2", "0000:00:05.0", arena.allocate(1 << 16, 4096), 4096, w -> { });
+    private final DevicePrivateSpace otherPrivate = LocationInternals.newPrivateSpace("buffer", "edu", 1, 4096, 1);
 
     private final FakeCandidate sva = new FakeCandidate("dsa", EngineCapabilities.builder().ops(DmaOpKind.values())
         .directions(Direction.MEM_TO_MEM).reaches(LocationKind.HOST_MEMORY).addressing(AddressingMode.SHARED_VIRTUAL)

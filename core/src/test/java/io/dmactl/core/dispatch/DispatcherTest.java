@@ -1,5 +1,7 @@
 package io.dmactl.core.dispatch;
 
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.sim.FakeCandidate;
@@ -23,11 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DispatcherTest {
     private final Arena arena = Arena.ofConfined();
-    private final DmaBuffer host = new DmaBuffer(1, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
-    private final DmaBuffer host2 = new DmaBuffer(2, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
-    private final DeviceWindow window = new DeviceWindow("ivshmem BAR2", "0000:00:05.0", arena.allocate(1 << 16, 4096), 4096, w -> { });
-    private final DevicePrivateSpace eduBuffer = new DevicePrivateSpace("buffer", "edu", 1, 4096, 1);
-    private final DevicePrivateSpace namespace = new DevicePrivateSpace("ns1", "nvme", 1, 1 << 30, 512);
+    private final DmaBuffer host = LocationInternals.newBuffer(1, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
+    private final DmaBuffer host2 = LocationInternals.newBuffer(2, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
+    private final DeviceWindow window = LocationInternals.newWindow("ivshmem BAR2", "0000:00:05.0", arena.allocate(1 << 16, 4096), 4096, w -> { });
+    private final DevicePrivateSpace eduBuffer = LocationInternals.newPrivateSpace("buffer", "edu", 1, 4096, 1);
+    private final DevicePrivateSpace namespace = LocationInternals.newPrivateSpace("ns1", "nvme", 1, 1 << 30, 512);
 
     private final FakeCandidate cpu = new FakeCandidate("cpu", caps(ExecutionKind.SOFTWARE, AddressingMode.CPU_VIRTUAL, 1, Integer.MAX_VALUE,
         List.of(DmaOpKind.COPY, DmaOpKind.FILL), LocationKind.HOST_MEMORY, LocationKind.DEVICE_WINDOW), null, false, 0);

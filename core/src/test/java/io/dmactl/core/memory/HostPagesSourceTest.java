@@ -1,5 +1,6 @@
 package io.dmactl.core.memory;
 
+import io.dmactl.core.PoolExhaustedException;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.vfio.NativeCallException;
 import io.dmactl.vfio.PageKind;

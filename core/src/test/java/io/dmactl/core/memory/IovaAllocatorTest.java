@@ -1,5 +1,6 @@
 package io.dmactl.core.memory;
 
+import io.dmactl.core.IovaExhaustedException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

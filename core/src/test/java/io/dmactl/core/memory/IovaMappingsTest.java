@@ -1,5 +1,6 @@
 package io.dmactl.core.memory;
 
+import io.dmactl.core.IovaExhaustedException;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.sim.FakeIommuDomain;
 import org.junit.jupiter.api.AfterEach;

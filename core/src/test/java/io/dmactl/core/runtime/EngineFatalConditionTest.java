@@ -4,7 +4,8 @@ import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.sim.FakeIommuDomain;
 import io.dmactl.core.sim.SimConfig;
@@ -58,8 +59,8 @@ class EngineFatalConditionTest {
             assertTrue(result.reason().orElse("").contains(CONDITION), result.toString());
             assertEquals(0, control.executed(), "the device never executed the op");
             assertEquals(1, control.resets(), "the condition was answered with one reset");
-            assertEquals(0, src.gate().inFlight(), "the reset dropped the op, so its source is released");
-            assertEquals(0, dst.gate().inFlight(), "the reset dropped the op, so its destination is released");
+            assertEquals(0, LocationInternals.gate(src).inFlight(), "the reset dropped the op, so its source is released");
+            assertEquals(0, LocationInternals.gate(dst).inFlight(), "the reset dropped the op, so its destination is released");
             EngineInfo info = dma.engines().get(0);
             assertTrue(info.unavailable().isEmpty(), "the engine serves again after its reset: " + info);
             assertEquals(1, info.resets(), info.toString());
@@ -103,7 +104,7 @@ class EngineFatalConditionTest {
                 () -> dma.copy(src, 0, dst, 0, 64));
             assertTrue(refused.getMessage().contains(CONDITION), refused.getMessage());
             assertEquals(fetchedBefore, control.fetched(), "nothing was dispatched to the retired engine");
-            assertEquals(0, src.gate().inFlight(), "the reset did succeed, so the dropped op released its source");
+            assertEquals(0, LocationInternals.gate(src).inFlight(), "the reset did succeed, so the dropped op released its source");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.dmactl.core.runtime;
 
 import io.dmactl.core.DmaRuntime;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.sim.FakeIommuDomain;
 import io.dmactl.core.sim.ForwardingEngine;
@@ -37,10 +38,10 @@ class EngineMemoryReturnOrderTest {
         RingOwningProvider provider = new RingOwningProvider(new SimProvider(SimConfig.defaults().withChannels(1), new SimControl()));
         DmaRuntime dma = builder(iommu).provider(provider).build();
         DmaBuffer ring = provider.ring;
-        assertTrue(dma.iovaOf(ring, "sim").isPresent(), "the engine mapped its ring");
+        assertTrue(RuntimeInternals.iovaOf(dma, ring, "sim").isPresent(), "the engine mapped its ring");
         assertEquals(1, iommu.mappingCount(), "only the ring is mapped");
         List<String> returns = new CopyOnWriteArrayList<>();
-        dma.memoryPool().addReleaseListener(buffer -> {
+        RuntimeInternals.memoryPool(dma).addReleaseListener(buffer -> {
             if (buffer == ring) { // runs after the runtime's own listener, right before the pages are reused
                 returns.add("engine closed " + provider.engineClosed + ", mappings left " + iommu.mappingCount());
             }

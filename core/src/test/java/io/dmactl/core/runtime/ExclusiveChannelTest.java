@@ -3,7 +3,6 @@ package io.dmactl.core.runtime;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.ExclusiveChannel;
 import io.dmactl.core.location.DmaBuffer;
-import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.sim.FakeIommuDomain;
 import io.dmactl.core.sim.SimConfig;
 import io.dmactl.core.sim.SimControl;
@@ -46,8 +45,8 @@ class ExclusiveChannelTest {
             byte[] data = randomBytes(8192, 11);
             write(src, 0, data);
             ExclusiveChannel owned = dma.claimChannel("sim");
-            ExclusiveChannel.Address from = owned.resolve(src, 0, 8192, DmaAccess.DEVICE_READS);
-            ExclusiveChannel.Address to = owned.resolve(dst, 0, 8192, DmaAccess.DEVICE_WRITES);
+            ExclusiveChannel.Address from = owned.resolveSource(src, 0, 8192);
+            ExclusiveChannel.Address to = owned.resolveDestination(dst, 0, 8192);
             assertEquals(DmaChannel.SPACE_BUS, from.space());
             assertNotEquals(src.segment().address(), from.address(), "an IOVA, not the CPU address");
 
@@ -75,7 +74,7 @@ class ExclusiveChannelTest {
             assertThrows(IllegalStateException.class, () -> dma.resetEngine("sim"));
             assertThrows(IllegalStateException.class, dma::close);
             assertTrue(dma.isOpen(), "a refused close closed nothing");
-            assertThrows(IllegalArgumentException.class, () -> owned.resolve(src, 4096, 8192, DmaAccess.DEVICE_READS));
+            assertThrows(IllegalArgumentException.class, () -> owned.resolveSource(src, 4096, 8192));
             Throwable other = CompletableFuture.runAsync(owned::channel).handle((ok, e) -> e).join();
             assertInstanceOf(IllegalStateException.class, other.getCause(), String.valueOf(other));
 
@@ -94,7 +93,7 @@ class ExclusiveChannelTest {
                  .exclusiveChannels(true).build();
              DmaBuffer buffer = dma.allocate(4096);
              ExclusiveChannel owned = dma.claimChannel("sim")) {
-            ExclusiveChannel.Address at = owned.resolve(buffer, 0, 4096, DmaAccess.DEVICE_WRITES);
+            ExclusiveChannel.Address at = owned.resolveDestination(buffer, 0, 4096);
             control.failNext(1);
             DmaChannel channel = owned.channel();
             channel.enqueueFill(0x1122334455667788L, at.space(), at.address(), 4096, DmaChannel.FLAG_SUBMIT);
@@ -119,7 +118,7 @@ class ExclusiveChannelTest {
         control.hold = true; // the op stays in the device's ring
         Thread owner = new Thread(() -> {
             ExclusiveChannel owned = dma.claimChannel("sim");
-            ExclusiveChannel.Address at = owned.resolve(buffer, 0, 4096, DmaAccess.DEVICE_WRITES);
+            ExclusiveChannel.Address at = owned.resolveDestination(buffer, 0, 4096);
             owned.channel().enqueueFill(7, at.space(), at.address(), 4096, DmaChannel.FLAG_SUBMIT);
         }, "claimer");
         owner.start();

@@ -7,7 +7,8 @@ import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
 import io.dmactl.core.completion.ChannelAdmission;
 import io.dmactl.core.conformance.ThreadAllocation;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.sim.FakeIommuDomain;
 import io.dmactl.core.sim.SimConfig;
@@ -211,7 +212,7 @@ class RuntimeBackpressureTest {
             client.start();
             assertTrue(SimControl.await(() -> client.getState() == Thread.State.TIMED_WAITING, WAIT_MILLIS));
             assertEquals(mappings, iommu.mappingCount(), "nothing is mapped for a waiting caller");
-            assertTrue(dma.iovaOf(waiting, "sim").isEmpty());
+            assertTrue(RuntimeInternals.iovaOf(dma, waiting, "sim").isEmpty());
             assertDoesNotThrow(waiting::close, "nothing is pinned for a waiting caller");
 
             control.hold = false;

@@ -5,7 +5,7 @@ import io.dmactl.core.Batch;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
+import io.dmactl.core.NoEngineAvailableException;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.sim.FakeIommuDomain;
 import io.dmactl.core.sim.SimConfig;

@@ -3,6 +3,7 @@ package io.dmactl.core.runtime;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
 import io.dmactl.core.sim.FakeDeviceSource;
@@ -41,8 +42,8 @@ class RuntimeDeviceTest {
             DeviceRequirement.pci(PciMatch.ofId(0x1234, 0x11e8)));
         SimProvider nvme = new SimProvider(SimConfig.defaults().withName("nvme"), new SimControl(),
             DeviceRequirement.pci(PciMatch.ofClass(0x010802, 0xffffff)));
-        try (DmaRuntime dma = DmaRuntime.builder().discoverProviders(false).pageSource(new ArenaPageSource(4096))
-                 .provider(edu).provider(nvme).deviceSource(source).build();
+        try (DmaRuntime dma = RuntimeInternals.deviceSource(RuntimeInternals.pageSource(DmaRuntime.builder().discoverProviders(false), new ArenaPageSource(4096))
+                 .provider(edu).provider(nvme), source).build();
              DmaBuffer src = dma.allocate(4096);
              DmaBuffer back = dma.allocate(4096)) {
             List<String> names = dma.engines().stream().map(EngineInfo::name).toList();
@@ -57,7 +58,7 @@ class RuntimeDeviceTest {
             assertEquals("edu@0000:00:05.0", dma.copy(src, 0, second, 0, 4096).join().engine());
             assertEquals(TransferStatus.SUCCESS, dma.copy(second, 0, back, 0, 4096).join().status());
             assertArrayEquals(read(src, 0, 4096), read(back, 0, 4096));
-            assertTrue(dma.iovaOf(src, "edu@0000:00:04.0").isPresent(), "one domain: mapped for both functions");
+            assertTrue(RuntimeInternals.iovaOf(dma, src, "edu@0000:00:04.0").isPresent(), "one domain: mapped for both functions");
         }
         assertTrue(source.isClosed(), "the runtime closes its device source");
         assertEquals(0, iommu.mappingCount());
@@ -69,12 +70,12 @@ class RuntimeDeviceTest {
             FakeDeviceSource.function("0000:00:04.0", 0x1234, 0x11e8, 0x00ff00, 5));
         SimProvider edu = new SimProvider(SimConfig.defaults().withName("edu"), new SimControl(),
             DeviceRequirement.pci(PciMatch.ofId(0x1234, 0x11e8)));
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> DmaRuntime.builder()
-            .discoverProviders(false).pageSource(new ArenaPageSource(4096)).provider(edu).deviceSource(source)
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> RuntimeInternals.deviceSource(RuntimeInternals.pageSource(DmaRuntime.builder()
+            .discoverProviders(false), new ArenaPageSource(4096)).provider(edu), source)
             .deviceWindow("0000:00:09.0", 2).build());
         assertTrue(unknown.getMessage().contains("there is no PCI function 0000:00:09.0"), unknown.getMessage());
-        IllegalArgumentException claimed = assertThrows(IllegalArgumentException.class, () -> DmaRuntime.builder()
-            .discoverProviders(false).pageSource(new ArenaPageSource(4096)).provider(edu).deviceSource(source)
+        IllegalArgumentException claimed = assertThrows(IllegalArgumentException.class, () -> RuntimeInternals.deviceSource(RuntimeInternals.pageSource(DmaRuntime.builder()
+            .discoverProviders(false), new ArenaPageSource(4096)).provider(edu), source)
             .deviceWindow("0000:00:04.0", 0).build());
         assertTrue(claimed.getMessage().contains("driven by provider 'edu'"), claimed.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DmaRuntime.builder().deviceWindow("0000:00:04.0", 6));

@@ -2,7 +2,8 @@ package io.dmactl.core.runtime;
 
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferStatus;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.sim.FakeIommuDomain;
@@ -77,9 +78,9 @@ class RuntimeDispatchTest {
             assertEquals(TransferStatus.SUCCESS, dma.via("narrow").copy(src, 0, dst, 0, 8192).join().status());
             assertEquals(TransferStatus.SUCCESS, dma.via("wide").copy(src, 0, dst, 0, 8192).join().status());
             assertEquals(2, iommu.mapCalls(), "two buffers, each mapped once, shared by both engines");
-            long iova = dma.iovaOf(src, "narrow").orElseThrow();
+            long iova = RuntimeInternals.iovaOf(dma, src, "narrow").orElseThrow();
             assertTrue(iova > 0 && iova + 8192 <= 1L << 28, "IOVA 0x" + Long.toHexString(iova) + " honours the 28-bit mask");
-            assertEquals(iova, dma.iovaOf(src, "wide").orElseThrow(), "same domain, same mapping");
+            assertEquals(iova, RuntimeInternals.iovaOf(dma, src, "wide").orElseThrow(), "same domain, same mapping");
 
             assertEquals(TransferStatus.SUCCESS, dma.via("wide").copy(dst, 0, src, 0, 8192).join().status());
             assertEquals(4, iommu.mapCalls(), "each buffer used the other way: a mapping with the other right");
@@ -96,7 +97,7 @@ class RuntimeDispatchTest {
             src.close();
             assertEquals(3, iommu.unmapCalls(), "src had three mappings");
             assertEquals(3, iommu.mappingCount());
-            assertTrue(dma.iovaOf(src, "wide").isEmpty());
+            assertTrue(RuntimeInternals.iovaOf(dma, src, "wide").isEmpty());
             dst.close();
             assertEquals(0, iommu.mappingCount());
         }

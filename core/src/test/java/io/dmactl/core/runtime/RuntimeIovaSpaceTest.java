@@ -3,6 +3,7 @@ package io.dmactl.core.runtime;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.DmaAccess;
@@ -82,7 +83,7 @@ class RuntimeIovaSpaceTest {
                     assertTrue(m.iova() > LIMIT_28_BITS, "buffer " + i + ": a 64-bit engine's mapping took low space: " + m);
                 }
             }
-            long edusIova = dma.iovaOf(buffers[5], "edu").orElseThrow();
+            long edusIova = RuntimeInternals.iovaOf(dma, buffers[5], "edu").orElseThrow();
             assertTrue(edusIova + buffers[5].lengthBytes() - 1 <= LIMIT_28_BITS, "0x" + Long.toHexString(edusIova));
 
             buffers[5].close();

@@ -3,7 +3,7 @@ package io.dmactl.core.runtime;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
-import io.dmactl.core.memory.IovaExhaustedException;
+import io.dmactl.core.IovaExhaustedException;
 import io.dmactl.core.memory.IovaRange;
 import io.dmactl.core.sim.FakeIommuDomain;
 import io.dmactl.core.sim.SimConfig;
@@ -43,9 +43,9 @@ class RuntimeMisuseTest {
             refused(IllegalArgumentException.class, "does not fit in " + sram.name(),
                 () -> dma.copy(src, 0, sram, sram.lengthBytes() - 8, 16));
             refused(NullPointerException.class, "source", () -> dma.copy(null, 0, dst, 0, 16));
-            refused(io.dmactl.core.dispatch.NoEngineAvailableException.class, "source offset 3 is not a multiple of 8",
+            refused(io.dmactl.core.NoEngineAvailableException.class, "source offset 3 is not a multiple of 8",
                 () -> dma.copy(src, 3, dst, 0, 16));
-            refused(io.dmactl.core.dispatch.NoEngineAvailableException.class, "length 12 is not a multiple of 8",
+            refused(io.dmactl.core.NoEngineAvailableException.class, "length 12 is not a multiple of 8",
                 () -> dma.copy(src, 0, dst, 0, 12));
             try (DmaRuntime other = builder(new FakeIommuDomain("other"), new SimProvider(SimConfig.defaults(), new SimControl())).build();
                  DmaBuffer foreign = other.allocate(4096)) {

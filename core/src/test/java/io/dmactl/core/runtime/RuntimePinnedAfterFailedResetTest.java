@@ -4,7 +4,9 @@ import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.internal.LocationInternals;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.sim.FakeIommuDomain;
 import io.dmactl.core.sim.SimConfig;
@@ -65,18 +67,18 @@ class RuntimePinnedAfterFailedResetTest {
             assertFalse(software.reason().orElse("").contains("pinned"), software.toString());
             assertEquals(0, control.executed(), "the device executed nothing");
 
-            assertEquals(2, ringSrc.gate().inFlight(), "both ring ops keep their source pinned");
-            assertEquals(2, ringDst.gate().inFlight(), "both ring ops keep their destination pinned");
-            assertEquals(0, queuedSrc.gate().inFlight(), "an op that never reached the device is released");
-            assertEquals(0, queuedDst.gate().inFlight(), "an op that never reached the device is released");
+            assertEquals(2, LocationInternals.gate(ringSrc).inFlight(), "both ring ops keep their source pinned");
+            assertEquals(2, LocationInternals.gate(ringDst).inFlight(), "both ring ops keep their destination pinned");
+            assertEquals(0, LocationInternals.gate(queuedSrc).inFlight(), "an op that never reached the device is released");
+            assertEquals(0, LocationInternals.gate(queuedDst).inFlight(), "an op that never reached the device is released");
 
             IllegalStateException refused = assertThrows(IllegalStateException.class, ringDst::close);
             assertTrue(refused.getMessage().contains(ringDst.name()), refused.getMessage());
             assertTrue(refused.getMessage().contains("stays pinned"), refused.getMessage());
             assertTrue(refused.getMessage().contains("reset failed"), "names why: " + refused.getMessage());
             assertFalse(ringDst.isClosed());
-            assertTrue(dma.iovaOf(ringDst, "sim").isPresent(), "the IOVA the device may still write stays mapped");
-            assertTrue(dma.iovaOf(ringSrc, "sim").isPresent(), "the IOVA the device may still read stays mapped");
+            assertTrue(RuntimeInternals.iovaOf(dma, ringDst, "sim").isPresent(), "the IOVA the device may still write stays mapped");
+            assertTrue(RuntimeInternals.iovaOf(dma, ringSrc, "sim").isPresent(), "the IOVA the device may still read stays mapped");
             assertDoesNotThrow(queuedSrc::close);
             assertDoesNotThrow(queuedDst::close);
 
@@ -111,8 +113,8 @@ class RuntimePinnedAfterFailedResetTest {
             assertTrue(result.reason().orElse("").contains("sim closed"), result.toString());
             assertTrue(result.reason().orElse("").contains("pinned"), result.toString());
         }
-        assertEquals(2, src.gate().inFlight(), "the pins were never given back while the device could still read");
-        assertEquals(2, dst.gate().inFlight(), "the pins were never given back while the device could still write");
+        assertEquals(2, LocationInternals.gate(src).inFlight(), "the pins were never given back while the device could still read");
+        assertEquals(2, LocationInternals.gate(dst).inFlight(), "the pins were never given back while the device could still write");
         assertEquals(0, control.executed());
     }
 
@@ -131,8 +133,8 @@ class RuntimePinnedAfterFailedResetTest {
         assertEquals(TransferStatus.ABORTED, result.status(), result.toString());
         assertFalse(result.reason().orElse("").contains("pinned"), result.toString());
         assertEquals(1, control.resets(), "close reset the engine");
-        assertEquals(0, src.gate().inFlight(), "a confirmed reset releases the op's pins");
-        assertEquals(0, dst.gate().inFlight(), "a confirmed reset releases the op's pins");
+        assertEquals(0, LocationInternals.gate(src).inFlight(), "a confirmed reset releases the op's pins");
+        assertEquals(0, LocationInternals.gate(dst).inFlight(), "a confirmed reset releases the op's pins");
     }
 
     /** A runtime on one sim channel whose device is held: ops submitted to its ring stay there, none executes. */

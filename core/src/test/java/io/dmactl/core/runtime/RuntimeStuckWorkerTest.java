@@ -3,6 +3,8 @@ package io.dmactl.core.runtime;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.internal.LocationInternals;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
 import io.dmactl.core.sim.BlockingEngine;
@@ -35,7 +37,7 @@ class RuntimeStuckWorkerTest {
     @Test
     void closingARuntimeWithAStuckWorkerLeaksTheEngineAndItsMemory() throws Exception {
         StuckProvider provider = new StuckProvider();
-        DmaRuntime dma = DmaRuntime.builder().discoverProviders(false).pageSource(new ArenaPageSource(4096))
+        DmaRuntime dma = RuntimeInternals.pageSource(DmaRuntime.builder().discoverProviders(false), new ArenaPageSource(4096))
             .poolLimitBytes(16L << 20).provider(provider).closeGrace(Duration.ZERO).build();
         try {
             DmaBuffer src = dma.allocate(4096);
@@ -53,7 +55,7 @@ class RuntimeStuckWorkerTest {
             assertDoesNotThrow(dma::close, "a second close has nothing left to do");
             assertEquals(0, provider.engine.closeCalls.get(), "the engine must not be closed under its running worker");
             src.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 1); // would throw if the pool had freed its memory
-            DmaBuffer more = dma.memoryPool().allocate(4096);
+            DmaBuffer more = RuntimeInternals.memoryPool(dma).allocate(4096);
             more.close();
             assertFalse(copy.isDone(), "the op is still with the stuck owner");
 
@@ -62,7 +64,7 @@ class RuntimeStuckWorkerTest {
             assertEquals(TransferStatus.ABORTED, aborted.status());
             assertTrue(aborted.reason().orElse("").contains("stuck closed"), aborted.toString());
             assertTrue(aborted.reason().orElse("").contains("pinned"), aborted.toString());
-            assertEquals(1, src.gate().inFlight(), "the owner left poll, but the op's pins stay: nothing confirmed it stopped");
+            assertEquals(1, LocationInternals.gate(src).inFlight(), "the owner left poll, but the op's pins stay: nothing confirmed it stopped");
             IllegalStateException pinned = assertThrows(IllegalStateException.class, dst::close);
             assertTrue(pinned.getMessage().contains("stays pinned"), pinned.getMessage());
         } finally {

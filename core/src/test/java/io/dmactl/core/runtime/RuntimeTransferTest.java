@@ -3,6 +3,7 @@ package io.dmactl.core.runtime;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
@@ -115,9 +116,9 @@ class RuntimeTransferTest {
             assertEquals(TransferStatus.SUCCESS, dma.copy(window, 8192, sram, 0, 4096).join().status());
             assertEquals(TransferStatus.SUCCESS, dma.copy(sram, 0, back, 0, 4096).join().status());
             assertArrayEquals(data, read(back, 0, 4096));
-            assertTrue(dma.iovaOf(window, "sim").isPresent(), "the window was mapped into the device's domain");
+            assertTrue(RuntimeInternals.iovaOf(dma, window, "sim").isPresent(), "the window was mapped into the device's domain");
             window.close();
-            assertTrue(dma.iovaOf(window, "sim").isEmpty(), "closing the window unmaps it");
+            assertTrue(RuntimeInternals.iovaOf(dma, window, "sim").isEmpty(), "closing the window unmaps it");
         }
     }
 

@@ -3,6 +3,7 @@ package io.dmactl.core.sim;
 import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.IommuDomain;
 import io.dmactl.core.memory.IovaRange;
+import io.dmactl.core.spi.EngineContext;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -15,6 +16,21 @@ import java.util.TreeMap;
  * Refuses overlapping maps and unmaps of ranges that are not mapped, as VFIO does.
  */
 public final class FakeIommuDomain implements IommuDomain {
+
+    /**
+     * The emulated domain of an engine's context (the runtime's, a standalone one), for device
+     * models outside the core: the SPI tells providers only whether there is a domain.
+     *
+     * @throws IllegalStateException if the context has no domain or it is not a FakeIommuDomain
+     */
+    public static FakeIommuDomain of(EngineContext context) {
+        IommuDomain domain = IommuDomain.of(context).orElseThrow(() -> new IllegalStateException(
+            context.engineName() + " has no emulated IOMMU domain (DmaRuntime.Builder.emulatedIommu)"));
+        if (!(domain instanceof FakeIommuDomain fake)) {
+            throw new IllegalStateException(context.engineName() + " needs a FakeIommuDomain, got " + domain.name());
+        }
+        return fake;
+    }
     /** The x86 ranges with the MSI window 0xfee00000..0xfeefffff cut out, 39-bit space. */
     public static final List<IovaRange> X86_RANGES = List.of(
         new IovaRange(0, 0xfedf_ffffL), new IovaRange(0xfef0_0000L, (1L << 39) - 1));

@@ -44,7 +44,7 @@ public final class SimProvider implements DmaProvider {
         if (devices.needsDevice() && context.pciDevice().isEmpty()) {
             throw new IllegalStateException(config.name() + " drives PCI devices but the context has none");
         }
-        IommuDomain domain = context.iommuDomain().orElseThrow(() -> new IllegalStateException(
+        IommuDomain domain = IommuDomain.of(context).orElseThrow(() -> new IllegalStateException(
             config.name() + " needs an emulated IOMMU (DmaRuntime.Builder.emulatedIommu)"));
         if (!(domain instanceof FakeIommuDomain fake)) {
             throw new IllegalStateException(config.name() + " needs a FakeIommuDomain, got " + domain.name());

@@ -1,6 +1,7 @@
 package io.dmactl.core.sim;
 
 import io.dmactl.core.DmaRuntime;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
 
@@ -17,9 +18,9 @@ public final class SimRuntimes {
     public static DmaRuntime.Builder builder(FakeIommuDomain domain, SimProvider... sims) {
         DmaRuntime.Builder b = DmaRuntime.builder()
             .discoverProviders(false)
-            .pageSource(new ArenaPageSource(4096))
-            .poolLimitBytes(128L << 20)
-            .emulatedIommu(domain);
+            .poolLimitBytes(128L << 20);
+        RuntimeInternals.pageSource(b, new ArenaPageSource(4096));
+        RuntimeInternals.emulatedIommu(b, domain);
         for (SimProvider sim : sims) {
             b.provider(sim);
         }

@@ -3,7 +3,8 @@ package io.dmactl.testbed.edu;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DmaBuffer;
@@ -41,7 +42,7 @@ class EduBadInputTest {
 
             TransferResult result = runtime.copy(host, 3, edu, 321, 1234).get(DMA_WAIT_SECONDS, TimeUnit.SECONDS);
             assertEquals(TransferStatus.SUCCESS, result.status(), result.toString());
-            long hostIova = runtime.iovaOf(host, EduTestbed.eduEngine()).orElseThrow();
+            long hostIova = RuntimeInternals.iovaOf(runtime, host, EduTestbed.eduEngine()).orElseThrow();
             // RAM to edu, done (START clear), MSI requested (0x4); the interrupt acknowledged.
             good = new EduRegisterView.Snapshot(hostIova + 3, 0x40000 + 321, 1234, 0x4, 0);
 

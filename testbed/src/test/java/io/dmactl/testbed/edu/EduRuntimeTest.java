@@ -4,6 +4,7 @@ import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DmaBuffer;
@@ -132,7 +133,7 @@ class EduRuntimeTest {
             }
             // The core's allocator honoured edu's 28-bit mask for every host buffer it mapped.
             for (DmaBuffer buffer : new DmaBuffer[] {source, destination}) {
-                long iova = runtime.iovaOf(buffer, EduTestbed.eduEngine()).orElseThrow();
+                long iova = RuntimeInternals.iovaOf(runtime, buffer, EduTestbed.eduEngine()).orElseThrow();
                 assertTrue(iova > 0 && iova + buffer.lengthBytes() <= EDU_DMA_LIMIT,
                     buffer.name() + " mapped at IOVA 0x" + Long.toHexString(iova) + ", beyond edu's 28-bit reach");
             }
@@ -172,7 +173,7 @@ class EduRuntimeTest {
             }
             bufferToWindow(EDU_BUFFER_BYTES - 1, 0x10, pattern(1, 22)); // the last case's byte is still in the buffer
         }
-        long windowIova = runtime.iovaOf(ivshmem, EduTestbed.eduEngine()).orElseThrow();
+        long windowIova = RuntimeInternals.iovaOf(runtime, ivshmem, EduTestbed.eduEngine()).orElseThrow();
         assertTrue(windowIova + ivshmem.lengthBytes() <= EDU_DMA_LIMIT,
             "ivshmem BAR2 mapped at IOVA 0x" + Long.toHexString(windowIova) + ", beyond edu's 28-bit reach");
         handOff(data, windowIova);

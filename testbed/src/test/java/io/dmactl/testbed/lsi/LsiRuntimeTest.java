@@ -4,6 +4,7 @@ import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DmaBuffer;
@@ -163,7 +164,7 @@ class LsiRuntimeTest {
                 checkedCopy(from, c[0], to, c[1], pattern(c[2], c[2]), "host " + c[0] + " -> host " + c[1] + ", " + c[2] + " bytes");
             }
             for (DmaBuffer buffer : new DmaBuffer[] {source, destination}) {
-                long iova = runtime.iovaOf(buffer, lsi).orElseThrow();
+                long iova = RuntimeInternals.iovaOf(runtime, buffer, lsi).orElseThrow();
                 assertTrue(iova > 0 && iova + buffer.lengthBytes() - 1 <= 0xFFFF_FFFFL,
                     buffer.name() + " mapped at IOVA 0x" + Long.toHexString(iova) + ", beyond the chip's 32 bits");
             }
@@ -223,7 +224,7 @@ class LsiRuntimeTest {
             host.segment().fill((byte) 0);
             copyOnLsi(ivshmem, P2P_WINDOW_OFFSET, host, P2P_BYTES, P2P_BYTES);
             assertBytes(data, host.segment(), P2P_BYTES, "host after BAR2 -> host");
-            writeHandoff(runtime.iovaOf(ivshmem, lsi).orElse(-1));
+            writeHandoff(RuntimeInternals.iovaOf(runtime, ivshmem, lsi).orElse(-1));
         }
     }
 

@@ -3,6 +3,7 @@ package io.dmactl.testbed.lsi;
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.provider.lsi.LsiProvider;
@@ -75,7 +76,7 @@ class LsiWithNvmeRandomRunTest {
                         assertEquals(TransferStatus.SUCCESS, result.status(), "op " + op + ": lsi copy of " + length + ": " + result);
                         assertBytes(data, destination.segment(), 0, "op " + op + ": lsi copy of " + length);
                         for (DmaBuffer b : new DmaBuffer[] {source, destination}) {
-                            long iova = runtime.iovaOf(b, lsi).orElseThrow();
+                            long iova = RuntimeInternals.iovaOf(runtime, b, lsi).orElseThrow();
                             assertTrue(iova > 0 && iova + b.lengthBytes() - 1 < FOUR_GIB,
                                 "op " + op + ": a buffer for lsi at IOVA 0x" + Long.toHexString(iova));
                         }
@@ -94,7 +95,7 @@ class LsiWithNvmeRandomRunTest {
                         assertEquals(nvme, in.engine());
                         assertBytes(data, back.segment(), 0, "op " + op + ": namespace round trip of " + length);
                         for (DmaBuffer b : new DmaBuffer[] {source, back}) {
-                            long iova = runtime.iovaOf(b, nvme).orElseThrow();
+                            long iova = RuntimeInternals.iovaOf(runtime, b, nvme).orElseThrow();
                             assertTrue(Long.compareUnsigned(iova, FOUR_GIB) >= 0,
                                 "op " + op + ": nvme (64-bit) took IOVA 0x" + Long.toHexString(iova) + " below 4 GiB");
                         }

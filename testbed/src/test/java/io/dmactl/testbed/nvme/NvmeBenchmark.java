@@ -2,6 +2,7 @@ package io.dmactl.testbed.nvme;
 
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.spi.CompletionBatch;
@@ -102,7 +103,7 @@ class NvmeBenchmark {
             try (DmaBuffer buffer = runtime.allocate(32L * 128 * 1024)) {
                 // One transfer through the runtime maps the buffer in the engine's domain.
                 assertEquals(TransferStatus.SUCCESS, runtime.copy(namespace, 0, buffer, 0, 4096).get(30, TimeUnit.SECONDS).status());
-                long iova = runtime.iovaOf(buffer, engine).orElseThrow();
+                long iova = RuntimeInternals.iovaOf(runtime, buffer, engine).orElseThrow();
                 for (int pass = 0; pass <= JIT_WARMUP_PASSES; pass++) {
                     boolean measured = pass == JIT_WARMUP_PASSES;
                     raw(channel, namespace, iova, 4096, true, 1, measured);

@@ -7,12 +7,12 @@ import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.location.DmaLocation;
-import io.dmactl.core.memory.DmaMemoryPool;
 import io.dmactl.core.memory.IommuDomain;
 import io.dmactl.core.spi.DeviceRequirement;
 import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.DmaProvider;
 import io.dmactl.core.spi.EngineContext;
+import io.dmactl.core.spi.EngineMemory;
 import io.dmactl.provider.nvme.NvmeProvider;
 import io.dmactl.testbed.ByteChecks;
 import io.dmactl.testbed.TestbedEnvironment;
@@ -111,7 +111,7 @@ class NvmeFaultTest {
      * The runtime's context, except that the bus address of the engine's slot-page buffer
      * ({@value #QUEUE_DEPTH} pages: PRP lists and Copy ranges) is moved to where nothing is mapped.
      */
-    record UnmappedSlotPages(EngineContext context) implements EngineContext {
+    record UnmappedSlotPages(EngineContext context) implements EngineContext, IommuDomain.Holder {
         @Override
         public long deviceAddress(DmaBuffer buffer, int dmaMaskBits) {
             long iova = context.deviceAddress(buffer, dmaMaskBits);
@@ -135,11 +135,16 @@ class NvmeFaultTest {
 
         @Override
         public Optional<IommuDomain> iommuDomain() {
-            return context.iommuDomain();
+            return IommuDomain.of(context);
         }
 
         @Override
-        public DmaMemoryPool memoryPool() {
+        public boolean hasIommuDomain() {
+            return context.hasIommuDomain();
+        }
+
+        @Override
+        public EngineMemory memoryPool() {
             return context.memoryPool();
         }
 

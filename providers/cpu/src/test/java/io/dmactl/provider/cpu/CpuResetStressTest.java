@@ -2,6 +2,7 @@ package io.dmactl.provider.cpu;
 
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.conformance.ResetStress;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.memory.ArenaPageSource;
 import io.dmactl.core.location.DmaBuffer;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,9 @@ class CpuResetStressTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void resetsDuringTrafficEndEveryTransferOnceAndNeverTouchMemoryAfterwards() throws Exception {
-        try (DmaRuntime dma = DmaRuntime.builder()
+        try (DmaRuntime dma = RuntimeInternals.pageSource(DmaRuntime.builder()
             .discoverProviders(false)
-            .provider(new CpuProvider())
-            .pageSource(new ArenaPageSource(4096))
+            .provider(new CpuProvider()), new ArenaPageSource(4096))
             .option(CpuProvider.OPTION_RING_SIZE, "8")
             .build()) {
             ResetStress.Report report = new ResetStress(dma, "cpu", 4, 4096, TimeUnit.SECONDS.toNanos(3), 10).run();

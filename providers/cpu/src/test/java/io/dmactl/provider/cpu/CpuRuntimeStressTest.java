@@ -2,6 +2,7 @@ package io.dmactl.provider.cpu;
 
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.conformance.TransferStress;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.memory.ArenaPageSource;
 import io.dmactl.core.sim.FakeIommuDomain;
@@ -26,10 +27,9 @@ class CpuRuntimeStressTest {
     void cpuAndDeviceTogetherMoveEveryByteExactlyOnce() throws InterruptedException {
         SimProvider sim = new SimProvider(SimConfig.defaults().withRingSize(32), new SimControl());
         try (Arena arena = Arena.ofShared();
-             DmaRuntime dma = DmaRuntime.builder()
-                 .pageSource(new ArenaPageSource(4096))
+             DmaRuntime dma = RuntimeInternals.emulatedIommu(RuntimeInternals.pageSource(DmaRuntime.builder(),
+                     new ArenaPageSource(4096)), new FakeIommuDomain("iommu"))
                  .provider(sim)
-                 .emulatedIommu(new FakeIommuDomain("iommu"))
                  .option(CpuProvider.OPTION_RING_SIZE, "64")
                  .build()) {
             assertEquals(2, dma.engines().size(), "diagnostics: " + dma.diagnostics());

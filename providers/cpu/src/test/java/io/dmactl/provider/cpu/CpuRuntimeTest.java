@@ -4,7 +4,8 @@ import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
@@ -38,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CpuRuntimeTest {
 
     private static DmaRuntime.Builder arenaRuntime() {
-        return DmaRuntime.builder().pageSource(new ArenaPageSource(4096)).poolLimitBytes(256L << 20);
+        return RuntimeInternals.pageSource(DmaRuntime.builder(), new ArenaPageSource(4096)).poolLimitBytes(256L << 20);
     }
 
     @Test
@@ -99,7 +100,7 @@ class CpuRuntimeTest {
     @Test
     void theCostModelSendsSmallCopiesToTheCpuAndLargeOnesToTheDevice() {
         SimProvider sim = new SimProvider(SimConfig.defaults(), new SimControl());
-        try (DmaRuntime dma = arenaRuntime().provider(sim).emulatedIommu(new FakeIommuDomain("iommu")).cpuThresholdBytes(8192).build();
+        try (DmaRuntime dma = RuntimeInternals.emulatedIommu(arenaRuntime().provider(sim), new FakeIommuDomain("iommu")).cpuThresholdBytes(8192).build();
              DmaBuffer src = dma.allocate(65536);
              DmaBuffer dst = dma.allocate(65536)) {
             assertEquals("cpu", dma.copy(src, 0, dst, 0, 8191).join().engine());

@@ -2,7 +2,8 @@ package io.dmactl.provider.cpu;
 
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferResult;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
+import io.dmactl.core.NoEngineAvailableException;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
 import io.dmactl.core.sim.FakeIommuDomain;
@@ -59,8 +60,8 @@ class SharedVirtualRuntimeTest {
     @Test
     void hostLocationsReachItByVirtualAddressAndNothingIsMapped() {
         FakeIommuDomain domain = new FakeIommuDomain("iommu");
-        try (DmaRuntime dma = DmaRuntime.builder().discoverProviders(false).pageSource(new ArenaPageSource(4096))
-                 .poolLimitBytes(64L << 20).emulatedIommu(domain).provider(new SvaProvider()).provider(new CpuProvider()).build();
+        try (DmaRuntime dma = RuntimeInternals.emulatedIommu(RuntimeInternals.pageSource(DmaRuntime.builder().discoverProviders(false), new ArenaPageSource(4096))
+                 .poolLimitBytes(64L << 20), domain).provider(new SvaProvider()).provider(new CpuProvider()).build();
              DmaBuffer src = dma.allocate(1 << 20);
              DmaBuffer dst = dma.allocate(1 << 20)) {
             byte[] data = new byte[1 << 20];
@@ -81,7 +82,7 @@ class SharedVirtualRuntimeTest {
     @Test
     void registeredClientMemoryIsRefusedNamingWhy() {
         try (Arena arena = Arena.ofShared();
-             DmaRuntime dma = DmaRuntime.builder().discoverProviders(false).pageSource(new ArenaPageSource(4096))
+             DmaRuntime dma = RuntimeInternals.pageSource(DmaRuntime.builder().discoverProviders(false), new ArenaPageSource(4096))
                  .poolLimitBytes(64L << 20).provider(new SvaProvider()).build()) {
             DmaBuffer client = dma.register(arena.allocate(1 << 16, 4096));
             DmaBuffer pool = dma.allocate(1 << 16);

@@ -36,7 +36,7 @@ class IoatDoorbellOrderTest {
         IoatDeviceModel[] model = new IoatDeviceModel[1];
         IoatProvider provider = new IoatProvider(context -> {
             model[0] = new IoatDeviceModel("order", IoatDeviceModel.Config.defaults().withChannels(1),
-                (FakeIommuDomain) context.iommuDomain().orElseThrow());
+                FakeIommuDomain.of(context));
             return new Intercepting(model[0], (offset, value) -> {
                 IoatChannel c = watched[0];
                 if (c == null || offset != IoatDeviceRegisters.channelBase(0) + IoatChannelRegisters.DMACOUNT) {

@@ -4,6 +4,7 @@ import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DeviceWindow;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
@@ -47,8 +48,8 @@ class IoatRuntimeTest {
         new Random(14).nextBytes(data);
         try (Arena bar = Arena.ofShared()) {
             MemorySegment window = bar.allocate(64 * 1024, 4096);
-            try (DmaRuntime dma = DmaRuntime.builder().discoverProviders(false).pageSource(new ArenaPageSource(4096))
-                     .provider(new IoatProvider(IoatModelFixture.modelFactory(config, model))).deviceSource(source).build();
+            try (DmaRuntime dma = RuntimeInternals.deviceSource(RuntimeInternals.pageSource(DmaRuntime.builder().discoverProviders(false), new ArenaPageSource(4096))
+                     .provider(new IoatProvider(IoatModelFixture.modelFactory(config, model))), source).build();
                  DmaBuffer src = dma.allocate(length);
                  DmaBuffer dst = dma.allocate(length)) {
                 List<EngineInfo> engines = dma.engines();

@@ -188,7 +188,7 @@ final class LsiEngine implements DmaEngine {
      * IOVAs. Without an IOMMU domain the bus addresses are physical and both BARs are guarded.
      */
     static long[] guardRanges(EngineContext context, Optional<PciDevice> pci) {
-        if (context.iommuDomain().isPresent() || pci.isEmpty()) {
+        if (context.hasIommuDomain() || pci.isEmpty()) {
             return new long[0];
         }
         return physicalRegisterRanges(pci.get());

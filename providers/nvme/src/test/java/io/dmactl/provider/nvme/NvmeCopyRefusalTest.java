@@ -2,8 +2,9 @@ package io.dmactl.provider.nvme;
 
 import io.dmactl.core.dispatch.DispatchPolicy;
 import io.dmactl.core.dispatch.Dispatcher;
-import io.dmactl.core.dispatch.NoEngineAvailableException;
+import io.dmactl.core.NoEngineAvailableException;
 import io.dmactl.core.dispatch.TransferShape;
+import io.dmactl.core.internal.LocationInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.sim.FakeCandidate;
@@ -31,8 +32,8 @@ class NvmeCopyRefusalTest {
     private static final ControllerIdentity MDTS_512K = new ControllerIdentity("s", "m", "f", 512 * 1024, 1, true);
 
     private final Arena arena = Arena.ofConfined();
-    private final DmaBuffer host = new DmaBuffer(1, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
-    private final DevicePrivateSpace namespace = new DevicePrivateSpace("ns1", ENGINE, 1, 64L << 20, 512);
+    private final DmaBuffer host = LocationInternals.newBuffer(1, arena.allocate(1 << 20, 4096), 1 << 20, false, b -> { });
+    private final DevicePrivateSpace namespace = LocationInternals.newPrivateSpace("ns1", ENGINE, 1, 64L << 20, 512);
     private final Dispatcher dispatcher = new Dispatcher(DispatchPolicy.defaults());
 
     @AfterEach

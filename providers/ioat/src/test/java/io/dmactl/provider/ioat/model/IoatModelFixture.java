@@ -43,8 +43,7 @@ public final class IoatModelFixture implements EngineFixture {
     public static Function<EngineContext, IoatFunction> modelFactory(IoatDeviceModel.Config config,
                                                                     AtomicReference<IoatDeviceModel> made) {
         return context -> {
-            FakeIommuDomain domain = (FakeIommuDomain) context.iommuDomain().orElseThrow(() -> new IllegalStateException(
-                "the ioat model needs an emulated IOMMU domain"));
+            FakeIommuDomain domain = FakeIommuDomain.of(context);
             IoatDeviceModel m = new IoatDeviceModel(context.engineName(), config, domain);
             made.set(m);
             return m;

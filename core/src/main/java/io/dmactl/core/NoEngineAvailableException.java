@@ -1,4 +1,4 @@
-package io.dmactl.core.dispatch;
+package io.dmactl.core;
 
 /** No open engine can serve a transfer; the message lists every engine and why it was rejected. */
 public final class NoEngineAvailableException extends RuntimeException {

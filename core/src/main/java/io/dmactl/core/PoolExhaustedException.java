@@ -1,4 +1,4 @@
-package io.dmactl.core.memory;
+package io.dmactl.core;
 
 /** The DMA memory pool cannot satisfy an allocation within its limit. */
 public final class PoolExhaustedException extends RuntimeException {

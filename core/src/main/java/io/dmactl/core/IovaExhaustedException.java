@@ -1,4 +1,4 @@
-package io.dmactl.core.memory;
+package io.dmactl.core;
 
 /** No free IOVA range satisfies a request (length, alignment, DMA mask). */
 public final class IovaExhaustedException extends RuntimeException {

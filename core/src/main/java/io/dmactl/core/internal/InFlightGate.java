@@ -1,4 +1,4 @@
-package io.dmactl.core.location;
+package io.dmactl.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -99,7 +99,7 @@ public final class InFlightGate {
      * @param inFlightCount what {@link #tryClose} returned: the transfers in flight on it
      * @return the exception for the location's close to throw
      */
-    IllegalStateException closeRefused(String location, int inFlightCount) {
+    public IllegalStateException closeRefused(String location, int inFlightCount) {
         String leaked = leakedPinsReason;
         if (leaked != null) {
             return new IllegalStateException("cannot close " + location + ": it stays pinned, deliberately: a transfer"
