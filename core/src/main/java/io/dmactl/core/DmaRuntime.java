@@ -223,8 +223,10 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
 
     /** The pool's limits and current use (a snapshot). */
     public PoolStatistics poolStatistics() {
-        return new PoolStatistics(pool.pageBytes(), pool.limitBytes(), pool.reservedBytes(), pool.usedBytes(),
-            pool.liveBuffers());
+        synchronized (pool) { // the pool's own lock: one consistent snapshot
+            return new PoolStatistics(pool.pageBytes(), pool.limitBytes(), pool.reservedBytes(), pool.usedBytes(),
+                pool.liveBuffers());
+        }
     }
 
     /** The pool itself: core-internal (tests reach it through {@link RuntimeInternals}). */
