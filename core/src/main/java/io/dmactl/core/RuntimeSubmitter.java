@@ -147,7 +147,7 @@ final class RuntimeSubmitter {
      * @throws BackpressureException     if full and not waiting, on timeout, or when interrupted
      * @throws IllegalStateException     if the runtime closed while we waited
      */
-    private boolean admit(EngineHandle engine, ChannelWorker worker, int ops, boolean waitForRoom) {
+    boolean admit(EngineHandle engine, ChannelWorker worker, int ops, boolean waitForRoom) {
         ChannelAdmission admission = worker.admission();
         if (admission.tryAdmit(ops)) {
             return true;

@@ -58,6 +58,8 @@ public final class PendingTransfer {
     private long context;
     /** Taken from a channel's {@link TransferPool}: goes back there once its completion was delivered. */
     final boolean pooled;
+    /** The stream this record belongs to (it goes back there once its completion was delivered), or null. */
+    final StreamRecords home;
 
     @SuppressWarnings("unused") // inbox link, accessed through NEXT
     private volatile PendingTransfer next;
@@ -86,6 +88,7 @@ public final class PendingTransfer {
                            InFlightGate srcGate, IovaMapping srcMapping, InFlightGate dstGate, IovaMapping dstMapping,
                            TransferCallback callback) {
         this.pooled = false;
+        this.home = null;
         init(op, srcSpace, srcAddress, dstSpace, dstAddress, lengthBytes, pattern, fence, chunkBytes, createdNanos,
             srcGate, srcMapping, dstGate, dstMapping);
         this.callback = callback;
@@ -101,8 +104,18 @@ public final class PendingTransfer {
         return new PendingTransfer(true);
     }
 
+    /** An empty record of a stream; {@link #init} fills it. */
+    static PendingTransfer forStream(StreamRecords home) {
+        return new PendingTransfer(false, home);
+    }
+
     private PendingTransfer(boolean pooled) {
+        this(pooled, null);
+    }
+
+    private PendingTransfer(boolean pooled, StreamRecords home) {
         this.pooled = pooled;
+        this.home = home;
     }
 
     /**
@@ -148,6 +161,41 @@ public final class PendingTransfer {
     }
 
     /**
+     * {@link #init} for a stream's record: the stream holds the pins and mappings, so the record
+     * has none to release, and its reference fields are already clear (it came back through
+     * {@link #clearReferences}); only the descriptor and the worker-owned state are written.
+     */
+    public PendingTransfer initForStream(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress,
+                                         long lengthBytes, long pattern, long chunkBytes) {
+        if (home == null) {
+            throw new IllegalStateException("not a stream's record");
+        }
+        if (chunkBytes <= 0 || chunkBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("chunkBytes " + chunkBytes + " must be in 1.." + Integer.MAX_VALUE);
+        }
+        if (this.op != op) {
+            this.op = op;
+        }
+        this.srcSpace = srcSpace;
+        this.srcAddress = srcAddress;
+        this.dstSpace = dstSpace;
+        this.dstAddress = dstAddress;
+        this.lengthBytes = lengthBytes;
+        this.pattern = pattern;
+        this.fence = false;
+        this.chunkBytes = chunkBytes;
+        this.createdNanos = 0;
+        this.enqueuedBytes = 0;
+        this.chunksOutstanding = 0;
+        this.status = OpStatus.SUCCESS;
+        this.deviceCode = 0;
+        this.resultValue = 0;
+        this.done = false;
+        this.resourcesLeaked = false;
+        return this;
+    }
+
+    /**
      * After {@link #init}: the second destination of a dualcast, with its pin and mapping
      * reference (released at the end like the others).
      */
@@ -177,6 +225,33 @@ public final class PendingTransfer {
         return new PendingTransfer(false);
     }
 
+    /** The next op of this one's batch (or of a stream's submission), or null. */
+    public PendingTransfer nextInBatch() {
+        return batchNext;
+    }
+
+    /** Sets when the transfer started (a stream stamps its staged transfers when it submits them). */
+    public void stampCreated(long nanos) {
+        createdNanos = nanos;
+    }
+
+    /**
+     * Reports {@code result} (ABORTED) for a transfer that never reached a channel, on the calling
+     * thread: a stream's staged transfers when the runtime closed before they were submitted.
+     */
+    public void abortUnsubmitted(io.dmactl.core.TransferResult result) {
+        try {
+            if (handler != null) {
+                handler.onComplete(context, CompletionView.of(result));
+            } else if (callback != null) {
+                callback.onComplete(result);
+            }
+        } catch (Throwable e) {
+            System.getLogger(PendingTransfer.class.getName()).log(System.Logger.Level.WARNING,
+                "a completion handler threw on a transfer aborted before submission", e);
+        }
+    }
+
     /** Links {@code following} as the next op of this one's batch. */
     public void chain(PendingTransfer following) {
         batchNext = following;
@@ -200,6 +275,12 @@ public final class PendingTransfer {
 
     /** Drops the references a finished pooled record would otherwise keep alive. */
     void clearReferences() {
+        if (home != null) {
+            callback = null; // a stream's record never holds pins or mappings
+            handler = null;
+            batchNext = null;
+            return;
+        }
         srcGate = null;
         dstGate = null;
         srcMapping = null;
