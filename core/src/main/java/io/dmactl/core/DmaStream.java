@@ -79,8 +79,13 @@ public final class DmaStream implements AutoCloseable {
         final DmaLocation location;
         final InFlightGate gate;
         final DmaAccess access;
+        final boolean deviceReads;
+        final boolean deviceWrites;
+        final long lengthBytes;
         IovaMapping mapping;
         int space;
+        /** Where byte 0 of the location is in the engine's space: mapped once, linear over the whole location. */
+        long baseAddress;
         /** What offsets and lengths at this end must be multiples of (engine alignment, private-space granularity). */
         long unitBytes;
 
@@ -88,6 +93,9 @@ public final class DmaStream implements AutoCloseable {
             this.location = location;
             this.gate = LocationRegistry.gateOf(location);
             this.access = access;
+            this.deviceReads = access.deviceReads();
+            this.deviceWrites = access.deviceWrites();
+            this.lengthBytes = location.lengthBytes();
         }
     }
 
@@ -283,6 +291,12 @@ public final class DmaStream implements AutoCloseable {
                     RuntimeSubmitter.pin(r.gate, r.location, r.access.deviceWrites() ? "destination" : "source");
                     try {
                         r.mapping = engine.acquireMapping(r.location, 0, r.location.lengthBytes(), r.access);
+                        if (r.mapping != null && !r.mapping.covers(0, r.location.lengthBytes())) {
+                            r.mapping.release();
+                            r.mapping = null;
+                            throw new IllegalStateException("engine " + engine.engineName() + " could not map all of "
+                                + r.location.describe() + " at once; a stream needs each location mapped whole");
+                        }
                     } catch (RuntimeException e) {
                         if (r.gate != null) {
                             r.gate.unpin();
@@ -290,6 +304,7 @@ public final class DmaStream implements AutoCloseable {
                         throw e;
                     }
                     r.space = engine.spaceOf(r.location);
+                    r.baseAddress = engine.addressOf(r.location, 0, r.mapping);
                     long unit = engine.capabilities().alignmentBytes();
                     if (r.location instanceof DevicePrivateSpace p) {
                         unit = Math.max(unit, p.granularityBytes());
@@ -415,8 +430,8 @@ public final class DmaStream implements AutoCloseable {
         boolean privateCopy = s.location instanceof DevicePrivateSpace && d.location instanceof DevicePrivateSpace;
         long max = privateCopy ? caps.maxPrivateCopyBytes() : caps.maxTransferBytes();
         long chunkBytes = Math.min(Integer.MAX_VALUE, max) / unit * unit;
-        long sourceAddress = engine.addressOf(source, sourceOffset, s.mapping);
-        long destinationAddress = engine.addressOf(destination, destinationOffset, d.mapping);
+        long sourceAddress = s.baseAddress + sourceOffset;
+        long destinationAddress = d.baseAddress + destinationOffset;
         return record(waitForRoom).initForStream(DmaOpKind.COPY, s.space, sourceAddress, d.space, destinationAddress,
             lengthBytes, 0, chunkBytes);
     }
@@ -433,7 +448,7 @@ public final class DmaStream implements AutoCloseable {
         checkAligned(d.unitBytes, destinationOffset, destinationOffset, lengthBytes);
         long unit = Math.max(d.unitBytes, Long.BYTES); // each piece starts the pattern over
         long chunkBytes = Math.min(Integer.MAX_VALUE, caps.maxTransferBytes()) / unit * unit;
-        long destinationAddress = engine.addressOf(destination, destinationOffset, d.mapping);
+        long destinationAddress = d.baseAddress + destinationOffset;
         return record(waitForRoom).initForStream(DmaOpKind.FILL, 0, 0, d.space, destinationAddress, lengthBytes, pattern,
             chunkBytes);
     }
@@ -454,7 +469,7 @@ public final class DmaStream implements AutoCloseable {
         for (int i = 0; i < regs.length; i++) {
             Registration r = regs[i];
             if (r.location == location) {
-                if (read ? !r.access.deviceReads() : !r.access.deviceWrites()) {
+                if (read ? !r.deviceReads : !r.deviceWrites) {
                     throw new IllegalArgumentException(role + " " + location.describe() + " is registered with this stream"
                         + " only for the device to " + (read ? "write" : "read") + "; name it in "
                         + (read ? "reads(...)" : "writes(...)") + " when opening the stream");
@@ -471,7 +486,7 @@ public final class DmaStream implements AutoCloseable {
         if (lengthBytes <= 0) {
             throw new IllegalArgumentException("lengthBytes must be positive, not " + lengthBytes);
         }
-        long size = r.location.lengthBytes();
+        long size = r.lengthBytes;
         if (offset < 0 || offset > size || lengthBytes > size - offset) {
             throw new IllegalArgumentException(role + " range [" + offset + ", " + Long.toUnsignedString(offset + lengthBytes)
                 + ") of " + lengthBytes + " bytes does not fit in " + r.location.describe());
