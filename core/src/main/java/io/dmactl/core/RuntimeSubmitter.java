@@ -142,7 +142,9 @@ final class RuntimeSubmitter {
         if (admission.tryAdmit(ops)) {
             return true;
         }
-        boolean ownsAChannel = onChannelWorkerThread();
+        // A worker thread, or a client running callbacks of this very channel (in poll() or join()):
+        // only this thread could free room on it now, so it must not wait for room.
+        boolean ownsAChannel = onChannelWorkerThread() || worker.ownedByCurrentThread();
         if (!ownsAChannel && harvestForRoom(worker, admission, ops, waitForRoom ? ADMISSION_DRIVE_NANOS : 0)) {
             return true;
         }
