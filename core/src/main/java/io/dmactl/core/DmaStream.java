@@ -167,7 +167,12 @@ public final class DmaStream implements AutoCloseable {
             this.closeTimeoutNanos = closeTimeoutNanos;
         }
 
-        /** Locations the device reads: copy sources. Mapped read-only unless also named in {@link #writes}. */
+        /**
+         * Locations the device reads: copy sources. Mapped read-only unless also named in {@link #writes}.
+         *
+         * @param sources locations of this runtime (buffers, windows, device-private spaces)
+         * @return this builder
+         */
         public Builder reads(DmaLocation... sources) {
             for (DmaLocation l : Objects.requireNonNull(sources, "sources")) {
                 add(Objects.requireNonNull(l, "a source location is null"), DmaAccess.DEVICE_READS);
@@ -175,7 +180,12 @@ public final class DmaStream implements AutoCloseable {
             return this;
         }
 
-        /** Locations the device writes: copy and fill destinations. Mapped write-only unless also named in {@link #reads}. */
+        /**
+         * Locations the device writes: copy and fill destinations. Mapped write-only unless also named in {@link #reads}.
+         *
+         * @param destinations locations of this runtime
+         * @return this builder
+         */
         public Builder writes(DmaLocation... destinations) {
             for (DmaLocation l : Objects.requireNonNull(destinations, "destinations")) {
                 add(Objects.requireNonNull(l, "a destination location is null"), DmaAccess.DEVICE_WRITES);
@@ -187,13 +197,22 @@ public final class DmaStream implements AutoCloseable {
             access.merge(location, wanted, (a, b) -> a == b ? a : DmaAccess.DEVICE_READS_AND_WRITES);
         }
 
-        /** Also fills its destinations: only engines that fill are then picked. (A stream with no sources fills anyway.) */
+        /**
+         * Also fills its destinations: only engines that fill are then picked. (A stream with no sources fills anyway.)
+         *
+         * @return this builder
+         */
         public Builder fills() {
             fills = true;
             return this;
         }
 
-        /** Places the stream on this engine (or provider) by name, instead of the dispatcher's pick. */
+        /**
+         * Places the stream on this engine (or provider) by name, instead of the dispatcher's pick.
+         *
+         * @param engineOrProvider an engine's name or its provider's
+         * @return this builder
+         */
         public Builder engine(String engineOrProvider) {
             engineName = Objects.requireNonNull(engineOrProvider, "engineOrProvider");
             return this;
@@ -202,6 +221,9 @@ public final class DmaStream implements AutoCloseable {
         /**
          * The length most transfers will have (default 4096): what the dispatcher's cost model
          * weighs when it picks the engine (below the cpu threshold a software engine wins).
+         *
+         * @param lengthBytes a positive length
+         * @return this builder
          */
         public Builder typicalLengthBytes(long lengthBytes) {
             if (lengthBytes <= 0) {
@@ -214,6 +236,9 @@ public final class DmaStream implements AutoCloseable {
         /**
          * The stream's transfers in flight at most (rounded up to a power of two; default: the
          * channel's ring capacity). Records for all of them are made when the stream opens.
+         *
+         * @param transfers 1..65536
+         * @return this builder
          */
         public Builder depth(int transfers) {
             if (transfers < 1 || transfers > 1 << 16) {
@@ -226,6 +251,7 @@ public final class DmaStream implements AutoCloseable {
         /**
          * Picks the engine and channel, pins and maps every location.
          *
+         * @return the open stream, owned by the calling thread
          * @throws IllegalArgumentException   if no location was named, or one is foreign or closed
          * @throws NoEngineAvailableException if no engine can serve every source and destination (each engine's reason)
          * @throws IllegalStateException      if the runtime is closed, or a location closed meanwhile
@@ -323,27 +349,47 @@ public final class DmaStream implements AutoCloseable {
 
     // ---------------------------------------------------------------- what it is
 
-    /** The engine the stream's transfers run on. */
+    /**
+     * The engine the stream's transfers run on.
+     *
+     * @return the engine's name
+     */
     public String engineName() {
         return engine.engineName();
     }
 
-    /** The channel the stream's transfers run on. */
+    /**
+     * The channel the stream's transfers run on.
+     *
+     * @return the channel's name ({@code engine/chN})
+     */
     public String channelName() {
         return worker.name();
     }
 
-    /** The stream's transfers in flight at most. */
+    /**
+     * The stream's transfers in flight at most.
+     *
+     * @return its depth (a power of two)
+     */
     public int capacity() {
         return records.capacity();
     }
 
-    /** The stream's transfers staged or in flight (not yet completed). */
+    /**
+     * The stream's transfers staged or in flight (not yet completed).
+     *
+     * @return a count, exact on the stream's thread
+     */
     public int pending() {
         return records.inFlight() - records.leakedRecords();
     }
 
-    /** Transfers staged by {@code enqueue*} and not yet submitted. */
+    /**
+     * Transfers staged by {@code enqueue*} and not yet submitted.
+     *
+     * @return a count
+     */
     public int staged() {
         return staged;
     }
@@ -355,6 +401,13 @@ public final class DmaStream implements AutoCloseable {
      * {@code destination + destinationOffset}; {@code handler} gets {@code context} when it ends.
      * Allocates nothing.
      *
+     * @param source            a location named in {@link Builder#reads}
+     * @param sourceOffset      where the copy starts in it
+     * @param destination       a location named in {@link Builder#writes}
+     * @param destinationOffset where the copy lands in it
+     * @param lengthBytes       bytes to copy
+     * @param handler           told when the copy ended
+     * @param context           passed to {@code handler}
      * @throws IllegalArgumentException if a location is not one of the stream's (for its role), a range is
      *                                  out of bounds or misaligned for the engine, or the ranges overlap
      * @throws BackpressureException    if no room freed within the admission timeout
@@ -366,7 +419,18 @@ public final class DmaStream implements AutoCloseable {
         stage(copy(source, sourceOffset, destination, destinationOffset, lengthBytes, true).reportTo(handler, context));
     }
 
-    /** As {@link #enqueueCopy(DmaLocation, long, DmaLocation, long, long, CompletionHandler, long)}, but never waits for room. */
+    /**
+     * As {@link #enqueueCopy(DmaLocation, long, DmaLocation, long, long, CompletionHandler, long)}, but never waits for room.
+     *
+     * @param source            a location named in {@link Builder#reads}
+     * @param sourceOffset      where the copy starts in it
+     * @param destination       a location named in {@link Builder#writes}
+     * @param destinationOffset where the copy lands in it
+     * @param lengthBytes       bytes to copy
+     * @param handler           told when the copy ended
+     * @param context           passed to {@code handler}
+     * @throws BackpressureException if the stream or its channel has no room now
+     */
     public void tryEnqueueCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
                                long lengthBytes, CompletionHandler handler, long context) {
         Objects.requireNonNull(handler, "handler");
@@ -376,6 +440,13 @@ public final class DmaStream implements AutoCloseable {
     /**
      * Stages a copy and returns its future; {@code join()}/{@code get()} on this thread submit
      * what is staged first, then harvest the channel here. Allocates the future and its result.
+     *
+     * @param source            a location named in {@link Builder#reads}
+     * @param sourceOffset      where the copy starts in it
+     * @param destination       a location named in {@link Builder#writes}
+     * @param destinationOffset where the copy lands in it
+     * @param lengthBytes       bytes to copy
+     * @return the copy's result, once it ended
      */
     public CompletableFuture<TransferResult> enqueueCopy(DmaLocation source, long sourceOffset, DmaLocation destination,
                                                         long destinationOffset, long lengthBytes) {
@@ -389,6 +460,12 @@ public final class DmaStream implements AutoCloseable {
      * Stages a fill of {@code lengthBytes} at {@code destination + destinationOffset} with the
      * 8-byte {@code pattern} (little-endian, repeated); {@code handler} gets {@code context}.
      *
+     * @param destination       a location named in {@link Builder#writes}
+     * @param destinationOffset where the fill starts in it
+     * @param lengthBytes       bytes to fill
+     * @param pattern           the 8 bytes to repeat
+     * @param handler           told when the fill ended
+     * @param context           passed to {@code handler}
      * @throws IllegalArgumentException if the stream's engine does not fill, or as {@code enqueueCopy}
      */
     public void enqueueFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern,
@@ -397,14 +474,32 @@ public final class DmaStream implements AutoCloseable {
         stage(fill(destination, destinationOffset, lengthBytes, pattern, true).reportTo(handler, context));
     }
 
-    /** As {@link #enqueueFill(DmaLocation, long, long, long, CompletionHandler, long)}, but never waits for room. */
+    /**
+     * As {@link #enqueueFill(DmaLocation, long, long, long, CompletionHandler, long)}, but never waits for room.
+     *
+     * @param destination       a location named in {@link Builder#writes}
+     * @param destinationOffset where the fill starts in it
+     * @param lengthBytes       bytes to fill
+     * @param pattern           the 8 bytes to repeat
+     * @param handler           told when the fill ended
+     * @param context           passed to {@code handler}
+     * @throws BackpressureException if the stream or its channel has no room now
+     */
     public void tryEnqueueFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern,
                                CompletionHandler handler, long context) {
         Objects.requireNonNull(handler, "handler");
         stage(fill(destination, destinationOffset, lengthBytes, pattern, false).reportTo(handler, context));
     }
 
-    /** Stages a fill and returns its future (see {@link #enqueueCopy(DmaLocation, long, DmaLocation, long, long)}). */
+    /**
+     * Stages a fill and returns its future (see {@link #enqueueCopy(DmaLocation, long, DmaLocation, long, long)}).
+     *
+     * @param destination       a location named in {@link Builder#writes}
+     * @param destinationOffset where the fill starts in it
+     * @param lengthBytes       bytes to fill
+     * @param pattern           the 8 bytes to repeat
+     * @return the fill's result, once it ended
+     */
     public CompletableFuture<TransferResult> enqueueFill(DmaLocation destination, long destinationOffset, long lengthBytes,
                                                         long pattern) {
         PendingTransfer t = fill(destination, destinationOffset, lengthBytes, pattern, true);

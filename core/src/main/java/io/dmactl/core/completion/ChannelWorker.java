@@ -301,7 +301,11 @@ public final class ChannelWorker implements Runnable {
         return (int) Math.min(MAX_PENDING_LIMIT, (long) DEFAULT_PENDING_RINGS * Math.max(1, ringCapacity));
     }
 
-    /** How many ops the channel's ring holds. */
+    /**
+     * How many ops the channel's ring holds.
+     *
+     * @return the ring's capacity
+     */
     public int ringCapacity() {
         return channel.capacity();
     }

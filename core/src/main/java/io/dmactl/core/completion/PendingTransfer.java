@@ -164,6 +164,16 @@ public final class PendingTransfer {
      * {@link #init} for a stream's record: the stream holds the pins and mappings, so the record
      * has none to release, and its reference fields are already clear (it came back through
      * {@link #clearReferences}); only the descriptor and the worker-owned state are written.
+     *
+     * @param op          the operation
+     * @param srcSpace    the source's address space (0 for none)
+     * @param srcAddress  the source's address in it
+     * @param dstSpace    the destination's address space
+     * @param dstAddress  the destination's address in it
+     * @param lengthBytes bytes to move
+     * @param pattern     the fill pattern (0 for a copy)
+     * @param chunkBytes  the most bytes one descriptor may carry
+     * @return this record
      */
     public PendingTransfer initForStream(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress,
                                          long lengthBytes, long pattern, long chunkBytes) {
@@ -225,12 +235,20 @@ public final class PendingTransfer {
         return new PendingTransfer(false);
     }
 
-    /** The next op of this one's batch (or of a stream's submission), or null. */
+    /**
+     * The next op of this one's batch (or of a stream's submission).
+     *
+     * @return the next record, or null
+     */
     public PendingTransfer nextInBatch() {
         return batchNext;
     }
 
-    /** Sets when the transfer started (a stream stamps its staged transfers when it submits them). */
+    /**
+     * Sets when the transfer started (a stream stamps its staged transfers when it submits them).
+     *
+     * @param nanos the runtime clock's time
+     */
     public void stampCreated(long nanos) {
         createdNanos = nanos;
     }
@@ -238,6 +256,8 @@ public final class PendingTransfer {
     /**
      * Reports {@code result} (ABORTED) for a transfer that never reached a channel, on the calling
      * thread: a stream's staged transfers when the runtime closed before they were submitted.
+     *
+     * @param result what to report
      */
     public void abortUnsubmitted(io.dmactl.core.TransferResult result) {
         try {

@@ -58,12 +58,20 @@ public final class StreamRecords {
         GIVEN.setRelease(this, (long) capacity);
     }
 
-    /** How many records the stream has: its transfers in flight at most. */
+    /**
+     * How many records the stream has: its transfers in flight at most.
+     *
+     * @return a power of two
+     */
     public int capacity() {
         return ring.length;
     }
 
-    /** Stream thread: a free record, or null when every record is in flight. */
+    /**
+     * Stream thread: a free record.
+     *
+     * @return the record, or null when every record is in flight
+     */
     public PendingTransfer take() {
         long t = taken;
         if (t == (long) GIVEN.getAcquire(this)) {
@@ -76,7 +84,11 @@ public final class StreamRecords {
         return record;
     }
 
-    /** Stream thread: gives back a record it took but never submitted (its preparation failed). */
+    /**
+     * Stream thread: gives back a record it took but never submitted (its preparation failed).
+     *
+     * @param record a record of this stream's
+     */
     public void giveUnsubmitted(PendingTransfer record) {
         give(record);
     }
@@ -89,7 +101,11 @@ public final class StreamRecords {
         GIVEN.setRelease(this, g + 1);
     }
 
-    /** Records in flight (taken, not given back): racy from other threads, exact on the stream's thread. */
+    /**
+     * Records in flight (taken, not given back): racy from other threads, exact on the stream's thread.
+     *
+     * @return a count
+     */
     public int inFlight() {
         return (int) (taken + ring.length - (long) GIVEN.getAcquire(this));
     }
@@ -104,12 +120,20 @@ public final class StreamRecords {
         LEAKED_RECORDS.getAndAdd(this, 1);
     }
 
-    /** Records kept for good by {@link #leaked}: they count as in flight and never come back. */
+    /**
+     * Records kept for good by {@link #leaked}: they count as in flight and never come back.
+     *
+     * @return a count
+     */
     public int leakedRecords() {
         return (int) LEAKED_RECORDS.getAcquire(this);
     }
 
-    /** Why the stream's memory must stay pinned and mapped for good, or null. */
+    /**
+     * Why the stream's memory must stay pinned and mapped for good.
+     *
+     * @return the reason, or null
+     */
     public String leakedReason() {
         return (String) LEAKED_REASON.getAcquire(this);
     }
