@@ -124,25 +124,7 @@ public class RuntimeCallbackBenchmark {
 
     @Benchmark
     public int handler32InFlight(Progress progress) {
-        long before = handler.completed;
-        runtime.poll();
-        int done = (int) (handler.completed - before);
-        progress.completedOps += done;
-        int room = (int) Math.max(0, IN_FLIGHT - (submitted - handler.completed));
-        int slot = nextSlot;
-        for (int i = 0; i < room; i++) {
-            long offset = (long) slot * OP_BYTES;
-            runtime.copy(source, offset, destination, offset, OP_BYTES, handler, slot);
-            slot = (slot + 1) & (IN_FLIGHT - 1);
-        }
-        submitted += room;
-        nextSlot = slot;
-        if (done == 0 && room == 0) {
-            Completions.backOff(++emptyRounds); // all in flight, nothing done: let the executor have the core
-        } else {
-            emptyRounds = 0;
-        }
-        return done;
+        return round(progress, false);
     }
 
     /**
@@ -152,24 +134,37 @@ public class RuntimeCallbackBenchmark {
      */
     @Benchmark
     public int stream32InFlight(Progress progress) {
+        return round(progress, true);
+    }
+
+    /** Harvest, then top the window up to {@link #IN_FLIGHT}: through the runtime, or staged on the stream and submitted once. */
+    private int round(Progress progress, boolean viaStream) {
         long before = handler.completed;
-        stream.poll();
+        if (viaStream) {
+            stream.poll();
+        } else {
+            runtime.poll();
+        }
         int done = (int) (handler.completed - before);
         progress.completedOps += done;
         int room = (int) Math.max(0, IN_FLIGHT - (submitted - handler.completed));
         int slot = nextSlot;
         for (int i = 0; i < room; i++) {
             long offset = (long) slot * OP_BYTES;
-            stream.enqueueCopy(source, offset, destination, offset, OP_BYTES, handler, slot);
+            if (viaStream) {
+                stream.enqueueCopy(source, offset, destination, offset, OP_BYTES, handler, slot);
+            } else {
+                runtime.copy(source, offset, destination, offset, OP_BYTES, handler, slot);
+            }
             slot = (slot + 1) & (IN_FLIGHT - 1);
         }
         submitted += room;
         nextSlot = slot;
-        if (room > 0) {
-            stream.submit();
+        if (viaStream && room > 0) {
+            stream.submit(); // one doorbell for the refill
         }
         if (done == 0 && room == 0) {
-            Completions.backOff(++emptyRounds);
+            Completions.backOff(++emptyRounds); // all in flight, nothing done: let the executor have the core
         } else {
             emptyRounds = 0;
         }

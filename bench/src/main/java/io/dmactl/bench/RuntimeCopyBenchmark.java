@@ -112,16 +112,7 @@ public class RuntimeCopyBenchmark {
     @Benchmark
     @OperationsPerInvocation(BURST)
     public TransferResult copyFutures32() {
-        for (int i = 0; i < BURST; i++) {
-            long offset = (long) i * OP_BYTES;
-            inFlight[i] = runtime.copy(source, offset, destination, offset, OP_BYTES);
-        }
-        TransferResult last = null;
-        for (int i = 0; i < BURST; i++) {
-            last = requireSuccess(inFlight[i].join());
-            inFlight[i] = null;
-        }
-        return last;
+        return futures32(false);
     }
 
     @Benchmark
@@ -143,9 +134,14 @@ public class RuntimeCopyBenchmark {
     @Benchmark
     @OperationsPerInvocation(BURST)
     public TransferResult streamFutures32() {
+        return futures32(true);
+    }
+
+    private TransferResult futures32(boolean viaStream) {
         for (int i = 0; i < BURST; i++) {
             long offset = (long) i * OP_BYTES;
-            inFlight[i] = stream.enqueueCopy(source, offset, destination, offset, OP_BYTES);
+            inFlight[i] = viaStream ? stream.enqueueCopy(source, offset, destination, offset, OP_BYTES)
+                : runtime.copy(source, offset, destination, offset, OP_BYTES);
         }
         TransferResult last = null;
         for (int i = 0; i < BURST; i++) {

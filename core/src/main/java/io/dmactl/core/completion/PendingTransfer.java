@@ -125,19 +125,7 @@ public final class PendingTransfer {
     public PendingTransfer init(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress,
                                 long lengthBytes, long pattern, boolean fence, long chunkBytes, long createdNanos,
                                 InFlightGate srcGate, IovaMapping srcMapping, InFlightGate dstGate, IovaMapping dstMapping) {
-        if (chunkBytes <= 0 || chunkBytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("chunkBytes " + chunkBytes + " must be in 1.." + Integer.MAX_VALUE);
-        }
-        this.op = op;
-        this.srcSpace = srcSpace;
-        this.srcAddress = srcAddress;
-        this.dstSpace = dstSpace;
-        this.dstAddress = dstAddress;
-        this.lengthBytes = lengthBytes;
-        this.pattern = pattern;
-        this.fence = fence;
-        this.chunkBytes = chunkBytes;
-        this.createdNanos = createdNanos;
+        describe(op, srcSpace, srcAddress, dstSpace, dstAddress, lengthBytes, pattern, fence, chunkBytes, createdNanos);
         this.srcGate = srcGate;
         this.srcMapping = srcMapping;
         this.dstGate = dstGate;
@@ -150,6 +138,27 @@ public final class PendingTransfer {
         this.handler = null;
         this.context = 0;
         this.batchNext = null;
+        return this;
+    }
+
+    /** The descriptor template, and the worker-owned state afresh. */
+    private void describe(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress, long lengthBytes,
+                          long pattern, boolean fence, long chunkBytes, long createdNanos) {
+        if (chunkBytes <= 0 || chunkBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("chunkBytes " + chunkBytes + " must be in 1.." + Integer.MAX_VALUE);
+        }
+        if (this.op != op) {
+            this.op = op;
+        }
+        this.srcSpace = srcSpace;
+        this.srcAddress = srcAddress;
+        this.dstSpace = dstSpace;
+        this.dstAddress = dstAddress;
+        this.lengthBytes = lengthBytes;
+        this.pattern = pattern;
+        this.fence = fence;
+        this.chunkBytes = chunkBytes;
+        this.createdNanos = createdNanos;
         this.enqueuedBytes = 0;
         this.chunksOutstanding = 0;
         this.status = OpStatus.SUCCESS;
@@ -157,7 +166,6 @@ public final class PendingTransfer {
         this.resultValue = 0;
         this.done = false;
         this.resourcesLeaked = false;
-        return this;
     }
 
     /**
@@ -180,28 +188,7 @@ public final class PendingTransfer {
         if (home == null) {
             throw new IllegalStateException("not a stream's record");
         }
-        if (chunkBytes <= 0 || chunkBytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("chunkBytes " + chunkBytes + " must be in 1.." + Integer.MAX_VALUE);
-        }
-        if (this.op != op) {
-            this.op = op;
-        }
-        this.srcSpace = srcSpace;
-        this.srcAddress = srcAddress;
-        this.dstSpace = dstSpace;
-        this.dstAddress = dstAddress;
-        this.lengthBytes = lengthBytes;
-        this.pattern = pattern;
-        this.fence = false;
-        this.chunkBytes = chunkBytes;
-        this.createdNanos = 0;
-        this.enqueuedBytes = 0;
-        this.chunksOutstanding = 0;
-        this.status = OpStatus.SUCCESS;
-        this.deviceCode = 0;
-        this.resultValue = 0;
-        this.done = false;
-        this.resourcesLeaked = false;
+        describe(op, srcSpace, srcAddress, dstSpace, dstAddress, lengthBytes, pattern, false, chunkBytes, 0);
         return this;
     }
 
