@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * End-to-end pipelined rate of 64-byte copies: the submitting thread keeps up to {@link #WINDOW}
+ * End-to-end pipelined rate of 64-byte copies: the submitting thread keeps up to {@link #window}
  * ops in flight, and on every invocation harvests whatever completed, then tops the ring up by at
  * most one burst of 32 with one doorbell. On the cpu engine the copies run concurrently on the
  * executor thread, so this is the engine's sustained op rate (DPDK's figure for its software
@@ -39,11 +39,14 @@ import java.util.concurrent.TimeUnit;
 public class PipelinedCopyBenchmark {
     static final int OP_BYTES = 64;
     static final int BURST = 32;
-    static final int WINDOW = 512;
     private static final int RING_SIZE = 1024;
 
     @Param({EngineUnderTest.CPU, EngineUnderTest.NOOP})
     public String engine;
+
+    /** Ops kept in flight at most (at most the ring); {@code -p window=32} is the like of the runtime's 32-in-flight rows. */
+    @Param({"512"})
+    public int window;
 
     private EngineUnderTest under;
     private DmaChannel channel;
@@ -100,7 +103,7 @@ public class PipelinedCopyBenchmark {
             inFlight -= done;
             progress.completedOps += done;
         }
-        int room = Math.min(BURST, WINDOW - inFlight);
+        int room = Math.min(BURST, window - inFlight);
         int slot = nextSlot;
         for (int i = 0; i < room; i++) {
             long offset = (long) slot * OP_BYTES;

@@ -3,6 +3,7 @@ package io.dmactl.bench;
 import io.dmactl.core.Completion;
 import io.dmactl.core.CompletionHandler;
 import io.dmactl.core.DmaRuntime;
+import io.dmactl.core.DmaStream;
 import io.dmactl.core.location.DmaBuffer;
 
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -47,6 +48,7 @@ public class RuntimeCallbackBenchmark {
     private DmaRuntime runtime;
     private DmaBuffer source;
     private DmaBuffer destination;
+    private DmaStream stream;
     private final Handler handler = new Handler();
     private long submitted;
     private int nextSlot;
@@ -93,6 +95,7 @@ public class RuntimeCallbackBenchmark {
         for (long i = 0; i < source.lengthBytes(); i++) {
             source.segment().set(ValueLayout.JAVA_BYTE, i, (byte) (i * 29 + 3));
         }
+        stream = runtime.stream().reads(source).writes(destination).engine(engine).depth(IN_FLIGHT).open();
     }
 
     @TearDown(Level.Trial)
@@ -100,7 +103,7 @@ public class RuntimeCallbackBenchmark {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (submitted - handler.completed > 0 && System.nanoTime() < deadline) {
-                runtime.poll();
+                stream.poll();
             }
             if (submitted != handler.completed) {
                 throw new IllegalStateException(engine + ": " + submitted + " copies submitted, " + handler.completed
@@ -114,25 +117,52 @@ public class RuntimeCallbackBenchmark {
                     + source.segment().mismatch(destination.segment()));
             }
         } finally {
+            stream.close();
             runtime.close();
         }
     }
 
     @Benchmark
     public int handler32InFlight(Progress progress) {
+        return round(progress, false);
+    }
+
+    /**
+     * The same loop through a {@link DmaStream}: the locations pinned and mapped once when it
+     * opened, the refill staged and submitted with one doorbell, completions harvested by
+     * {@link DmaStream#poll()} on this thread.
+     */
+    @Benchmark
+    public int stream32InFlight(Progress progress) {
+        return round(progress, true);
+    }
+
+    /** Harvest, then top the window up to {@link #IN_FLIGHT}: through the runtime, or staged on the stream and submitted once. */
+    private int round(Progress progress, boolean viaStream) {
         long before = handler.completed;
-        runtime.poll();
+        if (viaStream) {
+            stream.poll();
+        } else {
+            runtime.poll();
+        }
         int done = (int) (handler.completed - before);
         progress.completedOps += done;
         int room = (int) Math.max(0, IN_FLIGHT - (submitted - handler.completed));
         int slot = nextSlot;
         for (int i = 0; i < room; i++) {
             long offset = (long) slot * OP_BYTES;
-            runtime.copy(source, offset, destination, offset, OP_BYTES, handler, slot);
+            if (viaStream) {
+                stream.enqueueCopy(source, offset, destination, offset, OP_BYTES, handler, slot);
+            } else {
+                runtime.copy(source, offset, destination, offset, OP_BYTES, handler, slot);
+            }
             slot = (slot + 1) & (IN_FLIGHT - 1);
         }
         submitted += room;
         nextSlot = slot;
+        if (viaStream && room > 0) {
+            stream.submit(); // one doorbell for the refill
+        }
         if (done == 0 && room == 0) {
             Completions.backOff(++emptyRounds); // all in flight, nothing done: let the executor have the core
         } else {

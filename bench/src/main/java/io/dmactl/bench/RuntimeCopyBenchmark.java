@@ -2,6 +2,9 @@ package io.dmactl.bench;
 
 import io.dmactl.core.Batch;
 import io.dmactl.core.DmaRuntime;
+import io.dmactl.core.DmaStream;
+import io.dmactl.core.Completion;
+import io.dmactl.core.CompletionHandler;
 import io.dmactl.core.TransferResult;
 import io.dmactl.core.location.DmaBuffer;
 
@@ -54,6 +57,8 @@ public class RuntimeCopyBenchmark {
     private DmaRuntime runtime;
     private DmaBuffer source;
     private DmaBuffer destination;
+    private DmaStream stream;
+    private final Counter counter = new Counter();
     private int nextSlot;
     @SuppressWarnings({"unchecked", "rawtypes"}) // generic array creation; filled with futures of TransferResult only
     private final CompletableFuture<TransferResult>[] inFlight = new CompletableFuture[BURST];
@@ -66,6 +71,20 @@ public class RuntimeCopyBenchmark {
         for (long i = 0; i < source.lengthBytes(); i++) {
             source.segment().set(ValueLayout.JAVA_BYTE, i, (byte) (i * 13 + 1));
         }
+        stream = runtime.stream().reads(source).writes(destination).engine(engine).depth(BURST).open();
+    }
+
+    /** Counts a stream's completions; fails the benchmark on any that did not succeed. */
+    static final class Counter implements CompletionHandler {
+        long completed;
+
+        @Override
+        public void onComplete(long context, Completion completion) {
+            if (!completion.isSuccess()) {
+                throw new IllegalStateException("a 64-byte stream copy ended " + completion.status());
+            }
+            completed++;
+        }
     }
 
     @TearDown(Level.Trial)
@@ -76,6 +95,7 @@ public class RuntimeCopyBenchmark {
                     + source.segment().mismatch(destination.segment()));
             }
         } finally {
+            stream.close();
             runtime.close();
         }
     }
@@ -92,16 +112,7 @@ public class RuntimeCopyBenchmark {
     @Benchmark
     @OperationsPerInvocation(BURST)
     public TransferResult copyFutures32() {
-        for (int i = 0; i < BURST; i++) {
-            long offset = (long) i * OP_BYTES;
-            inFlight[i] = runtime.copy(source, offset, destination, offset, OP_BYTES);
-        }
-        TransferResult last = null;
-        for (int i = 0; i < BURST; i++) {
-            last = requireSuccess(inFlight[i].join());
-            inFlight[i] = null;
-        }
-        return last;
+        return futures32(false);
     }
 
     @Benchmark
@@ -117,6 +128,46 @@ public class RuntimeCopyBenchmark {
             requireSuccess(r);
         }
         return results;
+    }
+
+    /** 32 futures of a {@link DmaStream}: staged, submitted by the first join with one doorbell. */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public TransferResult streamFutures32() {
+        return futures32(true);
+    }
+
+    private TransferResult futures32(boolean viaStream) {
+        for (int i = 0; i < BURST; i++) {
+            long offset = (long) i * OP_BYTES;
+            inFlight[i] = viaStream ? stream.enqueueCopy(source, offset, destination, offset, OP_BYTES)
+                : runtime.copy(source, offset, destination, offset, OP_BYTES);
+        }
+        TransferResult last = null;
+        for (int i = 0; i < BURST; i++) {
+            last = requireSuccess(inFlight[i].join());
+            inFlight[i] = null;
+        }
+        return last;
+    }
+
+    /** A burst of 32 on a {@link DmaStream} with one handler: one doorbell, harvested here until all 32 are done. */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long streamBatch32() {
+        long target = counter.completed + BURST;
+        for (int i = 0; i < BURST; i++) {
+            long offset = (long) i * OP_BYTES;
+            stream.enqueueCopy(source, offset, destination, offset, OP_BYTES, counter, i);
+        }
+        stream.submit();
+        int empty = 0;
+        while (counter.completed < target) {
+            if (stream.poll() == 0) {
+                Completions.backOff(++empty);
+            }
+        }
+        return counter.completed;
     }
 
     private TransferResult requireSuccess(TransferResult result) {

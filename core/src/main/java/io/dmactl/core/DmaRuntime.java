@@ -92,6 +92,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     private final boolean exclusiveChannels;
     /** Open claims by engine name; guarded by itself. */
     private final Map<String, ExclusiveChannel> claims = new LinkedHashMap<>();
+    private final java.util.Set<DmaStream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile int state = OPEN;
 
     static {
@@ -307,6 +308,30 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 + " worker; reset it from another thread");
         }
         return engine.supervisor().reset(ResetRule.ABORT_ALL, false, engineName + " was reset (resetEngine)");
+    }
+
+    /**
+     * Opens a {@link DmaStream}: the calling thread's lane onto one channel for many small
+     * transfers between locations named up front (pinned and mapped once, not per transfer).
+     * Name the locations, then {@link DmaStream.Builder#open()}:
+     * {@code dma.stream().reads(source).writes(destination).open()}.
+     *
+     * @throws IllegalStateException if the runtime is closed
+     */
+    public DmaStream.Builder stream() {
+        checkOpen();
+        return new DmaStream.Builder(this, submitter, locations, dispatcher, engines, clock, admissionTimeoutNanos,
+            closeGraceNanos);
+    }
+
+    /** A stream opened (inside the submitter guard, so close() finds it). */
+    void opened(DmaStream stream) {
+        streams.add(stream);
+    }
+
+    /** A stream closed by its owner. */
+    void closed(DmaStream stream) {
+        streams.remove(stream);
     }
 
     /**
@@ -665,6 +690,10 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
                 }
                 throw leak;
             }
+            for (DmaStream stream : streams) {
+                stream.closeForRuntime(); // the engines are stopped: nothing of a stream is in flight
+            }
+            streams.clear();
             try {
                 locations.closeWindows();
             } catch (RuntimeException ex) {

@@ -20,6 +20,10 @@ import java.util.concurrent.CompletableFuture;
  * Clients that do not poll lose nothing: each channel's worker takes over work nobody drives
  * (within about 100 µs) and delivers it. Each transfer completes exactly once, whoever harvests it.
  *
+ * <p><b>Many small transfers between the same locations</b> cost less through a {@link DmaStream}
+ * ({@link DmaRuntime#stream()}): it dispatches, pins and maps once when it opens, and submits
+ * what it staged with one doorbell, where each call here does all of that per transfer.
+ *
  * <p><b>Backpressure.</b> Each engine channel holds at most a bounded number of pending transfers
  * (admitted, not yet completed: {@link DmaRuntime.Builder#maxPendingPerChannel}). A transfer is
  * admitted to the chosen engine's least loaded channel before anything is pinned or mapped.

@@ -21,14 +21,20 @@ class DrivingFuture<T> extends CompletableFuture<T> {
         this.channel = channel;
     }
 
+    /** Runs on the waiting thread before it drives the channel (a stream submits what it staged). */
+    void beforeWait() {
+    }
+
     @Override
     public T join() {
+        beforeWait();
         channel.driveUntilDone(this);
         return super.join();
     }
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
+        beforeWait();
         channel.driveUntilDone(this);
         return super.get();
     }
@@ -37,6 +43,7 @@ class DrivingFuture<T> extends CompletableFuture<T> {
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         long timeoutNanos = unit.toNanos(timeout);
         long start = System.nanoTime();
+        beforeWait();
         channel.driveUntilDone(this, timeoutNanos);
         return super.get(Math.max(0, timeoutNanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
     }

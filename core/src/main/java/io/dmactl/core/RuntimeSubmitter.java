@@ -11,10 +11,7 @@ import io.dmactl.core.internal.InFlightGate;
 import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.IovaMapping;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
@@ -102,36 +99,29 @@ final class RuntimeSubmitter {
                 worker = engine.supervisor().leastLoadedWorker();
             } while (!admit(engine, worker, ops, waitForRoom));
             long now = clock.getAsLong();
-            List<CompletableFuture<TransferResult>> futures = new ArrayList<>(ops);
-            List<PendingTransfer> prepared = new ArrayList<>(ops);
+            BatchCompletion completion = new BatchCompletion(ops, worker);
+            PendingTransfer head = null;
+            PendingTransfer last = null;
             try {
                 for (int i = 0; i < ops; i++) {
-                    DrivingFuture.OfTransfer future = new DrivingFuture.OfTransfer(worker);
                     PendingTransfer transfer = prepare(PendingTransfer.unpooled(), shapes.get(i), engine, fences.get(i), now);
-                    transfer.reportTo(future);
-                    if (!prepared.isEmpty()) {
-                        prepared.get(prepared.size() - 1).chain(transfer);
+                    transfer.reportTo(completion, i);
+                    if (last == null) {
+                        head = transfer;
+                    } else {
+                        last.chain(transfer);
                     }
-                    prepared.add(transfer);
-                    futures.add(future);
+                    last = transfer;
                 }
             } catch (RuntimeException e) {
-                for (PendingTransfer transfer : prepared) {
-                    transfer.releaseResources();
+                for (PendingTransfer t = head; t != null; t = t.nextInBatch()) {
+                    t.releaseResources();
                 }
                 worker.admission().release(ops);
                 throw e;
             }
-            DrivingFuture<List<TransferResult>> all = new DrivingFuture<>(worker);
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
-                List<TransferResult> results = new ArrayList<>(futures.size());
-                for (CompletableFuture<TransferResult> f : futures) {
-                    results.add(f.join()); // all done: no waiting
-                }
-                all.complete(Collections.unmodifiableList(results));
-            });
-            worker.submit(prepared.get(0), ops);
-            return new BatchResult(futures, all);
+            worker.submit(head, ops);
+            return BatchResult.of(completion);
         } finally {
             runtime.exitSubmitter();
         }
@@ -147,12 +137,14 @@ final class RuntimeSubmitter {
      * @throws BackpressureException     if full and not waiting, on timeout, or when interrupted
      * @throws IllegalStateException     if the runtime closed while we waited
      */
-    private boolean admit(EngineHandle engine, ChannelWorker worker, int ops, boolean waitForRoom) {
+    boolean admit(EngineHandle engine, ChannelWorker worker, int ops, boolean waitForRoom) {
         ChannelAdmission admission = worker.admission();
         if (admission.tryAdmit(ops)) {
             return true;
         }
-        boolean ownsAChannel = onChannelWorkerThread();
+        // A worker thread, or a client running callbacks of this very channel (in poll() or join()):
+        // only this thread could free room on it now, so it must not wait for room.
+        boolean ownsAChannel = onChannelWorkerThread() || worker.ownedByCurrentThread();
         if (!ownsAChannel && harvestForRoom(worker, admission, ops, waitForRoom ? ADMISSION_DRIVE_NANOS : 0)) {
             return true;
         }

@@ -36,6 +36,12 @@ class ExamplesTest {
     }
 
     @Test
+    void copyWithStream() {
+        String out = run(() -> CopyWithStream.main(new String[0]));
+        assertTrue(out.contains("100000 copies of 256 bytes") && out.contains("destination checked"), out);
+    }
+
+    @Test
     void fencedBatch() {
         assertTrue(run(() -> FencedBatch.main(new String[0])).contains("C holds A's bytes"));
     }

@@ -12,7 +12,13 @@ public enum BenchPath {
      * harvests ({@code poll()}); dispatch, admission, pinning and the callback. What a client of
      * the runtime sees.
      */
-    RUNTIME("runtime", "DmaRuntime callbacks, the bench thread polling (dispatch, admission, callback)");
+    RUNTIME("runtime", "DmaRuntime callbacks, the bench thread polling (dispatch, admission, callback)"),
+    /**
+     * Through a {@code DmaStream}: the source and destination pinned and mapped once, each batch
+     * staged and submitted with one doorbell, the bench thread polling. What a client that moves
+     * many pieces between the same locations sees.
+     */
+    STREAM("stream", "a DmaStream, the bench thread polling (locations pinned and mapped once, one doorbell per batch)");
 
     private final String label;
     private final String description;
@@ -22,7 +28,7 @@ public enum BenchPath {
         this.description = description;
     }
 
-    /** As typed on the command line and shown in the output: {@code raw}, {@code runtime}. */
+    /** As typed on the command line and shown in the output: {@code raw}, {@code runtime}, {@code stream}. */
     public String label() {
         return label;
     }

@@ -4,6 +4,7 @@ import io.dmactl.cli.copy.BytePattern;
 import io.dmactl.cli.engines.EngineSession;
 import io.dmactl.cli.location.ByteCount;
 import io.dmactl.core.DmaRuntime;
+import io.dmactl.core.DmaStream;
 import io.dmactl.core.EngineInfo;
 import io.dmactl.core.ExclusiveChannel;
 import io.dmactl.core.location.DmaBuffer;
@@ -97,6 +98,17 @@ public final class BenchRun {
                     for (Size size : engineSizes) {
                         status.accept(engine.name() + " " + ByteCount.format(size.bytes()));
                         points.add(bench.run(engine.name(), size.requestedBytes(), size.bytes(), durationNanos));
+                    }
+                    continue;
+                }
+                if (path == BenchPath.STREAM) {
+                    try (DmaStream stream = runtime.stream().reads(target.get().source()).writes(target.get().destination())
+                            .engine(engine.name()).depth(depth).open()) {
+                        EngineBench bench = new EngineBench(stream, target.get(), batch, depth, progress);
+                        for (Size size : engineSizes) {
+                            status.accept(engine.name() + " " + ByteCount.format(size.bytes()) + " (stream)");
+                            points.add(bench.run(engine.name(), size.requestedBytes(), size.bytes(), durationNanos));
+                        }
                     }
                     continue;
                 }

@@ -3,6 +3,9 @@ package io.dmactl.cli.bench;
 import io.dmactl.cli.DmactlException;
 import io.dmactl.cli.ExitCodes;
 import io.dmactl.core.Batch;
+import io.dmactl.core.Completion;
+import io.dmactl.core.CompletionHandler;
+import io.dmactl.core.DmaStream;
 import io.dmactl.core.DmaTransfers;
 import io.dmactl.core.TransferCallback;
 import io.dmactl.core.TransferResult;
@@ -33,16 +36,29 @@ public final class EngineBench {
     private static final long PARK_NANOS = 20_000;
 
     private final DmaTransfers transfers;
+    /** Set for {@link BenchPath#STREAM}: the ops go through it instead of {@link #transfers}. */
+    private final DmaStream stream;
     private final BenchTarget target;
     private final int batch;
     private final int depth;
     private final Optional<ProgressLine> progress;
 
     public EngineBench(DmaTransfers transfers, BenchTarget target, int batch, int depth, Optional<ProgressLine> progress) {
+        this(transfers, null, target, batch, depth, progress);
+    }
+
+    /** The {@link BenchPath#STREAM} path: {@code stream} reads the target's source and writes its destination. */
+    public EngineBench(DmaStream stream, BenchTarget target, int batch, int depth, Optional<ProgressLine> progress) {
+        this(null, stream, target, batch, depth, progress);
+    }
+
+    private EngineBench(DmaTransfers transfers, DmaStream stream, BenchTarget target, int batch, int depth,
+                        Optional<ProgressLine> progress) {
         if (batch < 1 || depth < batch) {
             throw new IllegalArgumentException("batch " + batch + " and depth " + depth + ": need 1 <= batch <= depth");
         }
         this.transfers = transfers;
+        this.stream = stream;
         this.target = target;
         this.batch = batch;
         this.depth = depth;
@@ -99,6 +115,13 @@ public final class EngineBench {
     }
 
     private void submit(long size, Completions completions) {
+        if (stream != null) {
+            for (int i = 0; i < batch; i++) {
+                stream.enqueueCopy(target.source(), 0, target.destination(), 0, size, completions, i);
+            }
+            stream.submit(); // one doorbell for the batch
+            return;
+        }
         if (batch == 1) {
             transfers.copy(target.source(), 0, target.destination(), 0, size, completions);
             return;
@@ -113,7 +136,7 @@ public final class EngineBench {
     private void awaitInFlightAtMost(long limit, long submitted, Completions completions, String engine, long giveUpNanos) {
         int rounds = 0;
         while (submitted - completions.completed.get() > limit) {
-            if (transfers.poll() > 0) {
+            if ((stream != null ? stream.poll() : transfers.poll()) > 0) {
                 rounds = 0; // harvested on this thread
                 continue;
             }
@@ -139,7 +162,8 @@ public final class EngineBench {
      * into the histogram, then the count (an atomic increment, so the benchmark thread that reads
      * it sees the rest).
      */
-    private static final class Completions implements TransferCallback, BiConsumer<List<TransferResult>, Throwable> {
+    private static final class Completions implements TransferCallback, CompletionHandler,
+            BiConsumer<List<TransferResult>, Throwable> {
         final LatencyHistogram latency = new LatencyHistogram();
         final AtomicLong completed = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
@@ -158,6 +182,22 @@ public final class EngineBench {
                 if (failed.getAndIncrement() == 0) {
                     firstFailure = result.status() + (result.deviceCode() != 0 ? " (device code " + result.deviceCode() + ")" : "")
                             + result.reason().map(reason -> ": " + reason).orElse("");
+                }
+            }
+            lastCompletionNanos.accumulateAndGet(System.nanoTime(), Math::max);
+            completed.incrementAndGet();
+        }
+
+        /** A stream's op: the same accounting from the reused view, nothing allocated. */
+        @Override
+        public void onComplete(long context, Completion completion) {
+            if (completion.isSuccess()) {
+                latency.record(completion.latencyNanos());
+            } else {
+                if (failed.getAndIncrement() == 0) {
+                    firstFailure = completion.status() + (completion.deviceCode() != 0
+                            ? " (device code " + completion.deviceCode() + ")" : "")
+                            + completion.reason().map(reason -> ": " + reason).orElse("");
                 }
             }
             lastCompletionNanos.accumulateAndGet(System.nanoTime(), Math::max);

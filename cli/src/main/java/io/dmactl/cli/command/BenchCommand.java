@@ -70,6 +70,11 @@ import java.util.concurrent.Callable;
                         + " DmaTransfers.poll(), so callbacks run on it; dispatch, admission, pinning and the"
                         + " callback are included. Round trip: the runtime's submission-to-completion time. The"
                         + " measuring loop allocates nothing per op; the runtime allocates a result per callback.",
+                "  stream: what a client that moves many pieces between the same buffers sees. A DmaStream"
+                        + " over the source and destination (pinned and mapped once when it opens, not per copy):"
+                        + " --batch copies staged, one doorbell, the bench thread polling the stream; admission"
+                        + " and the completion handler are included, nothing is allocated per op. Round trip: from"
+                        + " the batch's submit to the harvest that saw it.",
                 "The bare channel is also measured by bench/ (JMH) in the source tree.",
                 "",
                 "On a terminal a progress line shows on stderr; --chart writes throughput against size as SVG."},
@@ -86,7 +91,9 @@ import java.util.concurrent.Callable;
                 "  32 copies per doorbell, 256 in flight, as JSON:",
                 "    dmactl bench --provider cpu --sizes 64,4K --batch 32 --depth 256 --json",
                 "  the same engine through the runtime, as a DmaRuntime client sees it:",
-                "    dmactl bench --provider cpu --sizes 64,4K --path runtime"})
+                "    dmactl bench --provider cpu --sizes 64,4K --path runtime",
+                "  through a stream, 32 copies per doorbell:",
+                "    dmactl bench --provider cpu --sizes 64,4K --path stream --batch 32 --depth 64"})
 public final class BenchCommand implements Callable<Integer> {
 
     /** What bench measured, for {@code --json}. */
@@ -119,10 +126,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Copies kept in flight, at least --batch (default: ${DEFAULT-VALUE}).")
     private int depth;
 
-    @Option(names = "--path", paramLabel = "raw|runtime", defaultValue = "raw", converter = BenchPathConverter.class,
+    @Option(names = "--path", paramLabel = "raw|runtime|stream", defaultValue = "raw", converter = BenchPathConverter.class,
             completionCandidates = BenchPathConverter.class,
             description = "raw: the bench thread owns each engine's channel (what the engine can do); runtime: through"
-                    + " DmaRuntime's callbacks (what a client sees). Default: ${DEFAULT-VALUE}.")
+                    + " DmaRuntime's callbacks (what a client sees); stream: through a DmaStream (locations mapped"
+                    + " once, one doorbell per batch). Default: ${DEFAULT-VALUE}.")
     private BenchPath path;
 
     @Option(names = {"-t", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "10s",
@@ -244,6 +252,7 @@ public final class BenchCommand implements Callable<Integer> {
         table.print(out);
         out.println(raw ? "RTT: from before an op's batch is enqueued to the poll that saw it complete; SUBMIT: the"
                 + " bench thread's time in enqueue+submit per op"
+                : path == BenchPath.STREAM ? "RTT: from the stream's submit of an op's batch to the harvest that saw it complete"
                 : "RTT: the runtime's submission-to-completion time of each op");
         out.println();
         out.println("baseline: MemorySegment.copy on this thread, same run");

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 
-/** {@code bench --path}: {@code raw} or {@code runtime}, in any case. Also the completion candidates. */
+/** {@code bench --path}: {@code raw}, {@code runtime} or {@code stream}, in any case. Also the completion candidates. */
 final class BenchPathConverter implements CommandLine.ITypeConverter<BenchPath>, Iterable<String> {
 
     @Override
@@ -20,7 +20,8 @@ final class BenchPathConverter implements CommandLine.ITypeConverter<BenchPath>,
             }
         }
         throw new CommandLine.TypeConversionException("unknown path " + UserText.quote(value) + ": expected raw (the"
-                + " bench thread owns the engine's channel) or runtime (through DmaRuntime's callbacks)");
+                + " bench thread owns the engine's channel), runtime (through DmaRuntime's callbacks) or stream (through"
+                + " a DmaStream)");
     }
 
     @Override

@@ -45,6 +45,7 @@ class BenchCommandTest {
     void measuresTheCpuEngineAndTheBaselineInTheSameRun() {
         measuresTheCpuEngineAndTheBaselineInTheSameRun("raw");
         measuresTheCpuEngineAndTheBaselineInTheSameRun("runtime");
+        measuresTheCpuEngineAndTheBaselineInTheSameRun("stream");
     }
 
     private void measuresTheCpuEngineAndTheBaselineInTheSameRun(String path) {
@@ -59,8 +60,11 @@ class BenchCommandTest {
         assertEquals(0.2, report.get("durationSeconds").getAsDouble(), 1e-9);
         assertEquals(4, report.get("depth").getAsInt());
         assertEquals(path, report.get("path").getAsString());
-        assertTrue(report.get("api").getAsString().startsWith(path.equals("raw") ? "the bench thread owning channel 0"
-                : "DmaRuntime callbacks"), run::toString);
+        assertTrue(report.get("api").getAsString().startsWith(switch (path) {
+            case "raw" -> "the bench thread owning channel 0";
+            case "stream" -> "a DmaStream";
+            default -> "DmaRuntime callbacks";
+        }), run::toString);
         JsonArray results = report.getAsJsonArray("results");
         assertEquals(2, results.size(), run::toString);
         long[] sizes = {64, 65536};
@@ -162,9 +166,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void theStreamPathIsLabelledAsSuchAndBatchesShareADoorbell() {
+        CliRun run = CliRun.of(host, "bench", "--provider", "cpu", "--sizes", "4K", "--duration", "50ms", "--path", "stream",
+                "--batch", "8", "--depth", "16");
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        String[] lines = run.out().split("\n");
+        assertEquals("50 ms per point, depth 16, batch 8, path stream: a DmaStream, the bench thread polling (locations"
+                + " pinned and mapped once, one doorbell per batch)", lines[0]);
+        assertEquals("RTT: from the stream's submit of an op's batch to the harvest that saw it complete", lines[3]);
+        assertTrue(run.out().contains("cpu"), run::toString);
+    }
+
+    @Test
     void aFailedStatusOnTheRawPathIsReportedWithExitOne() {
         HostSystem failing = FixtureMachine.q35(temporary.resolve("failing")).host(List.of(new FailingStatusProvider(5)), NO_VFIO);
-        for (String path : List.of("raw", "runtime")) {
+        for (String path : List.of("raw", "runtime", "stream")) {
             CliRun run = CliRun.of(failing, "bench", "--sizes", "64", "--duration", "50ms", "--json", "--path", path);
             assertEquals(ExitCodes.FAILURE, run.exitCode(), run::toString);
             JsonObject point = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject();

@@ -301,6 +301,15 @@ public final class ChannelWorker implements Runnable {
         return (int) Math.min(MAX_PENDING_LIMIT, (long) DEFAULT_PENDING_RINGS * Math.max(1, ringCapacity));
     }
 
+    /**
+     * How many ops the channel's ring holds.
+     *
+     * @return the ring's capacity
+     */
+    public int ringCapacity() {
+        return channel.capacity();
+    }
+
     /** The channel's backpressure: admit there before preparing a transfer for {@link #submit}. */
     public ChannelAdmission admission() {
         return admission;
@@ -355,7 +364,10 @@ public final class ChannelWorker implements Runnable {
      * one doorbell. A channel blocked by a device error keeps it queued until the engine is reset.
      */
     public void enqueueOwned(PendingTransfer head) {
-        roundClockRead = false;
+        // The submitter read the clock for the transfer a moment ago: the round goes by it (a clock
+        // read costs 30-40 ns on the reference VMs, as much as the rest of a small transfer's submission).
+        roundNanos = head.createdNanos;
+        roundClockRead = head.createdNanos != 0;
         if (feedBlocked || stalled != null || !inbox.isEmpty()) {
             inbox.offer(head); // behind what others queued (or a blocked channel keeps it until the reset)
         } else {
@@ -697,10 +709,11 @@ public final class ChannelWorker implements Runnable {
                     break;
                 }
             }
+            PendingTransfer next = stalled.batchNext; // read first: a transfer that fails at once is finished and recycled
             if (!enqueueChunks(stalled, roundClock())) {
                 break; // ring full: harvest first
             }
-            stalled = stalled.batchNext;
+            stalled = next;
         }
         int moved = unsubmitted;
         if (unsubmitted > 0) {
@@ -847,6 +860,9 @@ public final class ChannelWorker implements Runnable {
         if (t.resourcesLeaked) {
             reason = leakedReason;
             t.leakResources(reason.orElseThrow());
+            if (t.home != null) {
+                t.home.leaked(reason.orElseThrow()); // the stream holds the pins and mappings: it keeps them for good
+            }
             leakedTransfers++;
         } else {
             t.releaseResources();
@@ -855,11 +871,12 @@ public final class ChannelWorker implements Runnable {
         }
         admission.release(1); // before the callback: it finds the room its own transfer freed
         TransferStatus status = TransferStatus.ofCode(t.status);
-        long latencyNanos = clock.getAsLong() - t.createdNanos;
+        // The round's clock: a completion is stamped when the harvest that found it began (one read per round).
+        long latencyNanos = Math.max(0, roundClock() - t.createdNanos);
         CompletionHandler handler = t.handler();
+        long context = t.context();
         if (handler != null && deliveryExecutor == null) {
-            // The allocation-free path: a reused view, and the record back to the pool after the call.
-            long context = t.context();
+            // The allocation-free path: a reused view, and the record back to its pool before the call.
             CompletionView completion = view.set(status, t.deviceCode, t.lengthBytes, engineName, latencyNanos, reason,
                 resultValueOf(t));
             recycle(t);
@@ -868,14 +885,14 @@ public final class ChannelWorker implements Runnable {
         }
         TransferResult result = new TransferResult(status, t.deviceCode, t.lengthBytes, engineName, latencyNanos, reason,
             resultValueOf(t));
+        TransferCallback callback = t.callback();
+        recycle(t); // everything needed was copied out: the record may be reused while the executor delivers
         if (deliveryExecutor != null) {
             deliveryExecutor.execute(handler != null
-                ? () -> deliver(handler, t.context(), CompletionView.of(result))
-                : () -> deliver(t.callback(), result)); // t is not recycled: the executor still reads it
+                ? () -> deliver(handler, context, CompletionView.of(result))
+                : () -> deliver(callback, result));
             return;
         }
-        TransferCallback callback = t.callback();
-        recycle(t);
         deliver(callback, result);
     }
 
@@ -886,8 +903,13 @@ public final class ChannelWorker implements Runnable {
 
     /** A pooled record goes back once nothing of it is needed; never one that may still sit in a batch walk or the ring. */
     private void recycle(PendingTransfer t) {
-        if (t.pooled && !t.resourcesLeaked) {
+        if (t.resourcesLeaked) {
+            return;
+        }
+        if (t.pooled) {
             pool.give(t);
+        } else if (t.home != null) {
+            t.home.give(t);
         }
     }
 
@@ -1160,7 +1182,8 @@ public final class ChannelWorker implements Runnable {
 
     /** Fails the rest of a batch that was partly handed to the engine. */
     private void failStalled(int status) {
-        for (PendingTransfer t = stalled; t != null; t = t.batchNext) {
+        for (PendingTransfer t = stalled, next; t != null; t = next) {
+            next = t.batchNext; // before finish: a finished record goes back to its pool or stream
             t.fail(status, 0);
             if (t.chunksOutstanding == 0) {
                 finish(t);
@@ -1173,7 +1196,8 @@ public final class ChannelWorker implements Runnable {
     private void failQueued(int status) {
         failStalled(status);
         for (PendingTransfer head = inbox.poll(); head != null; head = inbox.poll()) {
-            for (PendingTransfer t = head; t != null; t = t.batchNext) {
+            for (PendingTransfer t = head, next; t != null; t = next) {
+                next = t.batchNext;
                 t.fail(status, 0);
                 finish(t);
             }

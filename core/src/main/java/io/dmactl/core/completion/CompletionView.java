@@ -27,9 +27,14 @@ final class CompletionView implements Completion {
         this.status = status;
         this.deviceCode = deviceCode;
         this.lengthBytes = lengthBytes;
-        this.engine = engine;
         this.latencyNanos = latencyNanos;
-        this.reason = reason;
+        // References rarely change from one completion to the next: skip the store (and its GC barrier) then.
+        if (this.engine != engine) {
+            this.engine = engine;
+        }
+        if (this.reason != reason) {
+            this.reason = reason;
+        }
         return this;
     }
 

@@ -58,6 +58,8 @@ public final class PendingTransfer {
     private long context;
     /** Taken from a channel's {@link TransferPool}: goes back there once its completion was delivered. */
     final boolean pooled;
+    /** The stream this record belongs to (it goes back there once its completion was delivered), or null. */
+    final StreamRecords home;
 
     @SuppressWarnings("unused") // inbox link, accessed through NEXT
     private volatile PendingTransfer next;
@@ -86,6 +88,7 @@ public final class PendingTransfer {
                            InFlightGate srcGate, IovaMapping srcMapping, InFlightGate dstGate, IovaMapping dstMapping,
                            TransferCallback callback) {
         this.pooled = false;
+        this.home = null;
         init(op, srcSpace, srcAddress, dstSpace, dstAddress, lengthBytes, pattern, fence, chunkBytes, createdNanos,
             srcGate, srcMapping, dstGate, dstMapping);
         this.callback = callback;
@@ -101,8 +104,18 @@ public final class PendingTransfer {
         return new PendingTransfer(true);
     }
 
+    /** An empty record of a stream; {@link #init} fills it. */
+    static PendingTransfer forStream(StreamRecords home) {
+        return new PendingTransfer(false, home);
+    }
+
     private PendingTransfer(boolean pooled) {
+        this(pooled, null);
+    }
+
+    private PendingTransfer(boolean pooled, StreamRecords home) {
         this.pooled = pooled;
+        this.home = home;
     }
 
     /**
@@ -112,19 +125,7 @@ public final class PendingTransfer {
     public PendingTransfer init(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress,
                                 long lengthBytes, long pattern, boolean fence, long chunkBytes, long createdNanos,
                                 InFlightGate srcGate, IovaMapping srcMapping, InFlightGate dstGate, IovaMapping dstMapping) {
-        if (chunkBytes <= 0 || chunkBytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("chunkBytes " + chunkBytes + " must be in 1.." + Integer.MAX_VALUE);
-        }
-        this.op = op;
-        this.srcSpace = srcSpace;
-        this.srcAddress = srcAddress;
-        this.dstSpace = dstSpace;
-        this.dstAddress = dstAddress;
-        this.lengthBytes = lengthBytes;
-        this.pattern = pattern;
-        this.fence = fence;
-        this.chunkBytes = chunkBytes;
-        this.createdNanos = createdNanos;
+        describe(op, srcSpace, srcAddress, dstSpace, dstAddress, lengthBytes, pattern, fence, chunkBytes, createdNanos);
         this.srcGate = srcGate;
         this.srcMapping = srcMapping;
         this.dstGate = dstGate;
@@ -137,6 +138,27 @@ public final class PendingTransfer {
         this.handler = null;
         this.context = 0;
         this.batchNext = null;
+        return this;
+    }
+
+    /** The descriptor template, and the worker-owned state afresh. */
+    private void describe(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress, long lengthBytes,
+                          long pattern, boolean fence, long chunkBytes, long createdNanos) {
+        if (chunkBytes <= 0 || chunkBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("chunkBytes " + chunkBytes + " must be in 1.." + Integer.MAX_VALUE);
+        }
+        if (this.op != op) {
+            this.op = op;
+        }
+        this.srcSpace = srcSpace;
+        this.srcAddress = srcAddress;
+        this.dstSpace = dstSpace;
+        this.dstAddress = dstAddress;
+        this.lengthBytes = lengthBytes;
+        this.pattern = pattern;
+        this.fence = fence;
+        this.chunkBytes = chunkBytes;
+        this.createdNanos = createdNanos;
         this.enqueuedBytes = 0;
         this.chunksOutstanding = 0;
         this.status = OpStatus.SUCCESS;
@@ -144,6 +166,29 @@ public final class PendingTransfer {
         this.resultValue = 0;
         this.done = false;
         this.resourcesLeaked = false;
+    }
+
+    /**
+     * {@link #init} for a stream's record: the stream holds the pins and mappings, so the record
+     * has none to release, and its reference fields are already clear (it came back through
+     * {@link #clearReferences}); only the descriptor and the worker-owned state are written.
+     *
+     * @param op          the operation
+     * @param srcSpace    the source's address space (0 for none)
+     * @param srcAddress  the source's address in it
+     * @param dstSpace    the destination's address space
+     * @param dstAddress  the destination's address in it
+     * @param lengthBytes bytes to move
+     * @param pattern     the fill pattern (0 for a copy)
+     * @param chunkBytes  the most bytes one descriptor may carry
+     * @return this record
+     */
+    public PendingTransfer initForStream(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress,
+                                         long lengthBytes, long pattern, long chunkBytes) {
+        if (home == null) {
+            throw new IllegalStateException("not a stream's record");
+        }
+        describe(op, srcSpace, srcAddress, dstSpace, dstAddress, lengthBytes, pattern, false, chunkBytes, 0);
         return this;
     }
 
@@ -177,6 +222,43 @@ public final class PendingTransfer {
         return new PendingTransfer(false);
     }
 
+    /**
+     * The next op of this one's batch (or of a stream's submission).
+     *
+     * @return the next record, or null
+     */
+    public PendingTransfer nextInBatch() {
+        return batchNext;
+    }
+
+    /**
+     * Sets when the transfer started (a stream stamps its staged transfers when it submits them).
+     *
+     * @param nanos the runtime clock's time
+     */
+    public void stampCreated(long nanos) {
+        createdNanos = nanos;
+    }
+
+    /**
+     * Reports {@code result} (ABORTED) for a transfer that never reached a channel, on the calling
+     * thread: a stream's staged transfers when the runtime closed before they were submitted.
+     *
+     * @param result what to report
+     */
+    public void abortUnsubmitted(io.dmactl.core.TransferResult result) {
+        try {
+            if (handler != null) {
+                handler.onComplete(context, CompletionView.of(result));
+            } else if (callback != null) {
+                callback.onComplete(result);
+            }
+        } catch (Throwable e) {
+            System.getLogger(PendingTransfer.class.getName()).log(System.Logger.Level.WARNING,
+                "a completion handler threw on a transfer aborted before submission", e);
+        }
+    }
+
     /** Links {@code following} as the next op of this one's batch. */
     public void chain(PendingTransfer following) {
         batchNext = following;
@@ -200,6 +282,12 @@ public final class PendingTransfer {
 
     /** Drops the references a finished pooled record would otherwise keep alive. */
     void clearReferences() {
+        if (home != null) {
+            callback = null; // a stream's record never holds pins or mappings
+            handler = null;
+            batchNext = null;
+            return;
+        }
         srcGate = null;
         dstGate = null;
         srcMapping = null;

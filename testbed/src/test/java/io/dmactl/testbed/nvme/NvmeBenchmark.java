@@ -1,6 +1,9 @@
 package io.dmactl.testbed.nvme;
 
+import io.dmactl.core.Completion;
+import io.dmactl.core.CompletionHandler;
 import io.dmactl.core.DmaRuntime;
+import io.dmactl.core.DmaStream;
 import io.dmactl.core.TransferStatus;
 import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DevicePrivateSpace;
@@ -30,9 +33,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,10 +73,12 @@ class NvmeBenchmark {
             System.out.println("nvme engine, 1 channel, sq=" + sq + ", completion=" + completion);
             for (int pass = 0; pass <= JIT_WARMUP_PASSES; pass++) {
                 boolean measured = pass == JIT_WARMUP_PASSES;
-                run(runtime, namespace, 4096, true, 1, measured);
-                run(runtime, namespace, 4096, true, 32, measured);
-                run(runtime, namespace, 128 * 1024, false, 1, measured);
-                run(runtime, namespace, 128 * 1024, false, 32, measured);
+                for (boolean stream : new boolean[] {false, true}) {
+                    run(runtime, namespace, 4096, true, 1, measured, stream);
+                    run(runtime, namespace, 4096, true, 32, measured, stream);
+                    run(runtime, namespace, 128 * 1024, false, 1, measured, stream);
+                    run(runtime, namespace, 128 * 1024, false, 32, measured, stream);
+                }
             }
         }
     }
@@ -223,16 +226,19 @@ class NvmeBenchmark {
         }
     }
 
+    /**
+     * The client paths: {@code stream} false, {@link DmaRuntime#copy} with one
+     * {@link CompletionHandler} for every read (the slot as context; the allocation-free form);
+     * {@code stream} true, a {@link DmaStream} over the namespace and the buffer (pinned and
+     * mapped once, every refill staged and submitted with one doorbell). Either way this thread
+     * harvests ({@code poll()}): run to completion.
+     */
     private static void run(DmaRuntime runtime, DevicePrivateSpace namespace, int blockBytes, boolean random,
-                            int depth, boolean measured) throws Exception {
+                            int depth, boolean measured, boolean stream) {
         long blocks = namespace.lengthBytes() / blockBytes;
-        AtomicLong completed = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        ArrayBlockingQueue<Integer> freeSlots = new ArrayBlockingQueue<>(depth);
-        try (DmaBuffer buffer = runtime.allocate((long) depth * blockBytes)) {
-            for (int i = 0; i < depth; i++) {
-                freeSlots.add(i);
-            }
+        Slots slots = new Slots(depth);
+        try (DmaBuffer buffer = runtime.allocate((long) depth * blockBytes);
+             DmaStream lane = stream ? runtime.stream().reads(namespace).writes(buffer).depth(depth).open() : null) {
             SplittableRandom rng = new SplittableRandom(42);
             long next = 0;
             long start = System.nanoTime();
@@ -243,35 +249,97 @@ class NvmeBenchmark {
             long now;
             while ((now = System.nanoTime()) < end) {
                 if (countAtMeasure < 0 && now >= measureFrom) {
-                    countAtMeasure = completed.get();
+                    countAtMeasure = slots.completed();
                     cpuAtMeasure = CpuClock.now();
                 }
-                Integer slot = freeSlots.poll();
-                if (slot == null) {
-                    runtime.poll(); // run to completion: this thread harvests, and the callbacks run here
+                int slot = slots.take();
+                if (slot < 0) {
+                    if (lane != null) {
+                        lane.poll(); // run to completion: this thread harvests, and the handler runs here
+                    } else {
+                        runtime.poll();
+                    }
                     continue;
                 }
-                long block = random ? rng.nextLong(blocks) : next++ % blocks;
-                runtime.copy(namespace, block * blockBytes, buffer, (long) slot * blockBytes, blockBytes, result -> {
-                    if (result.status() != TransferStatus.SUCCESS) {
-                        failed.incrementAndGet();
+                do {
+                    long block = random ? rng.nextLong(blocks) : next++ % blocks;
+                    if (lane != null) {
+                        lane.enqueueCopy(namespace, block * blockBytes, buffer, (long) slot * blockBytes, blockBytes, slots, slot);
+                    } else {
+                        runtime.copy(namespace, block * blockBytes, buffer, (long) slot * blockBytes, blockBytes, slots, slot);
                     }
-                    completed.incrementAndGet();
-                    freeSlots.add(slot);
-                });
+                } while (lane != null && (slot = slots.take()) >= 0); // a stream refills every free slot, then one doorbell
+                if (lane != null) {
+                    lane.submit();
+                }
             }
-            long ops = completed.get() - countAtMeasure;
+            long ops = slots.completed() - countAtMeasure;
             CpuClock cpuAtEnd = CpuClock.now();
             long measuredNanos = System.nanoTime() - measureFrom;
             long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (freeSlots.size() < depth && System.nanoTime() < drainDeadline) { // drain
-                runtime.poll();
+            while (slots.free() < depth && System.nanoTime() < drainDeadline) { // drain
+                if (lane != null) {
+                    lane.poll();
+                } else {
+                    runtime.poll();
+                }
             }
-            assertEquals(depth, freeSlots.size(), "reads still outstanding 30 s after the run");
-            String name = report(measured ? "runtime" : null, blockBytes, random, depth, ops, measuredNanos, cpuAtMeasure,
-                cpuAtEnd);
-            assertEquals(0, failed.get(), "failed reads in " + name);
+            assertEquals(depth, slots.free(), "reads still outstanding 30 s after the run");
+            String name = report(measured ? (stream ? "stream" : "runtime") : null, blockBytes, random, depth, ops,
+                measuredNanos, cpuAtMeasure, cpuAtEnd);
+            assertEquals(0, slots.failed(), "failed reads in " + name + "; first: " + slots.firstFailure());
             assertTrue(ops > 0, "no read completed in " + name);
+        }
+    }
+
+    /**
+     * The free buffer slots and the completion count: the one handler of every read. It runs on
+     * whichever thread harvests (this one while it polls, the channel's worker if it stalls), so
+     * its state is behind a lock, uncontended in the steady state.
+     */
+    static final class Slots implements CompletionHandler {
+        private final int[] free;
+        private int top;
+        private long completed;
+        private long failed;
+        private String firstFailure;
+
+        Slots(int depth) {
+            free = new int[depth];
+            for (int i = 0; i < depth; i++) {
+                free[top++] = depth - 1 - i;
+            }
+        }
+
+        synchronized int take() {
+            return top == 0 ? -1 : free[--top];
+        }
+
+        @Override
+        public synchronized void onComplete(long context, Completion completion) {
+            if (completion.status() != TransferStatus.SUCCESS) {
+                if (failed++ == 0) {
+                    firstFailure = "slot " + context + ": " + completion;
+                }
+            }
+            completed++;
+            free[top++] = (int) context;
+        }
+
+        synchronized long completed() {
+            return completed;
+        }
+
+        synchronized int free() {
+            return top;
+        }
+
+        synchronized long failed() {
+            return failed;
+        }
+
+        synchronized String firstFailure() {
+            return firstFailure;
         }
     }
 

@@ -117,9 +117,13 @@ public final class DsaDeviceModel {
     private final MemorySegment queue;
     private final MemorySegment counters;
     private final int queueMask;
+    /** The descriptor the engine is running, copied out of the queue when it was fetched. */
+    private final MemorySegment fetched;
     private final Thread engine;
     private final List<String> violations = new ArrayList<>();
     private volatile boolean running = true;
+    /** The engine runs a descriptor it fetched (the queue no longer holds it). */
+    private volatile boolean executing;
     private volatile boolean halted;
     private volatile String swerr;
     /** Descriptors executed (batch members included); the page-fault and opcode injections count them. */
@@ -141,7 +145,8 @@ public final class DsaDeviceModel {
         int slots = Integer.highestOneBit(Math.max(config.sizeEntries(), 1) * 2 - 1) * 2;
         this.queue = arena.allocate((long) slots * 64, 64);
         this.queueMask = slots - 1;
-        this.counters = arena.allocate(128, 64); // 0: tail (submitted), 64: head (completed)
+        this.counters = arena.allocate(128, 64); // 0: tail (submitted), 64: head (fetched by the engine)
+        this.fetched = arena.allocate(64, 64);
         this.engine = Thread.ofPlatform().daemon().name("dsa-model-" + name).start(this::run);
     }
 
@@ -256,7 +261,7 @@ public final class DsaDeviceModel {
 
     /** Whether the engine finished every descriptor the queue took. */
     public boolean idle() {
-        return (long) COUNTER.getAcquire(counters, 0L) == (long) COUNTER.getAcquire(counters, 64L);
+        return (long) COUNTER.getAcquire(counters, 0L) == (long) COUNTER.getAcquire(counters, 64L) && !executing;
     }
 
     public long descriptorsTaken() {
@@ -302,12 +307,18 @@ public final class DsaDeviceModel {
                 continue;
             }
             idle = 0;
+            // The engine fetches the descriptor, which leaves the work queue then, before it runs
+            // (a completion must never be visible while its descriptor still takes a queue entry).
+            MemorySegment.copy(queue, (head & queueMask) * 64, fetched, 0, 64);
+            executing = true;
+            COUNTER.setRelease(counters, 64L, head + 1);
             try {
-                execute(queue.address() + (head & queueMask) * 64, false);
+                execute(fetched.address(), false);
             } catch (RuntimeException e) {
                 violation("descriptor " + head + " threw " + e);
+            } finally {
+                executing = false;
             }
-            COUNTER.setRelease(counters, 64L, head + 1);
         }
     }
 
