@@ -8,7 +8,7 @@ import io.dmactl.core.dispatch.TransferShape;
 import io.dmactl.core.engine.EngineHandle;
 import io.dmactl.core.location.DevicePrivateSpace;
 import io.dmactl.core.location.DmaLocation;
-import io.dmactl.core.location.InFlightGate;
+import io.dmactl.core.internal.InFlightGate;
 import io.dmactl.core.memory.DmaAccess;
 import io.dmactl.core.memory.IovaMapping;
 import io.dmactl.core.spi.DmaOpKind;
