@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public record BatchResult(List<CompletableFuture<TransferResult>> results, CompletableFuture<List<TransferResult>> all) {
 
+    /** Copies {@code results}, which must not be null. */
     public BatchResult {
         results = List.copyOf(results);
     }

@@ -22,6 +22,9 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
      *
      * @param device the device it belongs to, e.g. a PCI address, for messages
      * @param segment the mapped window; address and length must be multiples of {@code pageSizeBytes}
+     * @param name the window's name, for messages
+     * @param pageSizeBytes the page size the window's address and length are multiples of
+     * @param owner called when the window is closed, to unmap it
      */
     public DeviceWindow(String name, String device, MemorySegment segment, long pageSizeBytes,
                         ReleaseHandler<DeviceWindow> owner) {
@@ -40,12 +43,20 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
         this.owner = Objects.requireNonNull(owner, "owner");
     }
 
-    /** The CPU view of the window. */
+    /**
+     * The CPU view of the window.
+     *
+     * @return the mapped window
+     */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** The device this window belongs to (e.g. a PCI address). */
+    /**
+     * The device this window belongs to (e.g. a PCI address).
+     *
+     * @return the device's name, e.g. a PCI address
+     */
     public String device() {
         return device;
     }
@@ -65,11 +76,20 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
         return name;
     }
 
-    /** Core use: the in-flight counter that blocks {@link #close()}. */
+    /**
+     * Core use: the in-flight counter that blocks {@link #close()}.
+     *
+     * @return the window's gate
+     */
     public InFlightGate gate() {
         return gate;
     }
 
+    /**
+     * Whether {@link #close()} has closed the window.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return gate.isClosed();
     }
