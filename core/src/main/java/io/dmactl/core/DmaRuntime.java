@@ -375,7 +375,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
      * @param sourceOffset the byte offset in {@code source}
      * @param destination where the bytes would be written
      * @param destinationOffset the byte offset in {@code destination}
-     * @param lengthBytes the buffer's length in bytes, at least 1
+     * @param lengthBytes the copy's length in bytes
      * @return a multi-line report, for people
      */
     public String explainCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
