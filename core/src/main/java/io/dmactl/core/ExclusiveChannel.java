@@ -121,10 +121,10 @@ public final class ExclusiveChannel implements AutoCloseable {
      * Resolves {@code [offset, offset + lengthBytes)} of {@code location} for this engine, pinning
      * the location and holding its mapping until {@link #close()}.
      *
-     * @param access {@link DmaAccess#DEVICE_READS} for a source, {@link DmaAccess#DEVICE_WRITES} for a destination
      * @param location a location of this runtime
      * @param offset the byte offset in {@code location} where the range starts
      * @param lengthBytes the range's length in bytes
+     * @param access {@link DmaAccess#DEVICE_READS} for a source, {@link DmaAccess#DEVICE_WRITES} for a destination
      * @return the space and address to put in a descriptor
      * @throws IllegalArgumentException if the range does not fit, or the location is not this
      *                                  runtime's or is another engine's private space

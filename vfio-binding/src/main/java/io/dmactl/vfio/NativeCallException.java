@@ -35,10 +35,10 @@ public final class NativeCallException extends RuntimeException {
     /**
      * A failed call, with a message naming the call, its subject and the errno, and a hint.
      *
-     * @param hint what the user can do about it (appended to the message), or null
      * @param call the call as the reader should see it, e.g. {@code open} or {@code ioctl(VFIO_SET_IOMMU)}
      * @param subject what the call was about, e.g. {@code /dev/vfio/7} or {@code 0000:00:03.0}
      * @param errno the errno captured right after the call
+     * @param hint what the user can do about it (appended to the message), or null
      */
     public NativeCallException(String call, String subject, int errno, String hint) {
         this(call, subject, errno, ErrnoText.name(errno), ErrnoText.description(errno), hint);

@@ -62,10 +62,10 @@ public final class PortalStores {
      * The portal-store instructions this CPU offers, from CPUID leaf 7 sub-leaf 0 (all false when
      * the CPU's highest leaf is below 7, or this is not x86-64).
      *
-     * @param cpuid7Ecx the raw ECX of leaf 7 (0 when unavailable), for diagnostics
      * @param movdiri MOVDIRI is offered (CPUID.7.0:ECX bit 27)
      * @param movdir64b MOVDIR64B is offered (CPUID.7.0:ECX bit 28)
      * @param enqcmd ENQCMD is offered (CPUID.7.0:ECX bit 29)
+     * @param cpuid7Ecx the raw ECX of leaf 7 (0 when unavailable), for diagnostics
      */
     public record Features(boolean movdiri, boolean movdir64b, boolean enqcmd, int cpuid7Ecx) {
         static Features of(int cpuid7Ecx) {

@@ -264,8 +264,8 @@ public final class VfioContainer implements AutoCloseable {
     /**
      * Removes the mapping made by {@link #mapDma} at {@code iova}; the kernel unpins its pages.
      *
-     * @param lengthBytes must equal the mapped length (type1 does not promise partial unmaps)
      * @param iova the IOVA the mapping was made at
+     * @param lengthBytes must equal the mapped length (type1 does not promise partial unmaps)
      * @throws IllegalArgumentException if no mapping starts at {@code iova} with that length
      */
     public synchronized void unmapDma(long iova, long lengthBytes) {

@@ -255,14 +255,14 @@ public final class ChannelWorker implements Runnable {
     /**
      * A worker for {@code channel}, not started.
      *
-     * @param deliveryExecutor where callbacks run; null runs them on this worker thread
-     * @param pendingLimit     most transfers pending on the channel (see {@link ChannelAdmission})
      * @param engineName the engine's name
      * @param channel the channel this worker owns
      * @param interruptDriven true to sleep on the channel's {@link io.dmactl.core.spi.CompletionInterrupt}, false to
      *     poll
      * @param clock the runtime's nanosecond clock
      * @param opTimeoutNanos how long an op may go without progress before the watchdog resets the engine
+     * @param deliveryExecutor where callbacks run; null runs them on this worker thread
+     * @param pendingLimit     most transfers pending on the channel (see {@link ChannelAdmission})
      */
     public ChannelWorker(String engineName, DmaChannel channel, boolean interruptDriven, LongSupplier clock,
                          long opTimeoutNanos, Executor deliveryExecutor, int pendingLimit) {

@@ -220,9 +220,9 @@ public final class EngineSupervisor {
      * hung oldest op under {@link ResetRule#TIMEOUT_OLDEST}). Ops not yet handed to the engine run
      * afterwards.
      *
+     * @param rule how the dropped ops end (see {@link ResetRule})
      * @param onlyIfHung re-check under the pause that an op really made no progress for its timeout
      * @param reason     given to the ops the reset drops as their ABORTED reason
-     * @param rule how the dropped ops end (see {@link ResetRule})
      * @return true if the engine was reset; false if it is closed or retired, a channel owner did
      *         not pause within the control timeout (nothing was reset), the reset failed (the
      *         engine is retired), or {@code onlyIfHung} and nothing was hung

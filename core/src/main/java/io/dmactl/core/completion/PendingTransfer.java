@@ -78,8 +78,6 @@ public final class PendingTransfer {
     /**
      * A transfer that is not pooled (batches, submissions that did not own the channel, tests).
      *
-     * @param srcGate    pin of the source location taken by the caller (null for none), released at the end
-     * @param srcMapping IOMMU mapping reference taken by the caller (null for none), released at the end
      * @param op the op
      * @param srcSpace the source's space in the engine
      * @param srcAddress the source's address in that space
@@ -90,6 +88,8 @@ public final class PendingTransfer {
      * @param fence true if the op starts only after every earlier op of the channel completed
      * @param chunkBytes the longest chunk the engine takes, 1..Integer.MAX_VALUE
      * @param createdNanos when the client submitted it, on the runtime's clock
+     * @param srcGate    pin of the source location taken by the caller (null for none), released at the end
+     * @param srcMapping IOMMU mapping reference taken by the caller (null for none), released at the end
      * @param dstGate pin of the destination location taken by the caller (null for none), released at the end
      * @param dstMapping IOMMU mapping reference of the destination (null for none), released at the end
      * @param callback whom to tell

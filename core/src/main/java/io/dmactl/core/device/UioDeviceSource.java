@@ -45,10 +45,10 @@ public final class UioDeviceSource implements DeviceSource {
     /**
      * A source over the functions of {@code sysfs} bound to uio_pci_generic.
      *
+     * @param sysfs the sysfs tree the functions are in
      * @param devicesMayWriteAnywhereInMemory the user's explicit opt-in; false lists but never opens
      * @param pagemap                          where physical addresses come from ({@link Pagemap#self()})
      * @param procStatus                       {@code /proc/self/status}, for the root check
-     * @param sysfs the sysfs tree the functions are in
      */
     public UioDeviceSource(PciSysfs sysfs, boolean devicesMayWriteAnywhereInMemory, Pagemap pagemap, Path procStatus) {
         this.sysfs = Objects.requireNonNull(sysfs, "sysfs");

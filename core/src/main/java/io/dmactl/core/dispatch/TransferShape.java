@@ -34,14 +34,14 @@ public final class TransferShape {
     /**
      * A shape of a transfer.
      *
-     * @param pattern         the fill pattern (0 for a copy)
-     * @param requestedEngine an engine or provider name the client insisted on, or null
      * @param op the op
      * @param source the location read, or null for an op over one range (fill, compare-pattern, CRC-32C)
      * @param sourceOffset the byte offset in {@code source}
      * @param destination the location written, or the range a compare-pattern or CRC-32C reads
      * @param destinationOffset the byte offset in {@code destination}
      * @param lengthBytes the length in bytes
+     * @param pattern         the fill pattern (0 for a copy)
+     * @param requestedEngine an engine or provider name the client insisted on, or null
      */
     public TransferShape(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
                          long lengthBytes, long pattern, String requestedEngine) {

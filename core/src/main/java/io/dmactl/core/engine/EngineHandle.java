@@ -137,11 +137,11 @@ public final class EngineHandle implements DispatchCandidate {
      * whole location does not fit under the mask). The caller pinned the location; the mapping
      * reference is released with the transfer.
      *
+     * @param location a location of the runtime
+     * @param offset the byte offset in {@code location}
      * @param lengthBytes the bytes the transfer touches from {@code offset}
      * @param access      what the device does at this end: {@link DmaAccess#DEVICE_READS} for a
      *                    source, {@link DmaAccess#DEVICE_WRITES} for a destination
-     * @param location a location of the runtime
-     * @param offset the byte offset in {@code location}
      * @return the space and address of the range
      */
     public ResolvedAddress resolve(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {

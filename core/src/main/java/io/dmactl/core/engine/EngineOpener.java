@@ -25,14 +25,14 @@ import java.util.function.LongSupplier;
  * Opens one engine for the runtime: builds its context, lets the provider open it, checks it
  * against its capabilities once, and starts one channel worker per channel.
  *
- * @param opTimeoutNanos   how long an engine may hold work without completing any before the watchdog resets it
- * @param deliveryExecutor where completion callbacks run (null: on the channel workers)
- * @param pendingLimit     most transfers pending per channel, or 0 for
- *                         {@value ChannelWorker#DEFAULT_PENDING_RINGS} times the channel's ring
  * @param pool the runtime's DMA memory
  * @param clock the runtime's nanosecond clock
  * @param options the provider options given to the builder
  * @param windowFactory makes the device windows engines declare
+ * @param opTimeoutNanos   how long an engine may hold work without completing any before the watchdog resets it
+ * @param deliveryExecutor where completion callbacks run (null: on the channel workers)
+ * @param pendingLimit     most transfers pending per channel, or 0 for
+ *                         {@value ChannelWorker#DEFAULT_PENDING_RINGS} times the channel's ring
  */
 public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, String> options,
                            BiFunction<String, MemorySegment, DeviceWindow> windowFactory,
@@ -41,11 +41,11 @@ public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, S
     /**
      * Opens an engine of {@code provider} and starts its channel workers.
      *
-     * @param vfioDevice the device opened in the runtime's container (closed with the engine), or empty
-     * @param mappings the mappings of the engine's IOMMU domain, or null for none
      * @param provider the provider to open the engine with
      * @param engineName the engine's unique name
      * @param device the PCI function it drives, or empty for a software engine
+     * @param vfioDevice the device opened in the runtime's container (closed with the engine), or empty
+     * @param mappings the mappings of the engine's IOMMU domain, or null for none
      * @return the open engine
      * @throws RuntimeException if the provider fails or the engine contradicts its capabilities
      *                          (the engine is closed again)

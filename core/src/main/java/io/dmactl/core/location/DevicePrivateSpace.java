@@ -20,12 +20,12 @@ public final class DevicePrivateSpace implements DmaLocation {
     /**
      * Core use (engine context).
      *
-     * @param granularityBytes offsets and lengths in this space must be multiples of it (1 for byte
-     *                         addressed memory, the LBA size for a namespace); a power of two
      * @param name the space's name, unique per engine, e.g. "buffer"
      * @param ownerEngine the name of the engine that owns the space
      * @param spaceId the space number the engine uses on its fast path, 1 or more (0 is the bus space)
      * @param lengthBytes the space's size in bytes, positive
+     * @param granularityBytes offsets and lengths in this space must be multiples of it (1 for byte
+     *                         addressed memory, the LBA size for a namespace); a power of two
      */
     public DevicePrivateSpace(String name, String ownerEngine, int spaceId, long lengthBytes, int granularityBytes) {
         this.name = Objects.requireNonNull(name, "name");

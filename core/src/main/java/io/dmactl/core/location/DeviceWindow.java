@@ -20,9 +20,9 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
     /**
      * Core use (runtime): wraps an already mapped window.
      *
+     * @param name the window's name, for messages
      * @param device the device it belongs to, e.g. a PCI address, for messages
      * @param segment the mapped window; address and length must be multiples of {@code pageSizeBytes}
-     * @param name the window's name, for messages
      * @param pageSizeBytes the page size the window's address and length are multiples of
      * @param owner called when the window is closed, to unmap it
      */

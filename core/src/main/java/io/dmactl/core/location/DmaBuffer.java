@@ -29,10 +29,10 @@ public final class DmaBuffer implements DmaLocation, AutoCloseable {
     /**
      * Core use (pool): wraps memory the pool owns or registered.
      *
+     * @param id the pool's number for the buffer, unique while it is open
      * @param pages   the whole pages backing the buffer (page-aligned address and length); this is
      *                what gets mapped into IOMMU domains
      * @param lengthBytes the client-visible length, at most {@code pages.byteSize()}
-     * @param id the pool's number for the buffer, unique while it is open
      * @param registered true for client memory added with {@code register} (not freed on close)
      * @param owner called when the buffer is closed, to give its pages back
      */

@@ -40,10 +40,10 @@ public final class DmaMemoryPool implements AutoCloseable {
     /**
      * A pool over {@code source}, which it closes when it closes.
      *
+     * @param source where the memory comes from
      * @param pageBytes  carving granularity and required alignment of registered memory (the IOMMU page, 4 KiB)
      * @param chunkBytes memory fetched from the source at a time (2 MiB: one hugepage)
      * @param limitBytes most memory the pool may hold from its source
-     * @param source where the memory comes from
      */
     public DmaMemoryPool(PageSource source, long pageBytes, long chunkBytes, long limitBytes) {
         this.source = Objects.requireNonNull(source, "source");

@@ -104,10 +104,10 @@ public final class IovaAllocator {
      * Allocates {@code lengthBytes} (rounded up to pages) at the highest IOVA aligned to
      * {@code alignmentBytes} (at least a page) whose last byte is at or below {@code limitIova}.
      *
-     * @param limitIova the highest IOVA the device can emit, unsigned: 2^bits - 1 for a DMA mask of
-     *                  that many bits, -1 (2^64 - 1) for none
      * @param lengthBytes the length in bytes, rounded up to pages
      * @param alignmentBytes the IOVA's alignment, a power of two
+     * @param limitIova the highest IOVA the device can emit, unsigned: 2^bits - 1 for a DMA mask of
+     *                  that many bits, -1 (2^64 - 1) for none
      * @return the range's first IOVA
      * @throws IllegalArgumentException for a non-positive length or a non-power-of-two alignment
      * @throws IovaExhaustedException   if no free range fits

@@ -110,9 +110,9 @@ public interface EngineContext {
     /**
      * Declares memory only this engine reaches (space ids are assigned 1, 2, ... in call order).
      *
-     * @param granularityBytes offsets and lengths must be multiples of it (power of two)
      * @param name the name, unique per engine, for messages and {@link io.dmactl.core.DmaRuntime#privateSpace}
      * @param lengthBytes the space's size in bytes
+     * @param granularityBytes offsets and lengths must be multiples of it (power of two)
      * @return the declared space
      */
     DevicePrivateSpace declarePrivateSpace(String name, long lengthBytes, int granularityBytes);
