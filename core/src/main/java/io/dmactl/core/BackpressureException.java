@@ -13,8 +13,11 @@ package io.dmactl.core;
 public final class BackpressureException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The engine whose channel was full. */
     private final String engineName;
+    /** The full channel, as {@code engine/chN}. */
     private final String channel;
+    /** The channel's bound on pending transfers. */
     private final int limit;
 
     BackpressureException(String engineName, String channel, int limit, String message, Throwable cause) {
@@ -24,17 +27,29 @@ public final class BackpressureException extends RuntimeException {
         this.limit = limit;
     }
 
-    /** The engine whose channel was full. */
+    /**
+     * The engine whose channel was full.
+     *
+     * @return the engine's name
+     */
     public String engineName() {
         return engineName;
     }
 
-    /** The full channel, as {@code engine/chN}. */
+    /**
+     * The full channel, as {@code engine/chN}.
+     *
+     * @return the channel, {@code engine/chN}
+     */
     public String channel() {
         return channel;
     }
 
-    /** The channel's bound on pending transfers. */
+    /**
+     * The channel's bound on pending transfers.
+     *
+     * @return the bound, in transfers
+     */
     public int limit() {
         return limit;
     }

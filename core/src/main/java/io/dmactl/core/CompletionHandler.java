@@ -26,6 +26,8 @@ package io.dmactl.core;
 @FunctionalInterface
 public interface CompletionHandler {
     /**
+     * Called once when a transfer submitted with this handler ends.
+     *
      * @param context    the value given with the transfer at submission
      * @param completion how it ended; valid only during this call
      */

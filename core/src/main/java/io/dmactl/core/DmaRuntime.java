@@ -171,25 +171,47 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         }
     }
 
+    /**
+     * A builder with the defaults: providers found with {@link java.util.ServiceLoader}, devices bound to vfio-pci, a 1
+     * GiB pool of locked host pages.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     // ---------------------------------------------------------------- memory and locations
 
-    /** A zeroed, page-aligned DMA buffer from the pool. */
+    /**
+     * A zeroed, page-aligned DMA buffer from the pool.
+     *
+     * @param lengthBytes the buffer's length in bytes, at least 1
+     * @return a new buffer the caller closes; its memory returns to the pool
+     */
     public DmaBuffer allocate(long lengthBytes) {
         checkOpen();
         return pool.allocate(lengthBytes);
     }
 
-    /** A zeroed DMA buffer whose address is a multiple of {@code alignmentBytes}. */
+    /**
+     * A zeroed DMA buffer whose address is a multiple of {@code alignmentBytes}.
+     *
+     * @param lengthBytes the buffer's length in bytes, at least 1
+     * @param alignmentBytes the address alignment in bytes, a power of two
+     * @return a new buffer the caller closes; its memory returns to the pool
+     */
     public DmaBuffer allocate(long lengthBytes, long alignmentBytes) {
         checkOpen();
         return pool.allocate(lengthBytes, alignmentBytes);
     }
 
-    /** Registers client-owned native memory (page-aligned address and length) as a DMA buffer. */
+    /**
+     * Registers client-owned native memory (page-aligned address and length) as a DMA buffer.
+     *
+     * @param clientSegment native memory the caller owns and keeps alive until the buffer is closed
+     * @return a buffer over {@code clientSegment}; closing it unmaps and unpins but does not free the memory
+     */
     public DmaBuffer register(MemorySegment clientSegment) {
         checkOpen();
         return pool.register(clientSegment);
@@ -199,6 +221,10 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
      * Attaches an already mapped device window (e.g. a BAR mmapped through vfio-binding) so that
      * transfers can name it; engines behind an IOMMU reach it through a peer-to-peer mapping.
      * Address and length must be page-aligned.
+     *
+     * @param name a name for the window in messages and {@code explainCopy}
+     * @param mapped the mapped device memory
+     * @return the window, a location transfers can name
      */
     public DeviceWindow attachWindow(String name, MemorySegment mapped) {
         checkOpen();
@@ -210,6 +236,9 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
      * A BAR requested with {@link Builder#deviceWindow}, mapped through VFIO and reachable by the
      * engines of this runtime's IOMMU domain (peer to peer) and the CPU.
      *
+     * @param pciAddress the function's PCI address, {@code 0000:00:05.0}
+     * @param barIndex the BAR, 0..5
+     * @return the window
      * @throws IllegalArgumentException if it was not requested or could not be mapped (see {@link #diagnostics()})
      */
     public DeviceWindow window(String pciAddress, int barIndex) {
@@ -237,6 +266,12 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
 
     // ---------------------------------------------------------------- engines
 
+    /**
+     * The open engines and their state (capabilities, private spaces, resets, why one takes no work), in the order they
+     * were opened.
+     *
+     * @return the engines, a snapshot
+     */
     public List<EngineInfo> engines() {
         List<EngineInfo> infos = new ArrayList<>();
         for (EngineHandle e : engines) {
@@ -246,7 +281,11 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         return infos;
     }
 
-    /** What happened while opening: providers skipped, engines that failed to open, and why. */
+    /**
+     * What happened while opening: providers skipped, engines that failed to open, and why.
+     *
+     * @return the messages, in the order they happened
+     */
     public List<String> diagnostics() {
         return Collections.unmodifiableList(diagnostics);
     }
@@ -254,6 +293,9 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
     /**
      * A device-private location declared by an engine.
      *
+     * @param engineName an engine's name as {@link EngineInfo#name()} gives it
+     * @param spaceName the space's name as the engine declared it
+     * @return the space, a location transfers can name
      * @throws IllegalArgumentException naming the engines and spaces that do exist
      */
     public DevicePrivateSpace privateSpace(String engineName, String spaceName) {
@@ -267,7 +309,12 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             + engine.privateSpaces().stream().map(DevicePrivateSpace::name).toList());
     }
 
-    /** Transfers through one engine (by engine or provider name) only; misuse still throws. */
+    /**
+     * Transfers through one engine (by engine or provider name) only; misuse still throws.
+     *
+     * @param engineOrProvider an engine name, or a provider name for all its engines
+     * @return a view of this runtime's transfers restricted to that engine or provider
+     */
     public DmaTransfers via(String engineOrProvider) {
         Objects.requireNonNull(engineOrProvider, "engineOrProvider");
         for (EngineHandle e : engines) {
@@ -292,6 +339,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
      * Resets an engine now: every op it holds ends ABORTED (with a reason naming this reset);
      * queued ops run afterwards, and the engine serves again when this returns true.
      *
+     * @param engineName an engine's name as {@link EngineInfo#name()} gives it
      * @return true if the engine was reset; false if it is retired or closing, if one of its
      *         channel owners did not leave its channel within the control timeout (then nothing
      *         was reset), or if the reset failed (then the engine is retired)
@@ -341,6 +389,8 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
      * since an engine reset acts on all its channels. See {@link ExclusiveChannel} for what the
      * core still guarantees.
      *
+     * @param engineName an engine's name as {@link EngineInfo#name()} gives it
+     * @return the claimed channel; close it to give it back
      * @throws IllegalStateException    if the runtime is not built for it, is closed, the engine is
      *                                  retired, or its channel is claimed already
      * @throws IllegalArgumentException if there is no such engine
@@ -374,7 +424,16 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         }
     }
 
-    /** How the dispatcher sees a copy: each engine and why it can or cannot serve it, and the pick. */
+    /**
+     * How the dispatcher sees a copy: each engine and why it can or cannot serve it, and the pick.
+     *
+     * @param source where the bytes would be read
+     * @param sourceOffset the byte offset in {@code source}
+     * @param destination where the bytes would be written
+     * @param destinationOffset the byte offset in {@code destination}
+     * @param lengthBytes the copy's length in bytes
+     * @return a multi-line report, for people
+     */
     public String explainCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
                               long lengthBytes) {
         TransferShape shape = transfers.copyShape(source, sourceOffset, destination, destinationOffset, lengthBytes);
@@ -739,6 +798,11 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         }
     }
 
+    /**
+     * Whether the runtime is open: false once {@link #close()} has started.
+     *
+     * @return true until {@code close()} starts
+     */
     public boolean isOpen() {
         return state == OPEN;
     }
@@ -958,6 +1022,9 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * descriptor corrupts the machine. Root is required (physical addresses from
          * /proc/self/pagemap). Without it such functions are listed in {@link DmaRuntime#diagnostics}
          * and never opened. Ignored when a device source is given (core-internal; the source decides).
+         *
+         * @param optIn true to drive uio_pci_generic functions without an IOMMU
+         * @return this builder
          */
         public Builder uioDevicesMayWriteAnywhereInMemory(boolean optIn) {
             uioDevicesMayWriteAnywhereInMemory = optIn;
@@ -970,6 +1037,9 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * {@code resetEngine}; a thread claims an engine's channel 0 with
          * {@link DmaRuntime#claimChannel}. Memory, IOMMU mappings, addresses and the engine's
          * reset on release stay with the core (see {@link ExclusiveChannel}).
+         *
+         * @param exclusive true for client-driven channels
+         * @return this builder
          */
         public Builder exclusiveChannels(boolean exclusive) {
             exclusiveChannels = exclusive;
@@ -979,6 +1049,9 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         /**
          * Where PCI devices come from (default: functions bound to vfio-pci, one VFIO container).
          * Consulted only when a provider drives devices or a device window is requested.
+         *
+         * @param source where to find and open PCI devices, not null
+         * @return this builder
          */
         Builder deviceSource(DeviceSource source) {
             deviceSource = Objects.requireNonNull(source, "source");
@@ -989,6 +1062,10 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * Maps BAR {@code barIndex} of the vfio-pci function at {@code pciAddress} (a device no provider
          * drives, e.g. ivshmem) as a device window, in the same IOMMU domain as the device engines.
          * Fetch it with {@link DmaRuntime#window}.
+         *
+         * @param pciAddress the function's PCI address, {@code 0000:00:05.0}
+         * @param barIndex the BAR, 0..5
+         * @return this builder
          */
         public Builder deviceWindow(String pciAddress, int barIndex) {
             if (barIndex < 0 || barIndex > 5) {
@@ -998,31 +1075,56 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             return this;
         }
 
-        /** Adds a provider instance (in addition to those found by ServiceLoader); it wins over a discovered one of the same name. */
+        /**
+         * Adds a provider instance (in addition to those found by ServiceLoader); it wins over a discovered one of the same name.
+         *
+         * @param provider a provider instance
+         * @return this builder
+         */
         public Builder provider(DmaProvider provider) {
             providers.add(Objects.requireNonNull(provider, "provider"));
             return this;
         }
 
-        /** Whether to find providers with ServiceLoader (default true). */
+        /**
+         * Whether to find providers with ServiceLoader (default true).
+         *
+         * @param discover false to use only providers given with {@link #provider}
+         * @return this builder
+         */
         public Builder discoverProviders(boolean discover) {
             discoverProviders = discover;
             return this;
         }
 
-        /** Opens only these providers (by name); unknown names fail the build. */
+        /**
+         * Opens only these providers (by name); unknown names fail the build.
+         *
+         * @param names provider names, as {@link DmaProvider#name()} gives them
+         * @return this builder
+         */
         public Builder onlyProviders(String... names) {
             onlyProviders.addAll(List.of(names));
             return this;
         }
 
-        /** Among engines that can serve a transfer equally, prefer these (engine or provider names, best first). */
+        /**
+         * Among engines that can serve a transfer equally, prefer these (engine or provider names, best first).
+         *
+         * @param engineOrProviderNames engine or provider names, best first
+         * @return this builder
+         */
         public Builder prefer(String... engineOrProviderNames) {
             preferred.addAll(List.of(engineOrProviderNames));
             return this;
         }
 
-        /** Transfers shorter than this go to a software engine when one can serve them (default 4096). */
+        /**
+         * Transfers shorter than this go to a software engine when one can serve them (default 4096).
+         *
+         * @param bytes the length in bytes under which software engines are preferred, 0 to never prefer them
+         * @return this builder
+         */
         public Builder cpuThresholdBytes(long bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("cpuThresholdBytes " + bytes + " must not be negative");
@@ -1038,13 +1140,21 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * completion. An engine that is merely busy (far more work queued than it finishes within
          * the timeout) keeps completing ops and is never reset; one that completes nothing for the
          * timeout while it holds work is: the oldest op ends TIMEOUT, the others it dropped ABORTED.
+         *
+         * @param timeout a positive duration
+         * @return this builder
          */
         public Builder opTimeout(Duration timeout) {
             opTimeout = requirePositive(timeout, "opTimeout");
             return this;
         }
 
-        /** How long close() lets engines finish the work they hold before resetting them (default 1 s). */
+        /**
+         * How long close() lets engines finish the work they hold before resetting them (default 1 s).
+         *
+         * @param grace a duration, 0 to reset at once
+         * @return this builder
+         */
         public Builder closeGrace(Duration grace) {
             Objects.requireNonNull(grace, "closeGrace");
             if (grace.isNegative()) {
@@ -1064,6 +1174,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * through queued work. See {@link DmaTransfers} for what a call does when its channel is full.
          *
          * @param transfers 1..{@value io.dmactl.core.completion.ChannelWorker#MAX_PENDING_LIMIT}, for every channel of every engine
+         * @return this builder
          */
         public Builder maxPendingPerChannel(int transfers) {
             if (transfers < 1 || transfers > ChannelWorker.MAX_PENDING_LIMIT) {
@@ -1080,25 +1191,43 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
          * channel before they throw {@link BackpressureException} (default twice the
          * {@link #opTimeout}: longer than it takes the watchdog to reset an engine that stopped
          * completing, which frees its channels).
+         *
+         * @param timeout a positive duration
+         * @return this builder
          */
         public Builder admissionTimeout(Duration timeout) {
             admissionTimeout = requirePositive(timeout, "admissionTimeout");
             return this;
         }
 
-        /** Most memory the pool may take (default 1 GiB; taken lazily, 2 MiB at a time). */
+        /**
+         * Most memory the pool may take (default 1 GiB; taken lazily, 2 MiB at a time).
+         *
+         * @param bytes the limit in bytes
+         * @return this builder
+         */
         public Builder poolLimitBytes(long bytes) {
             poolLimitBytes = bytes;
             return this;
         }
 
-        /** Memory the pool takes at a time (default 2 MiB, one hugepage). */
+        /**
+         * Memory the pool takes at a time (default 2 MiB, one hugepage).
+         *
+         * @param bytes the chunk size in bytes
+         * @return this builder
+         */
         public Builder poolChunkBytes(long bytes) {
             poolChunkBytes = bytes;
             return this;
         }
 
-        /** Where the pool's memory comes from (default: locked HostPages, hugepages when free). */
+        /**
+         * Where the pool's memory comes from (default: locked HostPages, hugepages when free).
+         *
+         * @param source where the pool takes its memory, not null
+         * @return this builder
+         */
         Builder pageSource(PageSource source) {
             pageSource = Objects.requireNonNull(source, "source");
             return this;
@@ -1107,25 +1236,44 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         /**
          * An IOMMU domain for device-less providers whose engines address memory by IOVA
          * (in-process device models); the runtime closes it.
+         *
+         * @param domain the domain, owned by the runtime from now on
+         * @return this builder
          */
         Builder emulatedIommu(IommuDomain domain) {
             emulatedIommu = Objects.requireNonNull(domain, "domain");
             return this;
         }
 
-        /** A provider option, e.g. {@code option("cpu.channels", "4")}. */
+        /**
+         * A provider option, e.g. {@code option("cpu.channels", "4")}.
+         *
+         * @param key the option's name, prefixed with the provider's name
+         * @param value the option's value, as text
+         * @return this builder
+         */
         public Builder option(String key, String value) {
             options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** Where completion callbacks and futures complete (default: on the channel worker threads). */
+        /**
+         * Where completion callbacks and futures complete (default: on the channel worker threads).
+         *
+         * @param executor the executor; the caller keeps it alive and shuts it down after the runtime
+         * @return this builder
+         */
         public Builder completionExecutor(Executor executor) {
             completionExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
-        /** The monotonic clock (default System::nanoTime); tests may drive time themselves. */
+        /**
+         * The monotonic clock (default System::nanoTime); tests may drive time themselves.
+         *
+         * @param nanoClock a monotonic nanosecond clock
+         * @return this builder
+         */
         public Builder clock(LongSupplier nanoClock) {
             clock = Objects.requireNonNull(nanoClock, "nanoClock");
             return this;
@@ -1139,6 +1287,13 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
             return duration;
         }
 
+        /**
+         * Opens the runtime: finds and opens the providers, their devices and engines, and starts the channel workers
+         * and the watchdog. Providers or engines that fail to open are skipped and listed in
+         * {@link DmaRuntime#diagnostics()}.
+         *
+         * @return the open runtime; close it to release every engine, device and buffer
+         */
         public DmaRuntime build() {
             return new DmaRuntime(this);
         }

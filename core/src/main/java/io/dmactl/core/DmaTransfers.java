@@ -50,7 +50,17 @@ public interface DmaTransfers {
     // follow, in the same forms. An op no open engine declares is refused with
     // NoEngineAvailableException naming, per engine, the op it lacks.
 
-    /** Copies {@code lengthBytes} from {@code source + sourceOffset} to {@code destination + destinationOffset}. */
+    /**
+     * Copies {@code lengthBytes} from {@code source + sourceOffset} to {@code destination + destinationOffset}.
+     *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @return a future completed with the result when the transfer ends; a device error is a status in the result, not
+     *     an exceptional completion
+     */
     CompletableFuture<TransferResult> copy(DmaLocation source, long sourceOffset,
                                            DmaLocation destination, long destinationOffset, long lengthBytes);
 
@@ -58,6 +68,11 @@ public interface DmaTransfers {
      * Copies the whole of {@code source} to the start of {@code destination}: the common case of
      * moving one buffer, window or device memory into another. A destination shorter than the
      * source is refused (naming both lengths) rather than cut short.
+     *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @return a future completed with the result when the transfer ends; a device error is a status in the result, not
+     *     an exceptional completion
      */
     default CompletableFuture<TransferResult> copy(DmaLocation source, DmaLocation destination) {
         if (source == null || destination == null) {
@@ -71,22 +86,53 @@ public interface DmaTransfers {
         return copy(source, 0, destination, 0, source.lengthBytes());
     }
 
-    /** As {@link #copy(DmaLocation, long, DmaLocation, long, long)}, reporting to {@code callback} instead of a future. */
+    /**
+     * As {@link #copy(DmaLocation, long, DmaLocation, long, long)}, reporting to {@code callback} instead of a future.
+     *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
+     */
     void copy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes,
               TransferCallback callback);
 
     /**
      * Fills {@code lengthBytes} at {@code destination + destinationOffset} with the 8 bytes of
      * {@code pattern} (little-endian) repeated: byte i of the range gets byte (i mod 8) of the pattern.
+     *
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @return a future completed with the result when the fill ends; a device error is a status in the result
      */
     CompletableFuture<TransferResult> fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern);
 
-    /** As {@link #fill(DmaLocation, long, long, long)}, reporting to {@code callback}. */
+    /**
+     * As {@link #fill(DmaLocation, long, long, long)}, reporting to {@code callback}.
+     *
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
+     */
     void fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, TransferCallback callback);
 
     /**
      * As {@link #copy(DmaLocation, long, DmaLocation, long, long)}, but never waits for room.
      *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @return a future completed with the result when the transfer ends
      * @throws BackpressureException if the chosen channel holds its bound of pending transfers
      *                               (nothing was pinned, mapped or queued)
      */
@@ -97,6 +143,13 @@ public interface DmaTransfers {
      * As {@link #copy(DmaLocation, long, DmaLocation, long, long, TransferCallback)}, but never
      * waits for room; {@code callback} is not called when this throws.
      *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
      * @throws BackpressureException if the chosen channel holds its bound of pending transfers
      */
     void tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes,
@@ -105,6 +158,11 @@ public interface DmaTransfers {
     /**
      * As {@link #fill(DmaLocation, long, long, long)}, but never waits for room.
      *
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @return a future completed with the result when the fill ends
      * @throws BackpressureException if the chosen channel holds its bound of pending transfers
      */
     CompletableFuture<TransferResult> tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern);
@@ -113,6 +171,12 @@ public interface DmaTransfers {
      * As {@link #fill(DmaLocation, long, long, long, TransferCallback)}, but never waits for room;
      * {@code callback} is not called when this throws.
      *
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
      * @throws BackpressureException if the chosen channel holds its bound of pending transfers
      */
     void tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, TransferCallback callback);
@@ -121,19 +185,59 @@ public interface DmaTransfers {
      * As {@link #copy(DmaLocation, long, DmaLocation, long, long, TransferCallback)}, reporting to
      * {@code handler} with {@code context}: the form that allocates nothing per transfer in steady
      * state (see {@link CompletionHandler}).
+     *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
      */
     void copy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes,
               CompletionHandler handler, long context);
 
-    /** As {@link #copy(DmaLocation, long, DmaLocation, long, long, CompletionHandler, long)}, but never waits for room. */
+    /**
+     * As {@link #copy(DmaLocation, long, DmaLocation, long, long, CompletionHandler, long)}, but never waits for room.
+     *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void tryCopy(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset, long lengthBytes,
                  CompletionHandler handler, long context);
 
-    /** As {@link #fill(DmaLocation, long, long, long, TransferCallback)}, reporting to {@code handler} with {@code context}. */
+    /**
+     * As {@link #fill(DmaLocation, long, long, long, TransferCallback)}, reporting to {@code handler} with {@code context}.
+     *
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void fill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, CompletionHandler handler,
               long context);
 
-    /** As {@link #fill(DmaLocation, long, long, long, CompletionHandler, long)}, but never waits for room. */
+    /**
+     * As {@link #fill(DmaLocation, long, long, long, CompletionHandler, long)}, but never waits for room.
+     *
+     * @param destination where the bytes are written: a buffer, device window or device-private space of this runtime
+     * @param destinationOffset the byte offset in {@code destination} where writing starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void tryFill(DmaLocation destination, long destinationOffset, long lengthBytes, long pattern, CompletionHandler handler,
                  long context);
 
@@ -141,52 +245,158 @@ public interface DmaTransfers {
      * Compares {@code lengthBytes} at {@code a + aOffset} with as many at {@code b + bOffset}, writing
      * nothing. The result's {@link TransferResult#equal()} / {@link TransferResult#firstDifferenceOffset()}
      * say how they compare. Not split: longer than the engine's max transfer is refused.
+     *
+     * @param a the first location compared
+     * @param aOffset the byte offset in {@code a} where the compared range starts
+     * @param b the second location compared
+     * @param bOffset the byte offset in {@code b} where the compared range starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @return a future completed with the result; read {@link TransferResult#equal()} and
+     *     {@link TransferResult#firstDifferenceOffset()}
      */
     CompletableFuture<TransferResult> compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes);
 
-    /** As the future form of {@code compare}, reporting to {@code callback}. */
+    /**
+     * As the future form of {@code compare}, reporting to {@code callback}.
+     *
+     * @param a the first location compared
+     * @param aOffset the byte offset in {@code a} where the compared range starts
+     * @param b the second location compared
+     * @param bOffset the byte offset in {@code b} where the compared range starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
+     */
     void compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, TransferCallback callback);
 
-    /** As the future form of {@code compare}, reporting to {@code handler} with {@code context} (allocates nothing in steady state). */
+    /**
+     * As the future form of {@code compare}, reporting to {@code handler} with {@code context} (allocates nothing in steady state).
+     *
+     * @param a the first location compared
+     * @param aOffset the byte offset in {@code a} where the compared range starts
+     * @param b the second location compared
+     * @param bOffset the byte offset in {@code b} where the compared range starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void compare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, CompletionHandler handler, long context);
 
     /**
      * As the future form of {@code compare}, but never waits for room.
      *
+     * @param a the first location compared
+     * @param aOffset the byte offset in {@code a} where the compared range starts
+     * @param b the second location compared
+     * @param bOffset the byte offset in {@code b} where the compared range starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @return a future completed with the result; read {@link TransferResult#equal()}
      * @throws BackpressureException if the chosen channel holds its bound of pending transfers
      */
     CompletableFuture<TransferResult> tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes);
 
-    /** As the callback form of {@code compare}, but never waits for room; {@code callback} is not called when this throws. */
+    /**
+     * As the callback form of {@code compare}, but never waits for room; {@code callback} is not called when this throws.
+     *
+     * @param a the first location compared
+     * @param aOffset the byte offset in {@code a} where the compared range starts
+     * @param b the second location compared
+     * @param bOffset the byte offset in {@code b} where the compared range starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
+     */
     void tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, TransferCallback callback);
 
-    /** As the handler form of {@code compare}, but never waits for room. */
+    /**
+     * As the handler form of {@code compare}, but never waits for room.
+     *
+     * @param a the first location compared
+     * @param aOffset the byte offset in {@code a} where the compared range starts
+     * @param b the second location compared
+     * @param bOffset the byte offset in {@code b} where the compared range starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void tryCompare(DmaLocation a, long aOffset, DmaLocation b, long bOffset, long lengthBytes, CompletionHandler handler, long context);
 
     /**
      * Compares {@code lengthBytes} at {@code location + offset} with the 8 bytes of {@code pattern}
      * (little-endian) repeated, as {@link #fill} writes them, writing nothing; the result reads as a
      * compare's. Not split: longer than the engine's max transfer is refused.
+     *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @return a future completed with the result; read {@link TransferResult#equal()} and
+     *     {@link TransferResult#firstDifferenceOffset()}
      */
     CompletableFuture<TransferResult> comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern);
 
-    /** As the future form of {@code comparePattern}, reporting to {@code callback}. */
+    /**
+     * As the future form of {@code comparePattern}, reporting to {@code callback}.
+     *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
+     */
     void comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, TransferCallback callback);
 
-    /** As the future form of {@code comparePattern}, reporting to {@code handler} with {@code context} (allocates nothing in steady state). */
+    /**
+     * As the future form of {@code comparePattern}, reporting to {@code handler} with {@code context} (allocates nothing in steady state).
+     *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void comparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, CompletionHandler handler, long context);
 
     /**
      * As the future form of {@code comparePattern}, but never waits for room.
      *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @return a future completed with the result; read {@link TransferResult#equal()}
      * @throws BackpressureException if the chosen channel holds its bound of pending transfers
      */
     CompletableFuture<TransferResult> tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern);
 
-    /** As the callback form of {@code comparePattern}, but never waits for room; {@code callback} is not called when this throws. */
+    /**
+     * As the callback form of {@code comparePattern}, but never waits for room; {@code callback} is not called when this throws.
+     *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
+     */
     void tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, TransferCallback callback);
 
-    /** As the handler form of {@code comparePattern}, but never waits for room. */
+    /**
+     * As the handler form of {@code comparePattern}, but never waits for room.
+     *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param pattern the 8-byte pattern, little-endian: byte i of the range gets byte (i mod 8) of it
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void tryComparePattern(DmaLocation location, long offset, long lengthBytes, long pattern, CompletionHandler handler, long context);
 
     /**
@@ -195,57 +405,173 @@ public interface DmaTransfers {
      * {@link java.util.zip.CRC32C} gives; a previous result's {@link TransferResult#crc32c()} to
      * chain), in 0..2^32-1. The result's {@link TransferResult#crc32c()} holds the CRC. Not split:
      * longer than the engine's max transfer is refused.
+     *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param seed the CRC-32C of the data before the range, 0 to start afresh, in 0..2^32-1
+     * @return a future completed with the result; {@link TransferResult#crc32c()} holds the CRC
      */
     CompletableFuture<TransferResult> crc32c(DmaLocation location, long offset, long lengthBytes, long seed);
 
-    /** As the future form of {@code crc32c}, reporting to {@code callback}. */
+    /**
+     * As the future form of {@code crc32c}, reporting to {@code callback}.
+     *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param seed the CRC-32C of the data before the range, 0 to start afresh, in 0..2^32-1
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
+     */
     void crc32c(DmaLocation location, long offset, long lengthBytes, long seed, TransferCallback callback);
 
-    /** As the future form of {@code crc32c}, reporting to {@code handler} with {@code context} (allocates nothing in steady state). */
+    /**
+     * As the future form of {@code crc32c}, reporting to {@code handler} with {@code context} (allocates nothing in steady state).
+     *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param seed the CRC-32C of the data before the range, 0 to start afresh, in 0..2^32-1
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void crc32c(DmaLocation location, long offset, long lengthBytes, long seed, CompletionHandler handler, long context);
 
     /**
      * As the future form of {@code crc32c}, but never waits for room.
      *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param seed the CRC-32C of the data before the range, 0 to start afresh, in 0..2^32-1
+     * @return a future completed with the result; {@link TransferResult#crc32c()} holds the CRC
      * @throws BackpressureException if the chosen channel holds its bound of pending transfers
      */
     CompletableFuture<TransferResult> tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed);
 
-    /** As the callback form of {@code crc32c}, but never waits for room; {@code callback} is not called when this throws. */
+    /**
+     * As the callback form of {@code crc32c}, but never waits for room; {@code callback} is not called when this throws.
+     *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param seed the CRC-32C of the data before the range, 0 to start afresh, in 0..2^32-1
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
+     */
     void tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed, TransferCallback callback);
 
-    /** As the handler form of {@code crc32c}, but never waits for room. */
+    /**
+     * As the handler form of {@code crc32c}, but never waits for room.
+     *
+     * @param location the location read
+     * @param offset the byte offset in {@code location} where the range starts, at least 0
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param seed the CRC-32C of the data before the range, 0 to start afresh, in 0..2^32-1
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void tryCrc32c(DmaLocation location, long offset, long lengthBytes, long seed, CompletionHandler handler, long context);
 
     /**
      * Copies {@code lengthBytes} from {@code source + sourceOffset} to both {@code destination1 +
      * destination1Offset} and {@code destination2 + destination2Offset} (no two of the three ranges
      * may overlap).
+     *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination1 the first location written
+     * @param destination1Offset the byte offset in {@code destination1} where writing starts
+     * @param destination2 the second location written
+     * @param destination2Offset the byte offset in {@code destination2} where writing starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @return a future completed with the result when both destinations are written
      */
     CompletableFuture<TransferResult> dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
             DmaLocation destination2, long destination2Offset, long lengthBytes);
 
-    /** As the future form of {@code dualcast}, reporting to {@code callback}. */
+    /**
+     * As the future form of {@code dualcast}, reporting to {@code callback}.
+     *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination1 the first location written
+     * @param destination1Offset the byte offset in {@code destination1} where writing starts
+     * @param destination2 the second location written
+     * @param destination2Offset the byte offset in {@code destination2} where writing starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
+     */
     void dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
             DmaLocation destination2, long destination2Offset, long lengthBytes, TransferCallback callback);
 
-    /** As the future form of {@code dualcast}, reporting to {@code handler} with {@code context} (allocates nothing in steady state). */
+    /**
+     * As the future form of {@code dualcast}, reporting to {@code handler} with {@code context} (allocates nothing in steady state).
+     *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination1 the first location written
+     * @param destination1Offset the byte offset in {@code destination1} where writing starts
+     * @param destination2 the second location written
+     * @param destination2Offset the byte offset in {@code destination2} where writing starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void dualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
             DmaLocation destination2, long destination2Offset, long lengthBytes, CompletionHandler handler, long context);
 
     /**
      * As the future form of {@code dualcast}, but never waits for room.
      *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination1 the first location written
+     * @param destination1Offset the byte offset in {@code destination1} where writing starts
+     * @param destination2 the second location written
+     * @param destination2Offset the byte offset in {@code destination2} where writing starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @return a future completed with the result when both destinations are written
      * @throws BackpressureException if the chosen channel holds its bound of pending transfers
      */
     CompletableFuture<TransferResult> tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
             DmaLocation destination2, long destination2Offset, long lengthBytes);
 
-    /** As the callback form of {@code dualcast}, but never waits for room; {@code callback} is not called when this throws. */
+    /**
+     * As the callback form of {@code dualcast}, but never waits for room; {@code callback} is not called when this throws.
+     *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination1 the first location written
+     * @param destination1Offset the byte offset in {@code destination1} where writing starts
+     * @param destination2 the second location written
+     * @param destination2Offset the byte offset in {@code destination2} where writing starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param callback called once when the transfer ends, with its result (see {@link TransferCallback} for where it
+     *     runs)
+     */
     void tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
             DmaLocation destination2, long destination2Offset, long lengthBytes, TransferCallback callback);
 
-    /** As the handler form of {@code dualcast}, but never waits for room. */
+    /**
+     * As the handler form of {@code dualcast}, but never waits for room.
+     *
+     * @param source where the bytes are read: a buffer, device window or device-private space of this runtime
+     * @param sourceOffset the byte offset in {@code source} where reading starts, at least 0
+     * @param destination1 the first location written
+     * @param destination1Offset the byte offset in {@code destination1} where writing starts
+     * @param destination2 the second location written
+     * @param destination2Offset the byte offset in {@code destination2} where writing starts
+     * @param lengthBytes how many bytes, at least 1; the range must lie within the location(s)
+     * @param handler called once when the transfer ends (see {@link CompletionHandler} for where it runs; allocates
+     *     nothing)
+     * @param context passed back to {@code handler} unchanged, e.g. a slot index
+     */
     void tryDualcast(DmaLocation source, long sourceOffset, DmaLocation destination1, long destination1Offset,
             DmaLocation destination2, long destination2Offset, long lengthBytes, CompletionHandler handler, long context);
 
@@ -264,6 +590,8 @@ public interface DmaTransfers {
     /**
      * A batch: several ops handed to one engine channel with one doorbell, optionally fenced;
      * {@link Batch#submit()} waits for room for all of them, {@link Batch#trySubmit()} does not.
+     *
+     * @return an empty batch bound to this runtime (or to this view's engine)
      */
     Batch batch();
 }

@@ -24,11 +24,22 @@ public record EngineInfo(String name, String provider, Optional<String> device, 
                          List<DevicePrivateSpace> privateSpaces, long resets, Optional<String> unavailable,
                          long deviceErrors) {
 
+    /** Copies {@code privateSpaces}. */
     public EngineInfo {
         privateSpaces = List.copyOf(privateSpaces);
     }
 
-    /** An engine that reported no device errors. */
+    /**
+     * An engine that reported no device errors.
+     *
+     * @param name unique in the runtime
+     * @param provider the provider that opened it
+     * @param device the PCI address it drives, empty for software engines
+     * @param capabilities what it declared
+     * @param privateSpaces the device-private locations it declared
+     * @param resets how often the runtime reset it
+     * @param unavailable why it takes no work, empty when it does
+     */
     public EngineInfo(String name, String provider, Optional<String> device, EngineCapabilities capabilities,
                       List<DevicePrivateSpace> privateSpaces, long resets, Optional<String> unavailable) {
         this(name, provider, device, capabilities, privateSpaces, resets, unavailable, 0);

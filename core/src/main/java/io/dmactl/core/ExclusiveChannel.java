@@ -55,7 +55,13 @@ import java.util.Objects;
  */
 public final class ExclusiveChannel implements AutoCloseable {
 
-    /** A location resolved into the engine's address spaces: what {@link DmaChannel} enqueue takes. */
+    /**
+     * A location resolved into the engine's address spaces: what {@link DmaChannel} enqueue takes.
+     *
+     * @param space 0 for the engine's DMA address space (IOVA, physical address or CPU pointer), 1..n for its private
+     *     spaces
+     * @param address the address in that space
+     */
     public record Address(int space, long address) {
     }
 
@@ -74,20 +80,38 @@ public final class ExclusiveChannel implements AutoCloseable {
         this.owner = Thread.currentThread();
     }
 
+    /**
+     * The claimed engine's name.
+     *
+     * @return the engine's name
+     */
     public String engineName() {
         return engine.engineName();
     }
 
+    /**
+     * The claimed engine's capabilities (max transfer, alignment, ops, channels).
+     *
+     * @return the capabilities the engine declared
+     */
     public EngineCapabilities capabilities() {
         return engine.capabilities();
     }
 
-    /** The private spaces the engine declared (space ids 1..n). */
+    /**
+     * The private spaces the engine declared (space ids 1..n).
+     *
+     * @return the spaces, in space-id order
+     */
     public List<DevicePrivateSpace> privateSpaces() {
         return engine.privateSpaces();
     }
 
-    /** The engine's channel 0; only the claiming thread may call it, and only until {@link #close()}. */
+    /**
+     * The engine's channel 0; only the claiming thread may call it, and only until {@link #close()}.
+     *
+     * @return the channel
+     */
     public DmaChannel channel() {
         checkOwner("channel");
         return engine.engine().channel(0);
@@ -97,6 +121,10 @@ public final class ExclusiveChannel implements AutoCloseable {
      * Resolves {@code [offset, offset + lengthBytes)} of {@code location} for this engine as a source
      * (mapped device-read-only), pinning the location and holding its mapping until {@link #close()}.
      *
+     * @param location a location of this runtime
+     * @param offset the byte offset in {@code location} where the range starts
+     * @param lengthBytes the range's length in bytes
+     * @return the space and address to put in a descriptor
      * @throws IllegalArgumentException if the range does not fit, or the location is not this
      *                                  runtime's or is another engine's private space
      * @throws IllegalStateException    if the location is closed, or from another thread

@@ -4,6 +4,11 @@ package io.dmactl.core;
 public final class IovaExhaustedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * No IOVA range is free; the message says for what and how much is left.
+     *
+     * @param message the message
+     */
     public IovaExhaustedException(String message) {
         super(message);
     }

@@ -4,6 +4,11 @@ package io.dmactl.core;
 public final class PoolExhaustedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The pool reached its limit; the message says how much it holds and what was asked.
+     *
+     * @param message the message
+     */
     public PoolExhaustedException(String message) {
         super(message);
     }

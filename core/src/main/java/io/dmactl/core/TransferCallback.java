@@ -19,5 +19,10 @@ package io.dmactl.core;
  */
 @FunctionalInterface
 public interface TransferCallback {
+    /**
+     * Called once when the transfer ends, with how it ended.
+     *
+     * @param result how it ended
+     */
     void onComplete(TransferResult result);
 }

@@ -11,6 +11,11 @@ public final class TransferFailedException extends RuntimeException {
     /** Not serialised: a result names live engines. */
     private final transient TransferResult result;
 
+    /**
+     * A failed transfer, with a message naming its status, device code, engine and reason.
+     *
+     * @param result the result that did not succeed
+     */
     public TransferFailedException(TransferResult result) {
         super("transfer of " + result.lengthBytes() + " bytes on " + result.engine() + " ended " + result.status()
             + (result.deviceCode() != 0 ? " (device code " + result.deviceCode() + ")" : "")
@@ -18,7 +23,11 @@ public final class TransferFailedException extends RuntimeException {
         this.result = result;
     }
 
-    /** The result that was not a success. */
+    /**
+     * The result that was not a success.
+     *
+     * @return the result of the transfer that failed
+     */
     public TransferResult result() {
         return result;
     }

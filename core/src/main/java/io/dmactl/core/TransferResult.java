@@ -25,17 +25,35 @@ import java.util.Optional;
 public record TransferResult(TransferStatus status, int deviceCode, long lengthBytes, String engine, long latencyNanos,
                              Optional<String> reason, long resultValue) {
 
+    /** Checks that {@code reason} is not null (use {@link Optional#empty()}). */
     public TransferResult {
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** A result without a result value (copy, fill, dualcast, or an op that did not succeed). */
+    /**
+     * A result without a result value (copy, fill, dualcast, or an op that did not succeed).
+     *
+     * @param status the outcome
+     * @param deviceCode the device's own error code when {@code status} is DEVICE_ERROR, else 0
+     * @param lengthBytes the transfer's length as requested
+     * @param engine the engine that served it
+     * @param latencyNanos from submission by the client to completion, in nanoseconds
+     * @param reason why the runtime ended an ABORTED transfer when it knows more than the status, else empty
+     */
     public TransferResult(TransferStatus status, int deviceCode, long lengthBytes, String engine, long latencyNanos,
                           Optional<String> reason) {
         this(status, deviceCode, lengthBytes, engine, latencyNanos, reason, 0);
     }
 
-    /** A result with no reason beyond its status and no result value. */
+    /**
+     * A result with no reason beyond its status and no result value.
+     *
+     * @param status the outcome
+     * @param deviceCode the device's own error code when {@code status} is DEVICE_ERROR, else 0
+     * @param lengthBytes the transfer's length as requested
+     * @param engine the engine that served it
+     * @param latencyNanos from submission by the client to completion, in nanoseconds
+     */
     public TransferResult(TransferStatus status, int deviceCode, long lengthBytes, String engine, long latencyNanos) {
         this(status, deviceCode, lengthBytes, engine, latencyNanos, Optional.empty(), 0);
     }
@@ -43,6 +61,7 @@ public record TransferResult(TransferStatus status, int deviceCode, long lengthB
     /**
      * A compare's outcome: true when it succeeded and the ranges were equal.
      *
+     * @return true if the ranges were equal
      * @throws IllegalStateException if the compare did not succeed (then nothing is known about the ranges)
      */
     public boolean equal() {
@@ -54,6 +73,7 @@ public record TransferResult(TransferStatus status, int deviceCode, long lengthB
      * A compare's first differing byte, as an offset from the start of the compared range(s), or
      * {@link DmaOpKind#COMPARE_EQUAL} (-1) when they were equal.
      *
+     * @return the offset of the first differing byte, or -1 when equal
      * @throws IllegalStateException if the compare did not succeed
      */
     public long firstDifferenceOffset() {
@@ -64,6 +84,7 @@ public record TransferResult(TransferStatus status, int deviceCode, long lengthB
     /**
      * A CRC-32C op's CRC, as {@link java.util.zip.CRC32C#getValue()} gives it (unsigned, in a long).
      *
+     * @return the CRC-32C, in 0..2^32-1
      * @throws IllegalStateException if the op did not succeed
      */
     public long crc32c() {
@@ -78,7 +99,11 @@ public record TransferResult(TransferStatus status, int deviceCode, long lengthB
         }
     }
 
-    /** True if the transfer completed with {@link TransferStatus#SUCCESS}. */
+    /**
+     * True if the transfer completed with {@link TransferStatus#SUCCESS}.
+     *
+     * @return true on SUCCESS
+     */
     public boolean isSuccess() {
         return status == TransferStatus.SUCCESS;
     }
@@ -87,6 +112,7 @@ public record TransferResult(TransferStatus status, int deviceCode, long lengthB
      * This result if the transfer succeeded; else throws, so that a device error cannot be ignored
      * by accident: {@code dma.copy(a, b).join().orThrow()}.
      *
+     * @return this result, when it succeeded
      * @throws TransferFailedException naming the status, the device code and the reason, and carrying this result
      */
     public TransferResult orThrow() {

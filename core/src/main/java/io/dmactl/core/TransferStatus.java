@@ -24,12 +24,21 @@ public enum TransferStatus {
 
     private static final TransferStatus[] BY_CODE = values();
 
-    /** The fast-path code of this status. */
+    /**
+     * The fast-path code of this status.
+     *
+     * @return the code providers report on the fast path
+     */
     public int code() {
         return ordinal();
     }
 
-    /** The status for a fast-path code; unknown codes are a provider bug and map to {@link #DEVICE_ERROR}. */
+    /**
+     * The status for a fast-path code; unknown codes are a provider bug and map to {@link #DEVICE_ERROR}.
+     *
+     * @param code a fast-path code
+     * @return the status
+     */
     public static TransferStatus ofCode(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : DEVICE_ERROR;
     }

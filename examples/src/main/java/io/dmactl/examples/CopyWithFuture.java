@@ -15,6 +15,11 @@ public final class CopyWithFuture {
     private CopyWithFuture() {
     }
 
+    /**
+     * Runs the example and prints what happened; a failed transfer or wrong data throws.
+     *
+     * @param args ignored
+     */
     public static void main(String[] args) {
         try (DmaRuntime dma = DmaRuntime.builder().build();
              DmaBuffer source = dma.allocate(1 << 20);

@@ -32,6 +32,11 @@ public final class CopyWithHandler {
         }
     }
 
+    /**
+     * Runs the example and prints what happened; a failed transfer or wrong data throws.
+     *
+     * @param args ignored
+     */
     public static void main(String[] args) {
         try (DmaRuntime dma = DmaRuntime.builder().build();
              DmaBuffer source = dma.allocate((long) SLOTS * SLOT_BYTES);

@@ -15,6 +15,11 @@ public final class FencedBatch {
     private FencedBatch() {
     }
 
+    /**
+     * Runs the example and prints what happened; a failed transfer or wrong data throws.
+     *
+     * @param args ignored
+     */
     public static void main(String[] args) {
         int length = 64 * 1024;
         try (DmaRuntime dma = DmaRuntime.builder().build();

@@ -18,7 +18,11 @@ public final class AddressSpace {
     private AddressSpace() {
     }
 
-    /** The whole address space: offset {@code n} is CPU address {@code n}. */
+    /**
+     * The whole address space: offset {@code n} is CPU address {@code n}.
+     *
+     * @return a segment of all 2^63 - 1 bytes at address 0
+     */
     public static MemorySegment all() {
         return ALL;
     }

@@ -11,12 +11,20 @@ import io.dmactl.vfio.ffi.Native;
  */
 public record DeviceInfo(int flags, int numRegions, int numIrqs) {
 
-    /** True if the device supports {@link VfioDevice#reset()} ({@code VFIO_DEVICE_FLAGS_RESET}). */
+    /**
+     * True if the device supports {@link VfioDevice#reset()} ({@code VFIO_DEVICE_FLAGS_RESET}).
+     *
+     * @return true if it can be reset
+     */
     public boolean canReset() {
         return (flags & Native.VFIO_DEVICE_FLAGS_RESET()) != 0;
     }
 
-    /** True for a vfio-pci device ({@code VFIO_DEVICE_FLAGS_PCI}). */
+    /**
+     * True for a vfio-pci device ({@code VFIO_DEVICE_FLAGS_PCI}).
+     *
+     * @return true for a PCI device
+     */
     public boolean isPci() {
         return (flags & Native.VFIO_DEVICE_FLAGS_PCI()) != 0;
     }

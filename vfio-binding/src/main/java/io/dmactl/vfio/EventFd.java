@@ -39,7 +39,11 @@ public final class EventFd implements AutoCloseable {
         pollfd.events(pollFd, POLLIN);
     }
 
-    /** A new blocking eventfd with counter 0, closed on exec. */
+    /**
+     * A new blocking eventfd with counter 0, closed on exec.
+     *
+     * @return the new eventfd; close it
+     */
     public static EventFd create() {
         int fd = LibC.eventfd(0, Native.EFD_CLOEXEC());
         try {
@@ -50,12 +54,20 @@ public final class EventFd implements AutoCloseable {
         }
     }
 
-    /** The file descriptor, for handing to the kernel (VFIO_DEVICE_SET_IRQS). */
+    /**
+     * The file descriptor, for handing to the kernel (VFIO_DEVICE_SET_IRQS).
+     *
+     * @return the file descriptor
+     */
     public int fd() {
         return fd;
     }
 
-    /** Blocks until the counter is non-zero, then returns it and resets it to zero. */
+    /**
+     * Blocks until the counter is non-zero, then returns it and resets it to zero.
+     *
+     * @return the counter's value, at least 1
+     */
     public long read() {
         LibC.read(fd, readBuffer, COUNTER_BYTES, subject);
         return readBuffer.get(ValueLayout.JAVA_LONG, 0);
@@ -66,6 +78,7 @@ public final class EventFd implements AutoCloseable {
      * true; returns false on timeout. Poll's resolution is a millisecond, so the wait is rounded up.
      *
      * @param timeoutNanos 0 to only check, otherwise how long to wait at most
+     * @return true if a signal came (the counter is drained), false on timeout
      * @throws IllegalArgumentException if {@code timeoutNanos} is negative
      */
     public boolean await(long timeoutNanos) {

@@ -47,6 +47,8 @@ public final class HostPages implements AutoCloseable {
      * Maps, populates and locks {@code lengthBytes} of memory.
      *
      * @param lengthBytes a positive multiple of {@code kind.pageSizeBytes()}
+     * @param kind base pages or 2 MiB hugepages
+     * @return the locked memory; close it to unmap
      * @throws IllegalArgumentException if the length is not such a multiple (nothing is allocated)
      * @throws IllegalStateException    for {@link PageKind#HUGE_2M} when too few 2 MiB hugepages are free
      * @throws NativeCallException      if mapping or locking fails (e.g. {@code RLIMIT_MEMLOCK})
@@ -108,7 +110,11 @@ public final class HostPages implements AutoCloseable {
                 + "raise it ('ulimit -l', LimitMEMLOCK= in systemd) or run with CAP_IPC_LOCK";
     }
 
-    /** True if at least one 2 MiB hugepage is free, so {@link PageKind#HUGE_2M} can succeed. */
+    /**
+     * True if at least one 2 MiB hugepage is free, so {@link PageKind#HUGE_2M} can succeed.
+     *
+     * @return true if a hugepage is free now
+     */
     public static boolean hugePagesAvailable() {
         return freeHugePages2M() > 0;
     }
@@ -131,22 +137,38 @@ public final class HostPages implements AutoCloseable {
         }
     }
 
-    /** The system's base page size in bytes ({@code sysconf(_SC_PAGESIZE)}). */
+    /**
+     * The system's base page size in bytes ({@code sysconf(_SC_PAGESIZE)}).
+     *
+     * @return the page size in bytes
+     */
     public static long pageSizeBytes() {
         return PageSize.BYTES;
     }
 
-    /** The memory, valid until {@link #close()}. */
+    /**
+     * The memory, valid until {@link #close()}.
+     *
+     * @return the memory
+     */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** The length in bytes, a multiple of {@code kind().pageSizeBytes()}. */
+    /**
+     * The length in bytes, a multiple of {@code kind().pageSizeBytes()}.
+     *
+     * @return the length in bytes
+     */
     public long lengthBytes() {
         return lengthBytes;
     }
 
-    /** The kind of pages behind the memory. */
+    /**
+     * The kind of pages behind the memory.
+     *
+     * @return the page kind
+     */
     public PageKind kind() {
         return kind;
     }

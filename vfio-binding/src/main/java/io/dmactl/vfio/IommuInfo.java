@@ -15,16 +15,27 @@ import java.util.OptionalLong;
  */
 public record IommuInfo(long iovaPageSizes, List<IovaRange> validIovaRanges, OptionalLong dmaMappingsAvailable) {
 
+    /** Copies {@code validIovaRanges}. */
     public IommuInfo {
         validIovaRanges = List.copyOf(validIovaRanges);
     }
 
-    /** The smallest IOMMU page size: mappings' IOVA and length must be multiples of it. */
+    /**
+     * The smallest IOMMU page size: mappings' IOVA and length must be multiples of it.
+     *
+     * @return the page size in bytes
+     */
     public long minPageSizeBytes() {
         return Long.lowestOneBit(iovaPageSizes);
     }
 
-    /** True if {@code [iova, iova + lengthBytes)} lies entirely inside one valid range. */
+    /**
+     * True if {@code [iova, iova + lengthBytes)} lies entirely inside one valid range.
+     *
+     * @param iova the first IOVA
+     * @param lengthBytes the length in bytes
+     * @return true if valid
+     */
     public boolean isValidIova(long iova, long lengthBytes) {
         return validIovaRanges.stream().anyMatch(range -> range.contains(iova, lengthBytes));
     }

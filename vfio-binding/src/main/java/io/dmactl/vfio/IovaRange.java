@@ -10,6 +10,7 @@ package io.dmactl.vfio;
  */
 public record IovaRange(long start, long endInclusive) {
 
+    /** Checks that {@code start} is not above {@code endInclusive} (compared unsigned). */
     public IovaRange {
         if (Long.compareUnsigned(start, endInclusive) > 0) {
             throw new IllegalArgumentException("IOVA range start 0x" + Long.toHexString(start)
@@ -17,7 +18,13 @@ public record IovaRange(long start, long endInclusive) {
         }
     }
 
-    /** True if all of {@code [iova, iova + lengthBytes)} lies inside this range. */
+    /**
+     * True if all of {@code [iova, iova + lengthBytes)} lies inside this range.
+     *
+     * @param iova the first IOVA
+     * @param lengthBytes the length in bytes
+     * @return true if contained
+     */
     public boolean contains(long iova, long lengthBytes) {
         if (lengthBytes <= 0) {
             return false;

@@ -12,12 +12,18 @@ package io.dmactl.vfio;
 public final class NativeCallException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The failed call. */
     private final String call;
+    /** What the call was about. */
     private final String subject;
+    /** The errno captured after the call. */
     private final int errno;
+    /** The errno's symbolic name. */
     private final String errnoName;
 
     /**
+     * A failed call, with a message naming the call, its subject and the errno.
+     *
      * @param call    the call as the reader should see it, e.g. {@code open} or {@code ioctl(VFIO_SET_IOMMU)}
      * @param subject what the call was about, e.g. {@code /dev/vfio/7} or {@code 0000:00:03.0}
      * @param errno   the errno captured right after the call
@@ -27,6 +33,11 @@ public final class NativeCallException extends RuntimeException {
     }
 
     /**
+     * A failed call, with a message naming the call, its subject and the errno, and a hint.
+     *
+     * @param call the call as the reader should see it, e.g. {@code open} or {@code ioctl(VFIO_SET_IOMMU)}
+     * @param subject what the call was about, e.g. {@code /dev/vfio/7} or {@code 0000:00:03.0}
+     * @param errno the errno captured right after the call
      * @param hint what the user can do about it (appended to the message), or null
      */
     public NativeCallException(String call, String subject, int errno, String hint) {
@@ -43,22 +54,38 @@ public final class NativeCallException extends RuntimeException {
         this.errnoName = errnoName;
     }
 
-    /** The failed call, e.g. {@code ioctl(VFIO_GROUP_SET_CONTAINER)}. */
+    /**
+     * The failed call, e.g. {@code ioctl(VFIO_GROUP_SET_CONTAINER)}.
+     *
+     * @return the call
+     */
     public String call() {
         return call;
     }
 
-    /** The path, device or memory range the call was about. */
+    /**
+     * The path, device or memory range the call was about.
+     *
+     * @return the subject
+     */
     public String subject() {
         return subject;
     }
 
-    /** The errno value, e.g. 1. */
+    /**
+     * The errno value, e.g. 1.
+     *
+     * @return the errno value
+     */
     public int errno() {
         return errno;
     }
 
-    /** The errno's symbolic name, e.g. {@code EPERM}. */
+    /**
+     * The errno's symbolic name, e.g. {@code EPERM}.
+     *
+     * @return the errno's name
+     */
     public String errnoName() {
         return errnoName;
     }

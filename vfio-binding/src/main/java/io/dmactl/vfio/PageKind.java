@@ -13,7 +13,11 @@ public enum PageKind {
 
     private static final long HUGE_2M_BYTES = 2L * 1024 * 1024;
 
-    /** The size of one page of this kind; allocation lengths must be a multiple of it. */
+    /**
+     * The size of one page of this kind; allocation lengths must be a multiple of it.
+     *
+     * @return the page size in bytes
+     */
     public long pageSizeBytes() {
         return this == HUGE_2M ? HUGE_2M_BYTES : HostPages.pageSizeBytes();
     }

@@ -28,12 +28,20 @@ public final class Pagemap {
 
     private final Path file;
 
-    /** Reads {@code file} (a pagemap, or a test fixture in its format). */
+    /**
+     * Reads {@code file} (a pagemap, or a test fixture in its format).
+     *
+     * @param file the file to read
+     */
     public Pagemap(Path file) {
         this.file = Objects.requireNonNull(file, "file");
     }
 
-    /** This process's pagemap. */
+    /**
+     * This process's pagemap.
+     *
+     * @return the pagemap of {@code /proc/self/pagemap}
+     */
     public static Pagemap self() {
         return new Pagemap(SELF);
     }
@@ -41,6 +49,8 @@ public final class Pagemap {
     /**
      * The physical address of virtual address {@code virtualAddress}.
      *
+     * @param virtualAddress a virtual address of this process
+     * @return the physical address
      * @throws IllegalStateException if the page is not present, or the kernel hides PFNs (not root)
      */
     public long physicalAddress(long virtualAddress) {
@@ -51,6 +61,10 @@ public final class Pagemap {
     /**
      * How many bytes from {@code virtualAddress} (up to {@code lengthBytes}) are physically
      * contiguous: the length of the run starting there.
+     *
+     * @param virtualAddress a virtual address of this process
+     * @param lengthBytes the length in bytes
+     * @return the contiguous length in bytes, at least the rest of the first page (capped at {@code lengthBytes})
      */
     public long contiguousBytes(long virtualAddress, long lengthBytes) {
         checkRange(virtualAddress, lengthBytes);
@@ -71,6 +85,9 @@ public final class Pagemap {
      * The physical address of {@code [virtualAddress, virtualAddress + lengthBytes)} when all of it
      * is physically contiguous.
      *
+     * @param virtualAddress a virtual address of this process
+     * @param lengthBytes the length in bytes
+     * @return the physical address of the range's start
      * @throws IllegalStateException naming where the run breaks when it is not (split the transfer
      *                               there, or use hugepages), or when a page is absent or hidden
      */

@@ -62,6 +62,9 @@ public final class PortalStores {
      * The portal-store instructions this CPU offers, from CPUID leaf 7 sub-leaf 0 (all false when
      * the CPU's highest leaf is below 7, or this is not x86-64).
      *
+     * @param movdiri MOVDIRI is offered (CPUID.7.0:ECX bit 27)
+     * @param movdir64b MOVDIR64B is offered (CPUID.7.0:ECX bit 28)
+     * @param enqcmd ENQCMD is offered (CPUID.7.0:ECX bit 29)
      * @param cpuid7Ecx the raw ECX of leaf 7 (0 when unavailable), for diagnostics
      */
     public record Features(boolean movdiri, boolean movdir64b, boolean enqcmd, int cpuid7Ecx) {
@@ -74,7 +77,11 @@ public final class PortalStores {
     private PortalStores() {
     }
 
-    /** What this CPU offers (detected once, with CPUID). */
+    /**
+     * What this CPU offers (detected once, with CPUID).
+     *
+     * @return the features
+     */
     public static Features features() {
         return FEATURES;
     }
@@ -108,6 +115,9 @@ public final class PortalStores {
      * Writes the 64 bytes at {@code descriptor} to {@code portal + offsetBytes} with MOVDIR64B
      * (a DSA dedicated work queue's portal), after an SFENCE (see the class comment on ordering).
      *
+     * @param portal the mapped portal (a work queue's page of the device BAR)
+     * @param offsetBytes the 64-byte aligned offset in {@code portal}
+     * @param descriptor the 64-byte descriptor, 64-byte aligned
      * @throws IllegalArgumentException      if the destination is not 64-byte aligned, or either
      *                                       range is not 64 bytes inside its segment (nothing is stored)
      * @throws UnsupportedOperationException if this CPU has no MOVDIR64B (nothing is stored)
@@ -128,6 +138,9 @@ public final class PortalStores {
      * Submits the 64 bytes at {@code descriptor} to a shared work queue's portal with ENQCMD, after
      * an SFENCE; the CPU adds the process's PASID.
      *
+     * @param portal the mapped portal (a work queue's page of the device BAR)
+     * @param offsetBytes the 64-byte aligned offset in {@code portal}
+     * @param descriptor the 64-byte descriptor, 64-byte aligned
      * @return true if the device accepted the descriptor, false if the queue was full (retry later)
      * @throws IllegalArgumentException      as {@link #movdir64b}
      * @throws UnsupportedOperationException if this CPU has no ENQCMD (nothing is stored)

@@ -5,14 +5,24 @@ import java.util.List;
 /** One entry of a region's capability chain ({@code VFIO_REGION_INFO_CAP_*}). */
 public sealed interface RegionCapability {
 
-    /** Only these parts of the region may be mmapped ({@code VFIO_REGION_INFO_CAP_SPARSE_MMAP}). */
+    /**
+     * Only these parts of the region may be mmapped ({@code VFIO_REGION_INFO_CAP_SPARSE_MMAP}).
+     *
+     * @param areas the mmap-able areas
+     */
     record SparseMmap(List<SparseMmapArea> areas) implements RegionCapability {
+        /** Copies {@code areas}. */
         public SparseMmap {
             areas = List.copyOf(areas);
         }
     }
 
-    /** A device-specific region's type and subtype ({@code VFIO_REGION_INFO_CAP_TYPE}). */
+    /**
+     * A device-specific region's type and subtype ({@code VFIO_REGION_INFO_CAP_TYPE}).
+     *
+     * @param type the region type
+     * @param subtype the region subtype
+     */
     record Type(int type, int subtype) implements RegionCapability {
     }
 
@@ -24,7 +34,12 @@ public sealed interface RegionCapability {
     record MsixMappable() implements RegionCapability {
     }
 
-    /** A capability dmactl does not interpret. */
+    /**
+     * A capability dmactl does not interpret.
+     *
+     * @param id the capability id
+     * @param version the capability version
+     */
     record Other(int id, int version) implements RegionCapability {
     }
 }

@@ -15,26 +15,43 @@ import java.util.List;
  */
 public record RegionInfo(int index, long sizeBytes, long fileOffset, int flags, List<RegionCapability> capabilities) {
 
+    /** Copies {@code capabilities}. */
     public RegionInfo {
         capabilities = List.copyOf(capabilities);
     }
 
-    /** Region supports read. */
+    /**
+     * Region supports read.
+     *
+     * @return true if readable
+     */
     public boolean readable() {
         return (flags & Native.VFIO_REGION_INFO_FLAG_READ()) != 0;
     }
 
-    /** Region supports write. */
+    /**
+     * Region supports write.
+     *
+     * @return true if writable
+     */
     public boolean writable() {
         return (flags & Native.VFIO_REGION_INFO_FLAG_WRITE()) != 0;
     }
 
-    /** Region supports mmap (see also {@link #sparseMmapAreas()}). */
+    /**
+     * Region supports mmap (see also {@link #sparseMmapAreas()}).
+     *
+     * @return true if mmap-able
+     */
     public boolean mappable() {
         return (flags & Native.VFIO_REGION_INFO_FLAG_MMAP()) != 0;
     }
 
-    /** The mmap-able areas if the region has a sparse-mmap capability, else empty (all of it, if mappable). */
+    /**
+     * The mmap-able areas if the region has a sparse-mmap capability, else empty (all of it, if mappable).
+     *
+     * @return the areas, or empty
+     */
     public List<SparseMmapArea> sparseMmapAreas() {
         for (RegionCapability capability : capabilities) {
             if (capability instanceof RegionCapability.SparseMmap sparse) {

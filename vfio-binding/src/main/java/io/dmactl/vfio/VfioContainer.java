@@ -61,6 +61,7 @@ public final class VfioContainer implements AutoCloseable {
      * Opens a new container and checks that the kernel speaks VFIO API version
      * {@code VFIO_API_VERSION} and supports the type1v2 IOMMU.
      *
+     * @return the container; close it after its groups
      * @throws NativeCallException if /dev/vfio/vfio cannot be opened (module not loaded, no permission)
      * @throws VfioException       if the API version or the extension is wrong
      */
@@ -90,6 +91,8 @@ public final class VfioContainer implements AutoCloseable {
      * Attaches IOMMU group {@code groupNumber} ({@code /dev/vfio/N}) to this container.
      * The first attached group also sets the container's IOMMU type (type1v2).
      *
+     * @param groupNumber the group number N of {@code /dev/vfio/N}
+     * @return the attached group
      * @throws IllegalArgumentException if the number is negative or the group is already attached
      * @throws VfioException            if the group is not viable (a device in it is bound to a host driver)
      * @throws NativeCallException      if opening or attaching fails (e.g. EPERM without interrupt remapping)
@@ -135,6 +138,7 @@ public final class VfioContainer implements AutoCloseable {
     /**
      * The IOMMU's page sizes, valid IOVA ranges and remaining mapping count.
      *
+     * @return the IOMMU's information
      * @throws IllegalStateException if no group is attached yet (the IOMMU type is set with the first group)
      */
     public synchronized IommuInfo iommuInfo() {
@@ -260,6 +264,7 @@ public final class VfioContainer implements AutoCloseable {
     /**
      * Removes the mapping made by {@link #mapDma} at {@code iova}; the kernel unpins its pages.
      *
+     * @param iova the IOVA the mapping was made at
      * @param lengthBytes must equal the mapped length (type1 does not promise partial unmaps)
      * @throws IllegalArgumentException if no mapping starts at {@code iova} with that length
      */

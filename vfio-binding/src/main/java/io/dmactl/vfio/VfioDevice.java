@@ -113,6 +113,11 @@ public final class VfioDevice implements AutoCloseable {
      * opt-in. INTx reaches the trigger eventfd through a thread reading {@code /dev/uioN}, and an
      * unmask (eventfd or {@link #unmaskIrq}) clears the command register's Interrupt Disable bit;
      * there is no MSI or MSI-X. Everything else behaves as for a VFIO device.
+     *
+     * @param pciAddress the function's PCI address, e.g. {@code 0000:00:03.0}
+     * @param deviceDirectory the function's sysfs directory
+     * @param resources the function's BARs, from sysfs {@code resource}
+     * @return the device; close it
      */
     public static VfioDevice openUio(String pciAddress, java.nio.file.Path deviceDirectory,
                                      java.util.List<io.dmactl.vfio.pci.PciResource> resources) {
@@ -138,6 +143,9 @@ public final class VfioDevice implements AutoCloseable {
      * it lies in one of this device's mapped BARs (the BAR's start from sysfs {@code resource} plus
      * the offset), for peer-to-peer DMA without an IOMMU; pagemap knows nothing of BAR mappings.
      * Empty for a VFIO device or an address outside its mapped BARs.
+     *
+     * @param virtualAddress an address in a BAR mapped by {@link #mapRegion}
+     * @return the bus address, or empty
      */
     public synchronized java.util.OptionalLong barPhysicalAddress(long virtualAddress) {
         if (uio == null || closed) {
@@ -152,7 +160,11 @@ public final class VfioDevice implements AutoCloseable {
         return java.util.OptionalLong.empty();
     }
 
-    /** Whether this function was opened through UIO (no IOMMU) rather than VFIO. */
+    /**
+     * Whether this function was opened through UIO (no IOMMU) rather than VFIO.
+     *
+     * @return true when opened through UIO
+     */
     public boolean isUio() {
         return uio != null;
     }
@@ -169,12 +181,20 @@ public final class VfioDevice implements AutoCloseable {
         }
     }
 
-    /** The PCI address the device was opened with, e.g. {@code 0000:00:03.0}. */
+    /**
+     * The PCI address the device was opened with, e.g. {@code 0000:00:03.0}.
+     *
+     * @return the PCI address
+     */
     public String pciAddress() {
         return pciAddress;
     }
 
-    /** Flags, region and IRQ counts, read when the device was opened. */
+    /**
+     * Flags, region and IRQ counts, read when the device was opened.
+     *
+     * @return the device info
+     */
     public DeviceInfo info() {
         return info;
     }
@@ -193,6 +213,8 @@ public final class VfioDevice implements AutoCloseable {
      * Size, file offset, flags and capabilities of region {@code index}. An unimplemented region
      * (an unused BAR, the VGA region of a non-VGA device) has size 0 and no flags.
      *
+     * @param index the region or IRQ index
+     * @return the region's info
      * @throws IllegalArgumentException if {@code index} is not below {@code info().numRegions()}
      * @throws IllegalStateException    if the device is closed (its fd number may belong to another file by now)
      */
@@ -281,6 +303,8 @@ public final class VfioDevice implements AutoCloseable {
      * <p>Device memory is mapped on x86-64 only: the orderings the drivers rely on are proven
      * there ({@link MemoryOrdering}); this is the one place that checks.
      *
+     * @param index the region or IRQ index
+     * @return the mapped region, valid until the device is closed
      * @throws IllegalArgumentException      if {@code index} is out of range
      * @throws VfioException                 if the region is empty or not mappable (e.g. an I/O-port BAR)
      * @throws UnsupportedOperationException on any architecture but x86-64, before anything is asked of the kernel
@@ -323,43 +347,77 @@ public final class VfioDevice implements AutoCloseable {
         return segment;
     }
 
-    /** Reads the config byte at {@code offset}, as an unsigned value 0..0xff. */
+    /**
+     * Reads the config byte at {@code offset}, as an unsigned value 0..0xff.
+     *
+     * @param offset the byte offset in config space
+     * @return the byte, 0..0xff
+     */
     public int configRead8(int offset) {
         checkOpen();
         return config.read8(offset);
     }
 
-    /** Reads the little-endian config word at {@code offset} (2-byte aligned), unsigned 0..0xffff. */
+    /**
+     * Reads the little-endian config word at {@code offset} (2-byte aligned), unsigned 0..0xffff.
+     *
+     * @param offset the byte offset in config space
+     * @return the word, 0..0xffff
+     */
     public int configRead16(int offset) {
         checkOpen();
         return config.read16(offset);
     }
 
-    /** Reads the little-endian config dword at {@code offset} (4-byte aligned). */
+    /**
+     * Reads the little-endian config dword at {@code offset} (4-byte aligned).
+     *
+     * @param offset the byte offset in config space
+     * @return the dword
+     */
     public int configRead32(int offset) {
         checkOpen();
         return config.read32(offset);
     }
 
-    /** Writes the config byte at {@code offset}; {@code value} must be 0..0xff. */
+    /**
+     * Writes the config byte at {@code offset}; {@code value} must be 0..0xff.
+     *
+     * @param offset the byte offset in config space
+     * @param value the value to write
+     */
     public void configWrite8(int offset, int value) {
         checkOpen();
         config.write8(offset, value);
     }
 
-    /** Writes the little-endian config word at {@code offset} (2-byte aligned); {@code value} must be 0..0xffff. */
+    /**
+     * Writes the little-endian config word at {@code offset} (2-byte aligned); {@code value} must be 0..0xffff.
+     *
+     * @param offset the byte offset in config space
+     * @param value the value to write
+     */
     public void configWrite16(int offset, int value) {
         checkOpen();
         config.write16(offset, value);
     }
 
-    /** Writes the little-endian config dword at {@code offset} (4-byte aligned). */
+    /**
+     * Writes the little-endian config dword at {@code offset} (4-byte aligned).
+     *
+     * @param offset the byte offset in config space
+     * @param value the value to write
+     */
     public void configWrite32(int offset, int value) {
         checkOpen();
         config.write32(offset, value);
     }
 
-    /** The size of config space in bytes (256 for PCI, 4096 for PCIe). */
+    /**
+     * The size of config space in bytes (256 for PCI, 4096 for PCIe).
+     *
+     * @return the size in bytes
+     */
     public long configSizeBytes() {
         return config.sizeBytes();
     }
@@ -420,6 +478,8 @@ public final class VfioDevice implements AutoCloseable {
      * What the device offers at IRQ {@code index} ({@link #INTX}, {@link #MSI}, {@link #MSIX}, ...).
      * An index the device lacks has count 0.
      *
+     * @param index the region or IRQ index
+     * @return the IRQ's info
      * @throws IllegalArgumentException if {@code index} is not below {@code info().numIrqs()}
      */
     public IrqInfo irqInfo(int index) {
@@ -452,6 +512,9 @@ public final class VfioDevice implements AutoCloseable {
      * the index. A null entry detaches that vector. For MSI and MSI-X, whose vectors are enabled
      * as a set ({@link IrqInfo#noResize()}), pass all vectors in one call.
      *
+     * @param index the region or IRQ index
+     * @param start the first vector
+     * @param fds one eventfd per vector, in vector order
      * @throws IllegalArgumentException if the index or vector range is not offered by the device
      */
     public synchronized void setIrqEventFds(int index, int start, EventFd... fds) {
@@ -500,6 +563,8 @@ public final class VfioDevice implements AutoCloseable {
      * {@link #unmaskIrq}. Only maskable indexes ({@link IrqInfo#maskable()}; on vfio-pci that is
      * INTx) can be masked, and only while their trigger is set ({@link #setIrqEventFds}).
      *
+     * @param index the region or IRQ index
+     * @param subindex the vector
      * @throws IllegalArgumentException if the index or vector does not exist or is not maskable
      * @throws IllegalStateException    if the device is closed
      * @throws NativeCallException      if the kernel refuses (EINVAL: the index is not enabled)
@@ -515,6 +580,8 @@ public final class VfioDevice implements AutoCloseable {
      * device's interrupt first, or the still-asserted line interrupts again at once. Unmasking an
      * unmasked vector does nothing. For an unmask on a hot path, see {@link #setIrqUnmaskEventFd}.
      *
+     * @param index the region or IRQ index
+     * @param subindex the vector
      * @throws IllegalArgumentException if the index or vector does not exist or is not maskable
      * @throws IllegalStateException    if the device is closed
      * @throws NativeCallException      if the kernel refuses (EINVAL: the index is not enabled)
@@ -529,6 +596,9 @@ public final class VfioDevice implements AutoCloseable {
      * {@link EventFd#signal()} is an unmask that allocates nothing. Needs the index's trigger set
      * first ({@link #setIrqEventFds}); {@link #disableIrqs} drops it again. Null detaches it.
      *
+     * @param index the region or IRQ index
+     * @param subindex the vector
+     * @param unmaskFd the eventfd whose signals unmask the vector
      * @throws IllegalArgumentException if the index or vector does not exist or is not maskable
      * @throws IllegalStateException    if the device is closed
      * @throws NativeCallException      if the kernel refuses (EINVAL: the index is not enabled)
@@ -595,7 +665,11 @@ public final class VfioDevice implements AutoCloseable {
         }
     }
 
-    /** Turns IRQ {@code index} off and detaches its eventfds ({@code DATA_NONE | ACTION_TRIGGER}, count 0). */
+    /**
+     * Turns IRQ {@code index} off and detaches its eventfds ({@code DATA_NONE | ACTION_TRIGGER}, count 0).
+     *
+     * @param index the region or IRQ index
+     */
     public synchronized void disableIrqs(int index) {
         checkOpen();
         checkIrqIndex(index);

@@ -30,7 +30,11 @@ public final class VfioGroup implements AutoCloseable {
         this.path = path;
     }
 
-    /** The IOMMU group number N of /dev/vfio/N. */
+    /**
+     * The IOMMU group number N of /dev/vfio/N.
+     *
+     * @return the group number
+     */
     public int number() {
         return number;
     }
@@ -39,6 +43,7 @@ public final class VfioGroup implements AutoCloseable {
      * Opens a device of this group ({@code VFIO_GROUP_GET_DEVICE_FD}) and reads its info.
      *
      * @param pciAddress the device's full PCI address, lowercase, e.g. {@code 0000:00:03.0}
+     * @return the open device; close it before the group
      * @throws IllegalArgumentException if the address is malformed or the device is not in this group
      * @throws NativeCallException      if the kernel refuses (e.g. the device is already open elsewhere)
      */

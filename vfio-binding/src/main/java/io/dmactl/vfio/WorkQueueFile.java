@@ -30,6 +30,8 @@ public final class WorkQueueFile implements AutoCloseable {
     /**
      * Opens {@code path} read-write.
      *
+     * @param path the work queue's character device, e.g. {@code /dev/dsa/wq0.0}
+     * @return the open work queue file; close it
      * @throws NativeCallException with the errno if the kernel refuses (no such queue, queue not
      *                             enabled, permission: the device node belongs to root unless the
      *                             administrator granted it)
@@ -39,6 +41,11 @@ public final class WorkQueueFile implements AutoCloseable {
         return new WorkQueueFile(path, LibC.open(path, Native.O_RDWR() | Native.O_CLOEXEC()));
     }
 
+    /**
+     * The path the work queue was opened at.
+     *
+     * @return the path
+     */
     public String path() {
         return path;
     }
@@ -47,6 +54,8 @@ public final class WorkQueueFile implements AutoCloseable {
      * Submits {@code byteCount} bytes of descriptors from {@code descriptors} (one {@code write(2)}).
      * Fast path: allocates nothing, throws nothing for a refusal.
      *
+     * @param descriptors the descriptors, each 64 bytes
+     * @param byteCount how many bytes to write, a multiple of 64
      * @return the bytes the kernel took (a multiple of {@link #DESCRIPTOR_BYTES}; fewer than asked
      *         when the queue filled), or {@code -errno} when it took none
      * @throws IllegalArgumentException if {@code byteCount} is not a positive multiple of 64 within the segment

@@ -5,7 +5,7 @@ package io.dmactl.cli.location;
  * machine has been looked at. {@link LocationParser} makes them; the {@code copy} command
  * resolves them into the core's locations.
  *
- * <p>{@link #toString()} gives the canonical spelling (full PCI address, hex offset), which
+ * <p>{@code toString()} gives the canonical spelling (full PCI address, hex offset), which
  * {@link LocationParser#parse} reads back to an equal spec.
  */
 public sealed interface LocationSpec permits HostMemorySpec, FileSpec, WindowSpec, PrivateSpaceSpec {

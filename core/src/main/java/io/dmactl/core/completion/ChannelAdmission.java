@@ -36,6 +36,8 @@ public final class ChannelAdmission {
     private volatile String closedReason;
 
     /**
+     * The admission of a channel that holds at most {@code limit} pending transfers.
+     *
      * @param channelName the channel, as in messages ({@code engine/chN})
      * @param limit       most transfers pending on the channel
      */
@@ -48,16 +50,30 @@ public final class ChannelAdmission {
         this.permits = new Permits(limit);
     }
 
-    /** Most transfers pending on this channel. */
+    /**
+     * Most transfers pending on this channel.
+     *
+     * @return the limit, in transfers
+     */
     public int limit() {
         return limit;
     }
 
+    /**
+     * The channel's name, {@code engine/chN}.
+     *
+     * @return the name
+     */
     public String channelName() {
         return channelName;
     }
 
-    /** Fast path, any thread: admits {@code ops} transfers if there is room now. Allocation-free, lock-free. */
+    /**
+     * Fast path, any thread: admits {@code ops} transfers if there is room now. Allocation-free, lock-free.
+     *
+     * @param ops the number of transfers (ops), at least 1
+     * @return true if admitted; false if the channel is full
+     */
     public boolean tryAdmit(int ops) {
         if (ops <= limit) {
             return permits.tryAcquire(ops);
@@ -74,7 +90,10 @@ public final class ChannelAdmission {
      * true return the caller checks {@link #closedReason()}: a closed channel lets every waiter
      * through.
      *
+     * @param ops the number of transfers (ops), at least 1
+     * @param timeoutNanos the longest wait, in nanoseconds
      * @return true if admitted (or the channel was closed), false if the time ran out
+     * @throws java.lang.InterruptedException if the thread is interrupted while it waits
      */
     public boolean await(int ops, long timeoutNanos) throws InterruptedException {
         int wanted = Math.min(ops, limit);
@@ -91,17 +110,27 @@ public final class ChannelAdmission {
      * Admits {@code ops} transfers whether or not there is room: for a channel worker thread,
      * which must never wait for its own (or another engine's) completions. The count may go past
      * the limit; clients then wait until it is back below.
+     *
+     * @param ops the number of transfers (ops), at least 1
      */
     public void admitOverLimit(int ops) {
         permits.overdraw(ops);
     }
 
-    /** {@code ops} admitted transfers completed, or were given back unused (their preparation failed). */
+    /**
+     * {@code ops} admitted transfers completed, or were given back unused (their preparation failed).
+     *
+     * @param ops the number of transfers (ops), at least 1
+     */
     public void release(int ops) {
         permits.release(ops);
     }
 
-    /** Transfers admitted and not yet completed (0 once closed). */
+    /**
+     * Transfers admitted and not yet completed (0 once closed).
+     *
+     * @return the count
+     */
     public long pending() {
         long pending = (long) limit - permits.availablePermits();
         return pending < 0 ? 0 : pending;
@@ -111,6 +140,8 @@ public final class ChannelAdmission {
      * The channel takes no more work (engine retired or closed, runtime closing): every waiter
      * wakes now, and later ones pass at once; each sees {@code reason} in {@link #closedReason()}.
      * Idempotent.
+     *
+     * @param reason why, for the waiters' messages
      */
     public void close(String reason) {
         synchronized (this) {
@@ -122,7 +153,11 @@ public final class ChannelAdmission {
         permits.release(CLOSED_PERMITS);
     }
 
-    /** Why the channel takes no more work, or null while it does. */
+    /**
+     * Why the channel takes no more work, or null while it does.
+     *
+     * @return the reason, or null
+     */
     public String closedReason() {
         return closedReason;
     }

@@ -235,7 +235,17 @@ public final class ChannelWorker implements Runnable {
     private Optional<String> leakedReason = Optional.empty();
     private long leakedTransfers;
 
-    /** Pending limit {@value #DEFAULT_PENDING_RINGS} times the ring; see the other constructor. */
+    /**
+     * Pending limit {@value #DEFAULT_PENDING_RINGS} times the ring; see the other constructor.
+     *
+     * @param engineName the engine's name
+     * @param channel the channel this worker owns
+     * @param interruptDriven true to sleep on the channel's {@link io.dmactl.core.spi.CompletionInterrupt}, false to
+     *     poll
+     * @param clock the runtime's nanosecond clock
+     * @param opTimeoutNanos how long an op may go without progress before the watchdog resets the engine
+     * @param deliveryExecutor where callbacks run; null runs them on the thread that harvests
+     */
     public ChannelWorker(String engineName, DmaChannel channel, boolean interruptDriven, LongSupplier clock,
                          long opTimeoutNanos, Executor deliveryExecutor) {
         this(engineName, channel, interruptDriven, clock, opTimeoutNanos, deliveryExecutor,
@@ -243,6 +253,14 @@ public final class ChannelWorker implements Runnable {
     }
 
     /**
+     * A worker for {@code channel}, not started.
+     *
+     * @param engineName the engine's name
+     * @param channel the channel this worker owns
+     * @param interruptDriven true to sleep on the channel's {@link io.dmactl.core.spi.CompletionInterrupt}, false to
+     *     poll
+     * @param clock the runtime's nanosecond clock
+     * @param opTimeoutNanos how long an op may go without progress before the watchdog resets the engine
      * @param deliveryExecutor where callbacks run; null runs them on this worker thread
      * @param pendingLimit     most transfers pending on the channel (see {@link ChannelAdmission})
      */
@@ -287,6 +305,11 @@ public final class ChannelWorker implements Runnable {
         t.start();
     }
 
+    /**
+     * The channel's name, {@code engine/chN}.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
@@ -296,7 +319,12 @@ public final class ChannelWorker implements Runnable {
     /** Largest pending limit per channel (a bound far beyond it bounds nothing). */
     public static final int MAX_PENDING_LIMIT = 1 << 20;
 
-    /** {@value #DEFAULT_PENDING_RINGS} rings of {@code ringCapacity}, at most {@value #MAX_PENDING_LIMIT}. */
+    /**
+     * {@value #DEFAULT_PENDING_RINGS} rings of {@code ringCapacity}, at most {@value #MAX_PENDING_LIMIT}.
+     *
+     * @param ringCapacity the channel's ring size
+     * @return the limit
+     */
     public static int defaultPendingLimit(int ringCapacity) {
         return (int) Math.min(MAX_PENDING_LIMIT, (long) DEFAULT_PENDING_RINGS * Math.max(1, ringCapacity));
     }
@@ -310,7 +338,11 @@ public final class ChannelWorker implements Runnable {
         return channel.capacity();
     }
 
-    /** The channel's backpressure: admit there before preparing a transfer for {@link #submit}. */
+    /**
+     * The channel's backpressure: admit there before preparing a transfer for {@link #submit}.
+     *
+     * @return the admission
+     */
     public ChannelAdmission admission() {
         return admission;
     }
@@ -321,6 +353,9 @@ public final class ChannelWorker implements Runnable {
      * transfers complete. Never blocks. If the channel is free the caller takes it and writes the
      * transfer into the ring and rings the doorbell itself; otherwise the transfer is queued for
      * whoever owns the channel.
+     *
+     * @param head the first transfer of a chain (a batch), each admitted
+     * @param ops the transfers in the chain
      */
     public void submit(PendingTransfer head, int ops) {
         if (tryEnterForSubmit()) {
@@ -335,6 +370,8 @@ public final class ChannelWorker implements Runnable {
      * reset is pending, or the channel stopped. On true the caller owns the channel: it may
      * {@link #takePooled()} and must end with {@link #enqueueOwned} (or {@link #givePooled}) and
      * then {@link #exitClient()}.
+     *
+     * @return true if the calling thread now owns the channel (it must exit); false if another thread does
      */
     public boolean tryEnterForSubmit() {
         if (!tryEnter()) {
@@ -347,12 +384,20 @@ public final class ChannelWorker implements Runnable {
         return true;
     }
 
-    /** Owner only: a record from the channel's pool for a single transfer (see {@link TransferPool}). */
+    /**
+     * Owner only: a record from the channel's pool for a single transfer (see {@link TransferPool}).
+     *
+     * @return the record
+     */
     public PendingTransfer takePooled() {
         return pool.take();
     }
 
-    /** Owner only: gives back a pooled record that was never submitted (its preparation failed). */
+    /**
+     * Owner only: gives back a pooled record that was never submitted (its preparation failed).
+     *
+     * @param t a record from {@link #takePooled()}
+     */
     public void givePooled(PendingTransfer t) {
         if (t.pooled) {
             pool.give(t);
@@ -362,6 +407,8 @@ public final class ChannelWorker implements Runnable {
     /**
      * Owner only: feeds what others queued first, then {@code head} (and its batch chain), with
      * one doorbell. A channel blocked by a device error keeps it queued until the engine is reset.
+     *
+     * @param head the first transfer of a chain (a batch), each admitted
      */
     public void enqueueOwned(PendingTransfer head) {
         // The submitter read the clock for the transfer a moment ago: the round goes by it (a clock
@@ -377,7 +424,11 @@ public final class ChannelWorker implements Runnable {
         publishProgress();
     }
 
-    /** Owner only: {@link #enqueueOwned}, then gives the channel back; an engine or core failure retires the engine. */
+    /**
+     * Owner only: {@link #enqueueOwned}, then gives the channel back; an engine or core failure retires the engine.
+     *
+     * @param head the first transfer of a chain (a batch), each admitted
+     */
     public void submitOwnedAndExit(PendingTransfer head) {
         try {
             enqueueOwned(head);
@@ -461,6 +512,7 @@ public final class ChannelWorker implements Runnable {
      * empty rounds as a raw poll loop does. Returns when {@code done} is, or when the budget ran
      * out, after making sure the worker will finish the work (the caller then blocks on the future).
      *
+     * @param done the future to wait for
      * @throws IllegalStateException if the calling thread owns this channel (a completion
      *                               callback waiting for a transfer of its own channel would wait for itself)
      */
@@ -468,7 +520,12 @@ public final class ChannelWorker implements Runnable {
         driveUntilDone(done, Long.MAX_VALUE);
     }
 
-    /** As {@link #driveUntilDone(java.util.concurrent.Future)}, for at most {@code maxNanos} (a caller's own timeout). */
+    /**
+     * As {@link #driveUntilDone(java.util.concurrent.Future)}, for at most {@code maxNanos} (a caller's own timeout).
+     *
+     * @param done the future to wait for
+     * @param maxNanos the longest wait, in nanoseconds
+     */
     public void driveUntilDone(java.util.concurrent.Future<?> done, long maxNanos) {
         if (done.isDone()) {
             return;
@@ -506,7 +563,11 @@ public final class ChannelWorker implements Runnable {
         (on != null ? on : standbyWaiter).wakeup(); // sticky: a worker about to stand by returns at once
     }
 
-    /** True if the calling thread owns this channel now (it runs this channel's callbacks). */
+    /**
+     * True if the calling thread owns this channel now (it runs this channel's callbacks).
+     *
+     * @return true if the calling thread owns it
+     */
     public boolean ownedByCurrentThread() {
         return owner == Thread.currentThread();
     }
@@ -582,12 +643,18 @@ public final class ChannelWorker implements Runnable {
      * Ops the engine has completed on this channel as the contract says (a completion matched to
      * an outstanding ticket, whatever its status): the supervisor's measure of whether an engine
      * that keeps reporting fatal conditions does any work between them.
+     *
+     * @return the count
      */
     public long engineCompletions() {
         return (long) ENGINE_COMPLETIONS.getAcquire(this);
     }
 
-    /** Transfers admitted and not yet completed. */
+    /**
+     * Transfers admitted and not yet completed.
+     *
+     * @return the count
+     */
     public long outstanding() {
         return admission.pending();
     }
@@ -595,6 +662,8 @@ public final class ChannelWorker implements Runnable {
     /**
      * True on the channel's worker thread, and on a client thread while it owns the channel
      * (inside a completion callback it runs): threads that must not wait for this channel.
+     *
+     * @return true on this worker's thread
      */
     public boolean isWorkerThread() {
         Thread current = Thread.currentThread();
@@ -1270,7 +1339,11 @@ public final class ChannelWorker implements Runnable {
         return deviceErrors.fault();
     }
 
-    /** Completions and enqueues that broke the channel contract, since the worker started. */
+    /**
+     * Completions and enqueues that broke the channel contract, since the worker started.
+     *
+     * @return the count
+     */
     public long deviceErrors() {
         return deviceErrors.count();
     }

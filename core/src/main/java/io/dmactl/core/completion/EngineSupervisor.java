@@ -51,6 +51,14 @@ public final class EngineSupervisor {
     /** Under the control lock: the engine's completions when the last fatal-condition reset happened. */
     private long completionsAtLastFatalReset = -1;
 
+    /**
+     * A supervisor of {@code engine} and its channel workers, not started.
+     *
+     * @param engineName the engine's name
+     * @param engine the open engine
+     * @param workers one worker per channel, in channel order
+     * @param clock the runtime's nanosecond clock
+     */
     public EngineSupervisor(String engineName, DmaEngine engine, List<ChannelWorker> workers, LongSupplier clock) {
         this(engineName, engine, workers, clock, CONTROL_TIMEOUT_NANOS);
     }
@@ -65,17 +73,27 @@ public final class EngineSupervisor {
         this.controlTimeoutNanos = controlTimeoutNanos;
     }
 
+    /** Starts the channel workers. */
     public void start() {
         for (ChannelWorker w : workers) {
             w.start();
         }
     }
 
+    /**
+     * The channel workers, in channel order.
+     *
+     * @return the workers
+     */
     public List<ChannelWorker> workers() {
         return workers;
     }
 
-    /** The worker with the least outstanding work (ties: lowest channel). */
+    /**
+     * The worker with the least outstanding work (ties: lowest channel).
+     *
+     * @return the worker
+     */
     public ChannelWorker leastLoadedWorker() {
         ChannelWorker best = workers.get(0);
         long bestLoad = best.outstanding();
@@ -89,6 +107,11 @@ public final class EngineSupervisor {
         return best;
     }
 
+    /**
+     * The transfers admitted to the engine's channels and not yet completed.
+     *
+     * @return the count
+     */
     public long outstanding() {
         long total = 0;
         for (ChannelWorker w : workers) {
@@ -100,6 +123,8 @@ public final class EngineSupervisor {
     /**
      * Wakes every client waiting for room on this engine's channels, now and from now on, with
      * {@code reason} (see {@link ChannelAdmission#close}): the engine takes no more work.
+     *
+     * @param reason why, for messages and ABORTED results
      */
     public void closeAdmissions(String reason) {
         for (ChannelWorker w : workers) {
@@ -107,16 +132,29 @@ public final class EngineSupervisor {
         }
     }
 
-    /** Why the engine takes no work, or null. */
+    /**
+     * Why the engine takes no work, or null.
+     *
+     * @return the reason, or null
+     */
     public String unavailableReason() {
         return unavailableReason;
     }
 
+    /**
+     * How often the engine was reset.
+     *
+     * @return the count
+     */
     public long resetCount() {
         return resetCount;
     }
 
-    /** True if the calling thread is one of this engine's channel workers. */
+    /**
+     * True if the calling thread is one of this engine's channel workers.
+     *
+     * @return true on a worker thread of this engine
+     */
     public boolean isWorkerThread() {
         for (ChannelWorker w : workers) {
             if (w.isWorkerThread()) {
@@ -126,7 +164,11 @@ public final class EngineSupervisor {
         return false;
     }
 
-    /** Completions and enqueues of this engine that broke the channel contract (see {@link ChannelWorker}). */
+    /**
+     * Completions and enqueues of this engine that broke the channel contract (see {@link ChannelWorker}).
+     *
+     * @return the count
+     */
     public long deviceErrors() {
         long total = 0;
         for (ChannelWorker w : workers) {
@@ -138,6 +180,8 @@ public final class EngineSupervisor {
     /**
      * True when {@link #close} found a channel owner still running and therefore left the engine
      * open and its resources in place (see there).
+     *
+     * @return true if leaked
      */
     public boolean leaked() {
         return leaked;
@@ -176,6 +220,7 @@ public final class EngineSupervisor {
      * hung oldest op under {@link ResetRule#TIMEOUT_OLDEST}). Ops not yet handed to the engine run
      * afterwards.
      *
+     * @param rule how the dropped ops end (see {@link ResetRule})
      * @param onlyIfHung re-check under the pause that an op really made no progress for its timeout
      * @param reason     given to the ops the reset drops as their ABORTED reason
      * @return true if the engine was reset; false if it is closed or retired, a channel owner did
@@ -223,6 +268,7 @@ public final class EngineSupervisor {
      * runtime hands out again. The engine and what it holds are deliberately leaked instead,
      * logged at ERROR with the engine and the worker, and {@link #leaked()} turns true.
      *
+     * @param graceNanos how long work already with the engine may still complete, in nanoseconds
      * @return true if the engine was closed (now or before), false if it was leaked
      */
     public boolean close(long graceNanos) {

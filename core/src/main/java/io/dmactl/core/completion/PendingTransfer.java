@@ -80,8 +80,21 @@ public final class PendingTransfer {
     /**
      * A transfer that is not pooled, built whole (tests of this package; the core uses {@link #unpooled()} and {@link #init}).
      *
+     * @param op the op
+     * @param srcSpace the source's space in the engine
+     * @param srcAddress the source's address in that space
+     * @param dstSpace the destination's space in the engine
+     * @param dstAddress the destination's address in that space
+     * @param lengthBytes the transfer's length in bytes
+     * @param pattern the fill or compare pattern, or the CRC-32C seed; 0 for ops without one
+     * @param fence true if the op starts only after every earlier op of the channel completed
+     * @param chunkBytes the longest chunk the engine takes, 1..Integer.MAX_VALUE
+     * @param createdNanos when the client submitted it, on the runtime's clock
      * @param srcGate    pin of the source location taken by the caller (null for none), released at the end
      * @param srcMapping IOMMU mapping reference taken by the caller (null for none), released at the end
+     * @param dstGate pin of the destination location taken by the caller (null for none), released at the end
+     * @param dstMapping IOMMU mapping reference of the destination (null for none), released at the end
+     * @param callback whom to tell
      */
     PendingTransfer(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress,
                            long lengthBytes, long pattern, boolean fence, long chunkBytes, long createdNanos,
@@ -94,7 +107,11 @@ public final class PendingTransfer {
         this.callback = callback;
     }
 
-    /** A fresh, unpooled record to {@link #init}. */
+    /**
+     * A fresh, unpooled record to {@link #init}.
+     *
+     * @return a new record
+     */
     public static PendingTransfer unpooled() {
         return new PendingTransfer(false);
     }
@@ -121,6 +138,22 @@ public final class PendingTransfer {
     /**
      * Fills the descriptor template and the resources to release (all worker-owned state starts
      * afresh); then {@link #reportTo} says whom to tell.
+     *
+     * @param op the op
+     * @param srcSpace the source's space in the engine
+     * @param srcAddress the source's address in that space
+     * @param dstSpace the destination's space in the engine
+     * @param dstAddress the destination's address in that space
+     * @param lengthBytes the transfer's length in bytes
+     * @param pattern the fill or compare pattern, or the CRC-32C seed; 0 for ops without one
+     * @param fence true if the op starts only after every earlier op of the channel completed
+     * @param chunkBytes the longest chunk the engine takes, 1..Integer.MAX_VALUE
+     * @param createdNanos when the client submitted it, on the runtime's clock
+     * @param srcGate pin of the source location taken by the caller (null for none), released at the end
+     * @param srcMapping IOMMU mapping reference taken by the caller (null for none), released at the end
+     * @param dstGate pin of the destination location taken by the caller (null for none), released at the end
+     * @param dstMapping IOMMU mapping reference of the destination (null for none), released at the end
+     * @return this record
      */
     public PendingTransfer init(DmaOpKind op, int srcSpace, long srcAddress, int dstSpace, long dstAddress,
                                 long lengthBytes, long pattern, boolean fence, long chunkBytes, long createdNanos,
@@ -195,6 +228,12 @@ public final class PendingTransfer {
     /**
      * After {@link #init}: the second destination of a dualcast, with its pin and mapping
      * reference (released at the end like the others).
+     *
+     * @param space the second destination's space
+     * @param address the second destination's address in that space
+     * @param gate its pin (null for none)
+     * @param mapping its mapping reference (null for none)
+     * @return this record
      */
     public PendingTransfer secondDestination(int space, long address, InFlightGate gate, IovaMapping mapping) {
         this.dst2Space = space;
@@ -204,13 +243,24 @@ public final class PendingTransfer {
         return this;
     }
 
-    /** Whom to tell: a callback that gets a {@link io.dmactl.core.TransferResult}. */
+    /**
+     * Whom to tell: a callback that gets a {@link io.dmactl.core.TransferResult}.
+     *
+     * @param callback whom to tell
+     * @return this record
+     */
     public PendingTransfer reportTo(TransferCallback callback) {
         this.callback = callback;
         return this;
     }
 
-    /** Whom to tell: a handler that gets {@code context} and a reused view (nothing allocated). */
+    /**
+     * Whom to tell: a handler that gets {@code context} and a reused view (nothing allocated).
+     *
+     * @param handler the handler
+     * @param context the value passed back to it
+     * @return this record
+     */
     public PendingTransfer reportTo(CompletionHandler handler, long context) {
         this.handler = handler;
         this.context = context;
@@ -259,11 +309,20 @@ public final class PendingTransfer {
         }
     }
 
-    /** Links {@code following} as the next op of this one's batch. */
+    /**
+     * Links {@code following} as the next op of this one's batch.
+     *
+     * @param following the next op
+     */
     public void chain(PendingTransfer following) {
         batchNext = following;
     }
 
+    /**
+     * The transfer's length in bytes.
+     *
+     * @return the length in bytes
+     */
     public long lengthBytes() {
         return lengthBytes;
     }

@@ -21,16 +21,27 @@ public final class Watchdog implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
+    /**
+     * A watchdog that looks at its engines every quarter of {@code opTimeoutNanos} (between 1 and 100 ms), not started.
+     *
+     * @param opTimeoutNanos the runtime's op timeout, in nanoseconds
+     */
     public Watchdog(long opTimeoutNanos) {
         this.periodNanos = Math.clamp(opTimeoutNanos / 4, 1_000_000L, 100_000_000L);
         this.thread = new Thread(this::run, "dmactl-watchdog");
         thread.setDaemon(true);
     }
 
+    /**
+     * Adds an engine to look at.
+     *
+     * @param engine the engine's supervisor
+     */
     public void watch(EngineSupervisor engine) {
         engines.add(engine);
     }
 
+    /** Starts the watchdog's daemon thread. */
     public void start() {
         thread.start();
     }

@@ -18,10 +18,19 @@ import java.util.Optional;
  */
 public interface DeviceSource extends AutoCloseable {
 
-    /** Functions a userspace driver may take (bound to vfio-pci in an IOMMU group; for UIO, to uio_pci_generic). */
+    /**
+     * Functions a userspace driver may take (bound to vfio-pci in an IOMMU group; for UIO, to uio_pci_generic).
+     *
+     * @return the functions, in address order
+     */
     List<PciDevice> devices();
 
-    /** The function at {@code address}, whether or not a provider drives it (for device windows). */
+    /**
+     * The function at {@code address}, whether or not a provider drives it (for device windows).
+     *
+     * @param address the function's address
+     * @return the function, or empty
+     */
     Optional<PciDevice> device(PciAddress address);
 
     /**
@@ -29,6 +38,8 @@ public interface DeviceSource extends AutoCloseable {
      * UIO, a physical domain after checking the opt-in and root).
      * Devices whose group cannot join are reported in {@code diagnostics} and left out.
      *
+     * @param devices the functions the providers will drive
+     * @param diagnostics where to add what was skipped and why
      * @return the domain, or empty when none of the devices could join one
      */
     Optional<IommuDomain> attach(List<PciDevice> devices, List<String> diagnostics);
@@ -37,6 +48,8 @@ public interface DeviceSource extends AutoCloseable {
      * Opens a device of an attached group (for UIO, an attached function through sysfs). Empty for
      * a device without VFIO (test doubles).
      *
+     * @param device a function returned by {@link #devices()}
+     * @return the open device, or empty for a function without VFIO
      * @throws RuntimeException with the kernel's reason when the device cannot be opened
      */
     Optional<VfioDevice> open(PciDevice device);
@@ -45,7 +58,11 @@ public interface DeviceSource extends AutoCloseable {
     @Override
     void close();
 
-    /** A source without devices. */
+    /**
+     * A source without devices.
+     *
+     * @return the empty source
+     */
     static DeviceSource none() {
         return new DeviceSource() {
             @Override

@@ -43,6 +43,9 @@ public final class UioDeviceSource implements DeviceSource {
     private boolean closed;
 
     /**
+     * A source over the functions of {@code sysfs} bound to uio_pci_generic.
+     *
+     * @param sysfs the sysfs tree the functions are in
      * @param devicesMayWriteAnywhereInMemory the user's explicit opt-in; false lists but never opens
      * @param pagemap                          where physical addresses come from ({@link Pagemap#self()})
      * @param procStatus                       {@code /proc/self/status}, for the root check
@@ -54,22 +57,41 @@ public final class UioDeviceSource implements DeviceSource {
         this.procStatus = Objects.requireNonNull(procStatus, "procStatus");
     }
 
-    /** Why this process cannot drive UIO devices (not root), or null if it can. */
+    /**
+     * Why this process cannot drive UIO devices (not root), or null if it can.
+     *
+     * @return the reason, or null
+     */
     public static String notRootReason() {
         return notRootReason(PROC_STATUS);
     }
 
-    /** {@code sysfs} and this process's pagemap. */
+    /**
+     * {@code sysfs} and this process's pagemap.
+     *
+     * @param sysfs the sysfs tree the functions are in
+     * @param devicesMayWriteAnywhereInMemory the user's explicit opt-in; false lists but never opens
+     * @return the source
+     */
     public static UioDeviceSource over(PciSysfs sysfs, boolean devicesMayWriteAnywhereInMemory) {
         return new UioDeviceSource(sysfs, devicesMayWriteAnywhereInMemory, Pagemap.self(), PROC_STATUS);
     }
 
-    /** The system's /sys and this process's pagemap. */
+    /**
+     * The system's /sys and this process's pagemap.
+     *
+     * @param devicesMayWriteAnywhereInMemory the user's explicit opt-in; false lists but never opens
+     * @return the source
+     */
     public static UioDeviceSource system(boolean devicesMayWriteAnywhereInMemory) {
         return new UioDeviceSource(PciSysfs.system(), devicesMayWriteAnywhereInMemory, Pagemap.self(), PROC_STATUS);
     }
 
-    /** Whether the user opted in to DMA without an IOMMU. */
+    /**
+     * Whether the user opted in to DMA without an IOMMU.
+     *
+     * @return true if the user opted in
+     */
     public boolean devicesMayWriteAnywhereInMemory() {
         return devicesMayWriteAnywhereInMemory;
     }
@@ -141,6 +163,9 @@ public final class UioDeviceSource implements DeviceSource {
     /**
      * Why this process cannot drive UIO devices (not root: effective uid from the {@code Uid:} line
      * of {@code procStatus}), or null if it can.
+     *
+     * @param procStatus a file in the format of {@code /proc/self/status}
+     * @return the reason, or null
      */
     public static String notRootReason(Path procStatus) {
         try {

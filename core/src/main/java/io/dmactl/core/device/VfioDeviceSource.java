@@ -29,11 +29,20 @@ public final class VfioDeviceSource implements DeviceSource {
     private VfioContainer container;
     private boolean closed;
 
+    /**
+     * A source over the functions of {@code sysfs} bound to vfio-pci.
+     *
+     * @param sysfs the sysfs tree the functions are in
+     */
     public VfioDeviceSource(PciSysfs sysfs) {
         this.sysfs = Objects.requireNonNull(sysfs, "sysfs");
     }
 
-    /** The system's /sys. */
+    /**
+     * The system's /sys.
+     *
+     * @return the source
+     */
     public static VfioDeviceSource system() {
         return new VfioDeviceSource(PciSysfs.system());
     }

@@ -19,6 +19,7 @@ public record DispatchPolicy(List<String> preferredEngines, long cpuThresholdByt
      */
     public static final long DEFAULT_CPU_THRESHOLD_BYTES = 4096;
 
+    /** Copies {@code preferredEngines}; {@code cpuThresholdBytes} must not be negative. */
     public DispatchPolicy {
         preferredEngines = List.copyOf(preferredEngines);
         if (cpuThresholdBytes < 0) {
@@ -26,6 +27,11 @@ public record DispatchPolicy(List<String> preferredEngines, long cpuThresholdByt
         }
     }
 
+    /**
+     * No preferences, and {@link #DEFAULT_CPU_THRESHOLD_BYTES}.
+     *
+     * @return the default policy
+     */
     public static DispatchPolicy defaults() {
         return new DispatchPolicy(List.of(), DEFAULT_CPU_THRESHOLD_BYTES);
     }

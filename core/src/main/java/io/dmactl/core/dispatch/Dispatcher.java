@@ -30,10 +30,20 @@ import java.util.Objects;
 public final class Dispatcher {
     private final DispatchPolicy policy;
 
+    /**
+     * A dispatcher that applies {@code policy}.
+     *
+     * @param policy the preferences and the software-engine threshold
+     */
     public Dispatcher(DispatchPolicy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
     }
 
+    /**
+     * The policy this dispatcher applies.
+     *
+     * @return the policy
+     */
     public DispatchPolicy policy() {
         return policy;
     }
@@ -42,6 +52,10 @@ public final class Dispatcher {
      * The best engine for {@code shape}. Allocates nothing unless an engine is rejected (then its
      * reason is kept for the exception).
      *
+     * @param <C> the candidates' type
+     * @param shape the transfer
+     * @param candidates the open engines
+     * @return the chosen engine
      * @throws NoEngineAvailableException listing each engine and why it cannot serve the transfer
      */
     public <C extends DispatchCandidate> C choose(TransferShape shape, List<C> candidates) {
@@ -68,6 +82,10 @@ public final class Dispatcher {
      * The best engine that can serve every op of a batch (a batch goes to one channel: one
      * doorbell, and fences between its ops hold). The cost model looks at the batch's total length.
      *
+     * @param <C> the candidates' type
+     * @param shapes the transfers, all for one engine
+     * @param candidates the open engines
+     * @return the chosen engine
      * @throws NoEngineAvailableException listing each engine and the first op it cannot serve
      */
     public <C extends DispatchCandidate> C chooseForAll(List<TransferShape> shapes, List<C> candidates) {
@@ -112,6 +130,12 @@ public final class Dispatcher {
      * Why {@code chosen} (the pick of {@link #choose} for {@code shape}) won, in the ranking's own
      * terms, for {@code explainCopy}: which execution kind the cost model wanted for this length and
      * why, whether the pick is of that kind, and the tie-break that decided among equals.
+     *
+     * @param <C> the candidates' type
+     * @param shape the transfer
+     * @param chosen the engine {@link #choose} picked, or null
+     * @param candidates the open engines
+     * @return the explanation, for people
      */
     public <C extends DispatchCandidate> String whyChosen(TransferShape shape, C chosen, List<C> candidates) {
         ExecutionKind wanted = wantedExecution(shape.lengthBytes());
@@ -149,7 +173,13 @@ public final class Dispatcher {
         return text.append("\n  - ").append(candidate.engineName()).append(": ").append(rejection);
     }
 
-    /** Why {@code candidate} cannot serve {@code shape}, or null when it can. */
+    /**
+     * Why {@code candidate} cannot serve {@code shape}, or null when it can.
+     *
+     * @param shape the transfer
+     * @param candidate an engine
+     * @return the reason, or null
+     */
     public String rejection(TransferShape shape, DispatchCandidate candidate) {
         String unavailable = candidate.unavailableReason();
         if (unavailable != null) {
@@ -232,6 +262,10 @@ public final class Dispatcher {
      * The size of the pieces an engine gets for {@code shape}: the engine's max transfer rounded
      * down to a multiple of the transfer's unit (alignment, private-space granularity, and 8 for a
      * fill so every piece starts at the pattern's first byte). 0 if not even one unit fits.
+     *
+     * @param shape the transfer
+     * @param caps the serving engine's capabilities
+     * @return the chunk length in bytes
      */
     public static long chunkBytes(TransferShape shape, EngineCapabilities caps) {
         long unit = chunkUnit(shape, caps);

@@ -32,6 +32,14 @@ public final class TransferShape {
     private String requestedEngine;
 
     /**
+     * A shape of a transfer.
+     *
+     * @param op the op
+     * @param source the location read, or null for an op over one range (fill, compare-pattern, CRC-32C)
+     * @param sourceOffset the byte offset in {@code source}
+     * @param destination the location written, or the range a compare-pattern or CRC-32C reads
+     * @param destinationOffset the byte offset in {@code destination}
+     * @param lengthBytes the length in bytes
      * @param pattern         the fill pattern (0 for a copy)
      * @param requestedEngine an engine or provider name the client insisted on, or null
      */
@@ -40,7 +48,20 @@ public final class TransferShape {
         this(op, source, sourceOffset, destination, destinationOffset, null, 0, lengthBytes, pattern, requestedEngine);
     }
 
-    /** A shape with a second destination (a dualcast). */
+    /**
+     * A shape with a second destination (a dualcast).
+     *
+     * @param op the op
+     * @param source the location read, or null for an op over one range (fill, compare-pattern, CRC-32C)
+     * @param sourceOffset the byte offset in {@code source}
+     * @param destination the location written, or the range a compare-pattern or CRC-32C reads
+     * @param destinationOffset the byte offset in {@code destination}
+     * @param destination2 the second destination of a dualcast, or null
+     * @param destination2Offset the byte offset in {@code destination2}
+     * @param lengthBytes the length in bytes
+     * @param pattern the fill or compare pattern, or the CRC-32C seed; 0 for ops without one
+     * @param requestedEngine an engine or provider name the client insisted on, or null
+     */
     public TransferShape(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
                          DmaLocation destination2, long destination2Offset, long lengthBytes, long pattern,
                          String requestedEngine) {
@@ -53,7 +74,11 @@ public final class TransferShape {
         this.reusable = true;
     }
 
-    /** A shape for one thread's submissions, to {@link #set} for each (see the class comment). */
+    /**
+     * A shape for one thread's submissions, to {@link #set} for each (see the class comment).
+     *
+     * @return a reusable shape
+     */
     public static TransferShape reusable() {
         return new TransferShape();
     }
@@ -61,6 +86,15 @@ public final class TransferShape {
     /**
      * Fills a {@link #reusable()} shape and marks it in use until {@link #release()}.
      *
+     * @param op the op
+     * @param source the location read, or null for an op over one range (fill, compare-pattern, CRC-32C)
+     * @param sourceOffset the byte offset in {@code source}
+     * @param destination the location written, or the range a compare-pattern or CRC-32C reads
+     * @param destinationOffset the byte offset in {@code destination}
+     * @param lengthBytes the length in bytes
+     * @param pattern the fill or compare pattern, or the CRC-32C seed; 0 for ops without one
+     * @param requestedEngine an engine or provider name the client insisted on, or null
+     * @return this shape
      * @throws IllegalStateException if this shape is immutable or in use
      */
     public TransferShape set(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination,
@@ -68,7 +102,21 @@ public final class TransferShape {
         return set(op, source, sourceOffset, destination, destinationOffset, null, 0, lengthBytes, pattern, requestedEngine);
     }
 
-    /** {@link #set} with a second destination (a dualcast). */
+    /**
+     * {@link #set} with a second destination (a dualcast).
+     *
+     * @param op the op
+     * @param source the location read, or null for an op over one range (fill, compare-pattern, CRC-32C)
+     * @param sourceOffset the byte offset in {@code source}
+     * @param destination the location written, or the range a compare-pattern or CRC-32C reads
+     * @param destinationOffset the byte offset in {@code destination}
+     * @param destination2 the second destination of a dualcast, or null
+     * @param destination2Offset the byte offset in {@code destination2}
+     * @param lengthBytes the length in bytes
+     * @param pattern the fill or compare pattern, or the CRC-32C seed; 0 for ops without one
+     * @param requestedEngine an engine or provider name the client insisted on, or null
+     * @return this shape
+     */
     public TransferShape set(DmaOpKind op, DmaLocation source, long sourceOffset, DmaLocation destination,
                              long destinationOffset, DmaLocation destination2, long destination2Offset, long lengthBytes,
                              long pattern, String requestedEngine) {
@@ -81,7 +129,11 @@ public final class TransferShape {
         return this;
     }
 
-    /** True while a {@link #reusable()} shape is filled and not released (a nested submission takes a fresh one). */
+    /**
+     * True while a {@link #reusable()} shape is filled and not released (a nested submission takes a fresh one).
+     *
+     * @return true while in use
+     */
     public boolean inUse() {
         return inUse;
     }
@@ -119,59 +171,119 @@ public final class TransferShape {
         this.requestedEngine = requestedEngine;
     }
 
+    /**
+     * The op.
+     *
+     * @return the op
+     */
     public DmaOpKind op() {
         return op;
     }
 
+    /**
+     * The location read, or null for an op over one range.
+     *
+     * @return the source, or null
+     */
     public DmaLocation source() {
         return source;
     }
 
+    /**
+     * The byte offset in the source.
+     *
+     * @return the offset in bytes
+     */
     public long sourceOffset() {
         return sourceOffset;
     }
 
+    /**
+     * The location written, or the one range read.
+     *
+     * @return the destination, or null
+     */
     public DmaLocation destination() {
         return destination;
     }
 
+    /**
+     * The byte offset in the destination.
+     *
+     * @return the offset in bytes
+     */
     public long destinationOffset() {
         return destinationOffset;
     }
 
-    /** The second destination of a dualcast, else null. */
+    /**
+     * The second destination of a dualcast, else null.
+     *
+     * @return the second destination, or null
+     */
     public DmaLocation destination2() {
         return destination2;
     }
 
+    /**
+     * The byte offset in the second destination.
+     *
+     * @return the offset in bytes
+     */
     public long destination2Offset() {
         return destination2Offset;
     }
 
+    /**
+     * The length in bytes.
+     *
+     * @return the length in bytes
+     */
     public long lengthBytes() {
         return lengthBytes;
     }
 
-    /** The fill or compare pattern, or the CRC-32C seed (0 for ops without one). */
+    /**
+     * The fill or compare pattern, or the CRC-32C seed (0 for ops without one).
+     *
+     * @return the pattern or seed
+     */
     public long pattern() {
         return pattern;
     }
 
-    /** An engine or provider name the client insisted on, or null. */
+    /**
+     * An engine or provider name the client insisted on, or null.
+     *
+     * @return the name, or null
+     */
     public String requestedEngine() {
         return requestedEngine;
     }
 
+    /**
+     * The direction from the source (memory, for a fill) to the destination.
+     *
+     * @return the direction
+     */
     public Direction direction() {
         return Direction.of(source == null ? LocationKind.HOST_MEMORY : source.kind(), destination.kind());
     }
 
-    /** The direction from the source to the second destination of a dualcast, else null. */
+    /**
+     * The direction from the source to the second destination of a dualcast, else null.
+     *
+     * @return the direction, or null
+     */
     public Direction direction2() {
         return destination2 == null ? null : Direction.of(source.kind(), destination2.kind());
     }
 
-    /** "copy 4096 bytes from buffer#1 (...) +0 to edu buffer (...) +0", for messages. */
+    /**
+     * "copy 4096 bytes from buffer#1 (...) +0 to edu buffer (...) +0", for messages.
+     *
+     * @return the description
+     */
     public String describe() {
         String verb = op.name().toLowerCase(java.util.Locale.ROOT);
         String to = destination.describe() + " +" + destinationOffset

@@ -55,7 +55,11 @@ public final class EngineHandle implements DispatchCandidate {
         return providerName;
     }
 
-    /** The device the engine drives (PCI address), empty for software engines. */
+    /**
+     * The device the engine drives (PCI address), empty for software engines.
+     *
+     * @return the PCI address, or empty
+     */
     public Optional<String> device() {
         return device;
     }
@@ -90,20 +94,38 @@ public final class EngineHandle implements DispatchCandidate {
         return supervisor.unavailableReason();
     }
 
+    /**
+     * The private spaces the engine declared, in space-id order.
+     *
+     * @return the spaces
+     */
     public List<DevicePrivateSpace> privateSpaces() {
         return context.privateSpaces();
     }
 
+    /**
+     * The engine's supervisor: resets, retirement and the watchdog's view of it.
+     *
+     * @return the supervisor
+     */
     public EngineSupervisor supervisor() {
         return supervisor;
     }
 
-    /** The raw engine, for tests and benchmarks that drive a channel directly; the runtime owns it. */
+    /**
+     * The raw engine, for tests and benchmarks that drive a channel directly; the runtime owns it.
+     *
+     * @return the engine
+     */
     public DmaEngine engine() {
         return engine;
     }
 
-    /** The mappings of the engine's IOMMU domain, or null for a CPU_VIRTUAL engine. */
+    /**
+     * The mappings of the engine's IOMMU domain, or null for a CPU_VIRTUAL engine.
+     *
+     * @return the mappings, or null
+     */
     public IovaMappings mappings() {
         return mappings;
     }
@@ -115,16 +137,24 @@ public final class EngineHandle implements DispatchCandidate {
      * whole location does not fit under the mask). The caller pinned the location; the mapping
      * reference is released with the transfer.
      *
+     * @param location a location of the runtime
+     * @param offset the byte offset in {@code location}
      * @param lengthBytes the bytes the transfer touches from {@code offset}
      * @param access      what the device does at this end: {@link DmaAccess#DEVICE_READS} for a
      *                    source, {@link DmaAccess#DEVICE_WRITES} for a destination
+     * @return the space and address of the range
      */
     public ResolvedAddress resolve(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
         IovaMapping mapping = acquireMapping(location, offset, lengthBytes, access);
         return new ResolvedAddress(spaceOf(location), addressOf(location, offset, mapping), mapping);
     }
 
-    /** The engine's address space for {@code location}: a private space's id, else {@link DmaChannel#SPACE_BUS}. */
+    /**
+     * The engine's address space for {@code location}: a private space's id, else {@link DmaChannel#SPACE_BUS}.
+     *
+     * @param location a location of the runtime
+     * @return the space id
+     */
     public int spaceOf(DmaLocation location) {
         return location instanceof DevicePrivateSpace space ? space.spaceId() : DmaChannel.SPACE_BUS;
     }
@@ -134,6 +164,12 @@ public final class EngineHandle implements DispatchCandidate {
      * mapping reference for one end, taken as {@link #resolve} describes, or null when the engine
      * needs none (a private space, or an engine that addresses memory by CPU address: CPU_VIRTUAL
      * and SHARED_VIRTUAL).
+     *
+     * @param location a location of the runtime
+     * @param offset the byte offset in {@code location}
+     * @param lengthBytes the range's length in bytes
+     * @param access what the device does with the range
+     * @return the mapping (release it when the transfer ends), or null when none is needed
      */
     public IovaMapping acquireMapping(DmaLocation location, long offset, long lengthBytes, DmaAccess access) {
         return switch (location) {
@@ -153,7 +189,14 @@ public final class EngineHandle implements DispatchCandidate {
         };
     }
 
-    /** The second half of {@link #resolve}: where {@code offset} of {@code location} is in the engine's space. */
+    /**
+     * The second half of {@link #resolve}: where {@code offset} of {@code location} is in the engine's space.
+     *
+     * @param location a location of the runtime
+     * @param offset the byte offset in {@code location}
+     * @param mapping the mapping {@link #acquireMapping} returned for the range, or null
+     * @return the address in the engine's space
+     */
     public long addressOf(DmaLocation location, long offset, IovaMapping mapping) {
         if (mapping != null) {
             return mapping.busAddress(offset);
@@ -169,6 +212,9 @@ public final class EngineHandle implements DispatchCandidate {
      * The lowest IOVA at which {@code location} is mapped in this engine's domain within the
      * engine's DMA mask, if it is (a location may have several mappings: one per access right and
      * per mask class).
+     *
+     * @param location a location of the runtime
+     * @return the IOVA, or empty
      */
     public OptionalLong iovaOf(DmaLocation location) {
         return mappings == null ? OptionalLong.empty() : mappings.iovaOf(location, caps.dmaLimit());
@@ -178,6 +224,8 @@ public final class EngineHandle implements DispatchCandidate {
      * Closes the engine through its supervisor, then drops the mappings the engine took for itself
      * and closes its device. When the supervisor had to leak the engine (a channel owner did not
      * stop), those stay too: the device may still be driven and must keep reaching its memory.
+     *
+     * @param graceNanos how long the engine may finish the work it holds before it is reset, in nanoseconds
      */
     public void close(long graceNanos) {
         try {

@@ -25,6 +25,10 @@ import java.util.function.LongSupplier;
  * Opens one engine for the runtime: builds its context, lets the provider open it, checks it
  * against its capabilities once, and starts one channel worker per channel.
  *
+ * @param pool the runtime's DMA memory
+ * @param clock the runtime's nanosecond clock
+ * @param options the provider options given to the builder
+ * @param windowFactory makes the device windows engines declare
  * @param opTimeoutNanos   how long an engine may hold work without completing any before the watchdog resets it
  * @param deliveryExecutor where completion callbacks run (null: on the channel workers)
  * @param pendingLimit     most transfers pending per channel, or 0 for
@@ -35,8 +39,14 @@ public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, S
                            long opTimeoutNanos, Executor deliveryExecutor, int pendingLimit) {
 
     /**
+     * Opens an engine of {@code provider} and starts its channel workers.
+     *
+     * @param provider the provider to open the engine with
+     * @param engineName the engine's unique name
+     * @param device the PCI function it drives, or empty for a software engine
      * @param vfioDevice the device opened in the runtime's container (closed with the engine), or empty
      * @param mappings the mappings of the engine's IOMMU domain, or null for none
+     * @return the open engine
      * @throws RuntimeException if the provider fails or the engine contradicts its capabilities
      *                          (the engine is closed again)
      */
@@ -49,6 +59,13 @@ public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, S
      * Like {@link #open}, but starts no channel worker: the engine's channels are left for client
      * threads that claim one each ({@code DmaRuntime.claimChannel}). Its supervisor has no workers,
      * so closing it closes the engine at once; the runtime never dispatches to it or watches it.
+     *
+     * @param provider the provider to open the engine with
+     * @param engineName the engine's unique name
+     * @param device the PCI function it drives, or empty for a software engine
+     * @param vfioDevice the device opened in the runtime's container (closed with the engine), or empty
+     * @param mappings the mappings of the engine's IOMMU domain, or null for none
+     * @return the open engine, without channel workers
      */
     public EngineHandle openWithoutWorkers(DmaProvider provider, String engineName, Optional<PciDevice> device,
                                            Optional<VfioDevice> vfioDevice, IovaMappings mappings) {

@@ -26,7 +26,15 @@ public final class InFlightGate {
     /** Why some pins will never be released (see {@link #markPinsLeaked}), or null. */
     private volatile String leakedPinsReason;
 
-    /** Registers one more transfer; false when the location is already closed. */
+    /** An open gate with nothing in flight. */
+    public InFlightGate() {
+    }
+
+    /**
+     * Registers one more transfer; false when the location is already closed.
+     *
+     * @return true if pinned (unpin it when the transfer ends); false if the location is closed
+     */
     public boolean tryPin() {
         while (true) {
             int current = state;
@@ -81,12 +89,18 @@ public final class InFlightGate {
      * the device they were handed to could not be confirmed stopped and may still read or write
      * the location, so their pins (and IOVA mapping references) are deliberately never released.
      * The location's close then refuses with {@code reason}; the runtime frees it when it closes.
+     *
+     * @param reason why the pins are kept, for the close's message
      */
     public void markPinsLeaked(String reason) {
         leakedPinsReason = reason;
     }
 
-    /** Why pins on this location are kept for good, or null when every pin will be released. */
+    /**
+     * Why pins on this location are kept for good, or null when every pin will be released.
+     *
+     * @return the reason, or null
+     */
     public String leakedPinsReason() {
         return leakedPinsReason;
     }
@@ -111,10 +125,20 @@ public final class InFlightGate {
             + " transfer(s) in flight on it; wait for their completion first");
     }
 
+    /**
+     * Whether the location was closed; a closed gate refuses every pin.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return (state & CLOSED) != 0;
     }
 
+    /**
+     * The transfers pinned on the location now.
+     *
+     * @return the count, 0 or more
+     */
     public int inFlight() {
         return state & COUNT_MASK;
     }

@@ -20,6 +20,10 @@ public final class DevicePrivateSpace implements DmaLocation {
     /**
      * Core use (engine context, through {@code LocationInternals}).
      *
+     * @param name the space's name, unique per engine, e.g. "buffer"
+     * @param ownerEngine the name of the engine that owns the space
+     * @param spaceId the space number the engine uses on its fast path, 1 or more (0 is the bus space)
+     * @param lengthBytes the space's size in bytes, positive
      * @param granularityBytes offsets and lengths in this space must be multiples of it (1 for byte
      *                         addressed memory, the LBA size for a namespace); a power of two
      */
@@ -40,17 +44,29 @@ public final class DevicePrivateSpace implements DmaLocation {
         this.granularityBytes = granularityBytes;
     }
 
-    /** The engine that owns (and alone reaches) this space. */
+    /**
+     * The engine that owns (and alone reaches) this space.
+     *
+     * @return the owning engine's name
+     */
     public String ownerEngine() {
         return ownerEngine;
     }
 
-    /** The space number the owning engine uses on its fast path. */
+    /**
+     * The space number the owning engine uses on its fast path.
+     *
+     * @return the space id, 1 or more
+     */
     public int spaceId() {
         return spaceId;
     }
 
-    /** Offsets and lengths must be multiples of this. */
+    /**
+     * Offsets and lengths must be multiples of this.
+     *
+     * @return the granularity in bytes, a power of two
+     */
     public int granularityBytes() {
         return granularityBytes;
     }

@@ -22,8 +22,11 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
     /**
      * Core use (runtime, through {@code LocationInternals}): wraps an already mapped window.
      *
+     * @param name the window's name, for messages
      * @param device the device it belongs to, e.g. a PCI address, for messages
      * @param segment the mapped window; address and length must be multiples of {@code pageSizeBytes}
+     * @param pageSizeBytes the page size the window's address and length are multiples of
+     * @param owner called when the window is closed, to unmap it
      */
     DeviceWindow(String name, String device, MemorySegment segment, long pageSizeBytes,
                         ReleaseHandler<DeviceWindow> owner) {
@@ -42,12 +45,20 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
         this.owner = Objects.requireNonNull(owner, "owner");
     }
 
-    /** The CPU view of the window. */
+    /**
+     * The CPU view of the window.
+     *
+     * @return the mapped window
+     */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** The device this window belongs to (e.g. a PCI address). */
+    /**
+     * The device this window belongs to (e.g. a PCI address).
+     *
+     * @return the device's name, e.g. a PCI address
+     */
     public String device() {
         return device;
     }
@@ -67,11 +78,20 @@ public final class DeviceWindow implements DmaLocation, AutoCloseable {
         return name;
     }
 
-    /** Core use (through {@code LocationInternals}): the in-flight counter that blocks {@link #close()}. */
+    /**
+     * Core use (through {@code LocationInternals}): the in-flight counter that blocks {@link #close()}.
+     *
+     * @return the window's gate
+     */
     InFlightGate gate() {
         return gate;
     }
 
+    /**
+     * Whether {@link #close()} has closed the window.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return gate.isClosed();
     }

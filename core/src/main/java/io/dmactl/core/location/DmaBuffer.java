@@ -36,9 +36,12 @@ public final class DmaBuffer implements DmaLocation, AutoCloseable {
     /**
      * Core use (pool, through {@link LocationInternals}): wraps memory the pool owns or registered.
      *
+     * @param id the pool's number for the buffer, unique while it is open
      * @param pages   the whole pages backing the buffer (page-aligned address and length); this is
      *                what gets mapped into IOMMU domains
      * @param lengthBytes the client-visible length, at most {@code pages.byteSize()}
+     * @param registered true for client memory added with {@code register} (not freed on close)
+     * @param owner called when the buffer is closed, to give its pages back
      */
     DmaBuffer(long id, MemorySegment pages, long lengthBytes, boolean registered,
                      ReleaseHandler<DmaBuffer> owner) {
@@ -53,7 +56,11 @@ public final class DmaBuffer implements DmaLocation, AutoCloseable {
         this.owner = Objects.requireNonNull(owner, "owner");
     }
 
-    /** The CPU view, exactly {@link #lengthBytes()} long. Do not use it after {@link #close()}. */
+    /**
+     * The CPU view, exactly {@link #lengthBytes()} long. Do not use it after {@link #close()}.
+     *
+     * @return the buffer's memory
+     */
     public MemorySegment segment() {
         return segment;
     }
@@ -73,30 +80,57 @@ public final class DmaBuffer implements DmaLocation, AutoCloseable {
         return (registered ? "registered#" : "buffer#") + id;
     }
 
-    /** Core use: the page-aligned pages behind this buffer, mapped into IOMMU domains as a whole. */
+    /**
+     * Core use: the page-aligned pages behind this buffer, mapped into IOMMU domains as a whole.
+     *
+     * @return the backing pages
+     */
     public MemorySegment pages() {
         return pages;
     }
 
-    /** True for client memory added with {@code register}; its memory is not freed on close. */
+    /**
+     * True for client memory added with {@code register}; its memory is not freed on close.
+     *
+     * @return true for registered client memory
+     */
     public boolean isRegistered() {
         return registered;
     }
 
+    /**
+     * The pool's number for this buffer (its name is {@code buffer#id}).
+     *
+     * @return the buffer's id
+     */
     public long id() {
         return id;
     }
 
-    /** Core use: whether {@code handler} is the release path this buffer was created with (pool identity). */
+    /**
+     * Core use: whether {@code handler} is the release path this buffer was created with (pool identity).
+     *
+     * @param handler a release handler
+     * @return true if it is the same handler
+     */
     public boolean isOwnedBy(ReleaseHandler<DmaBuffer> handler) {
         return owner == handler;
     }
 
-    /** Core use (through {@link LocationInternals}): the in-flight counter that blocks {@link #close()}. */
+    /**
+     * Core use (through {@link LocationInternals}): the in-flight counter that blocks {@link #close()}.
+     *
+     * @return the buffer's gate
+     */
     InFlightGate gate() {
         return gate;
     }
 
+    /**
+     * Whether {@link #close()} has closed the buffer.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return gate.isClosed();
     }

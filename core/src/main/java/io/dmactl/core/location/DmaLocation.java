@@ -11,15 +11,32 @@ package io.dmactl.core.location;
  */
 public sealed interface DmaLocation permits DmaBuffer, DeviceWindow, DevicePrivateSpace {
 
-    /** Bytes addressable in this location; valid offsets are {@code [0, lengthBytes)}. */
+    /**
+     * Bytes addressable in this location; valid offsets are {@code [0, lengthBytes)}.
+     *
+     * @return the length in bytes
+     */
     long lengthBytes();
 
+    /**
+     * What kind of location this is, which decides which engines can reach it.
+     *
+     * @return the kind
+     */
     LocationKind kind();
 
-    /** A human-readable name for messages: "buffer#3", "ivshmem BAR2", "edu@0000:00:04.0 buffer". */
+    /**
+     * A human-readable name for messages: "buffer#3", "ivshmem BAR2", "edu@0000:00:04.0 buffer".
+     *
+     * @return the name
+     */
     String name();
 
-    /** Name, kind and length, for error messages. */
+    /**
+     * Name, kind and length, for error messages.
+     *
+     * @return a description for messages
+     */
     default String describe() {
         return name() + " (" + kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
             + ", " + lengthBytes() + " bytes)";

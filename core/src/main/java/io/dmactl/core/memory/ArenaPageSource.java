@@ -11,6 +11,11 @@ import java.lang.foreign.MemorySegment;
 public final class ArenaPageSource implements PageSource {
     private final long pageSizeBytes;
 
+    /**
+     * A source of unlocked arena memory in pages of {@code pageSizeBytes} (tests, emulated IOMMUs).
+     *
+     * @param pageSizeBytes the page size, a power of two
+     */
     public ArenaPageSource(long pageSizeBytes) {
         if (pageSizeBytes < 512 || Long.bitCount(pageSizeBytes) != 1) {
             throw new IllegalArgumentException("pageSizeBytes " + pageSizeBytes + " must be a power of two >= 512");

@@ -41,6 +41,9 @@ public final class DmaMemoryPool implements EngineMemory, AutoCloseable {
     private boolean closed;
 
     /**
+     * A pool over {@code source}, which it closes when it closes.
+     *
+     * @param source where the memory comes from
      * @param pageBytes  carving granularity and required alignment of registered memory (the IOMMU page, 4 KiB)
      * @param chunkBytes memory fetched from the source at a time (2 MiB: one hugepage)
      * @param limitBytes most memory the pool may hold from its source
@@ -63,7 +66,12 @@ public final class DmaMemoryPool implements EngineMemory, AutoCloseable {
         this.limitBytes = limitBytes;
     }
 
-    /** A page-aligned buffer of {@code lengthBytes}, zeroed. */
+    /**
+     * A page-aligned buffer of {@code lengthBytes}, zeroed.
+     *
+     * @param lengthBytes the buffer's length in bytes, at least 1
+     * @return a zeroed buffer; close it to give it back
+     */
     public DmaBuffer allocate(long lengthBytes) {
         return allocate(lengthBytes, pageBytes);
     }
@@ -71,6 +79,9 @@ public final class DmaMemoryPool implements EngineMemory, AutoCloseable {
     /**
      * A buffer of {@code lengthBytes} whose address is a multiple of {@code alignmentBytes}, zeroed.
      *
+     * @param lengthBytes the buffer's length in bytes, at least 1
+     * @param alignmentBytes the address alignment in bytes, a power of two
+     * @return a zeroed buffer; close it to give it back
      * @throws IllegalArgumentException for a non-positive length, a length above the pool limit, or an
      *                                  alignment that is not a power of two or exceeds what the pool can give
      * @throws PoolExhaustedException   if the pool limit (or the system) leaves no room
@@ -129,6 +140,8 @@ public final class DmaMemoryPool implements EngineMemory, AutoCloseable {
      * owning it and must keep it alive until the returned buffer is closed; closing the buffer
      * unmaps it from every IOMMU domain but does not free it.
      *
+     * @param clientSegment native memory the caller owns (page-aligned address and length)
+     * @return a buffer over the segment
      * @throws IllegalArgumentException if the segment is not native, not page-aligned in address and
      *                                  length, or overlaps pool memory or another registration
      */
@@ -165,30 +178,57 @@ public final class DmaMemoryPool implements EngineMemory, AutoCloseable {
         }
     }
 
-    /** True if {@code buffer} came from this pool (allocated or registered), whether or not it is still open. */
+    /**
+     * True if {@code buffer} came from this pool (allocated or registered), whether or not it is still open.
+     *
+     * @param buffer a buffer
+     * @return true if it came from this pool
+     */
     public boolean owns(DmaBuffer buffer) {
         return buffer != null && buffer.isOwnedBy(handler);
     }
 
-    /** Called with every buffer being released, before its pages can be reused. */
+    /**
+     * Called with every buffer being released, before its pages can be reused.
+     *
+     * @param listener called on the releasing thread
+     */
     public void addReleaseListener(Consumer<DmaBuffer> listener) {
         releaseListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * The carving granularity, and the alignment registered memory needs.
+     *
+     * @return the page size in bytes
+     */
     public long pageBytes() {
         return pageBytes;
     }
 
+    /**
+     * The most memory the pool may hold from its source.
+     *
+     * @return the limit in bytes
+     */
     public long limitBytes() {
         return limitBytes;
     }
 
-    /** Memory held from the source. */
+    /**
+     * Memory held from the source.
+     *
+     * @return the bytes held
+     */
     public synchronized long reservedBytes() {
         return reservedBytes;
     }
 
-    /** Memory handed out in buffers (page-rounded). */
+    /**
+     * Memory handed out in buffers (page-rounded).
+     *
+     * @return the bytes in buffers
+     */
     public synchronized long usedBytes() {
         long used = 0;
         for (PoolChunk chunk : chunks) {
@@ -197,10 +237,20 @@ public final class DmaMemoryPool implements EngineMemory, AutoCloseable {
         return used;
     }
 
+    /**
+     * The buffers allocated or registered and not yet closed.
+     *
+     * @return the number of buffers
+     */
     public synchronized int liveBuffers() {
         return live.size();
     }
 
+    /**
+     * The pool's source and usage, for diagnostics.
+     *
+     * @return a one-line description
+     */
     public String describe() {
         return source.describe();
     }

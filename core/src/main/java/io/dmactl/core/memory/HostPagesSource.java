@@ -13,15 +13,29 @@ import java.util.Objects;
 public final class HostPagesSource implements PageSource {
     private final PageKind kind;
 
+    /**
+     * A source of locked host pages of {@code kind}.
+     *
+     * @param kind base pages or 2 MiB hugepages
+     */
     public HostPagesSource(PageKind kind) {
         this.kind = Objects.requireNonNull(kind, "kind");
     }
 
-    /** Hugepages when at least one 2 MiB page is free, else normal pages. */
+    /**
+     * Hugepages when at least one 2 MiB page is free, else normal pages.
+     *
+     * @return the source
+     */
     public static HostPagesSource preferHugePages() {
         return new HostPagesSource(HostPages.hugePagesAvailable() ? PageKind.HUGE_2M : PageKind.NORMAL);
     }
 
+    /**
+     * The kind of pages this source takes.
+     *
+     * @return the page kind
+     */
     public PageKind kind() {
         return kind;
     }

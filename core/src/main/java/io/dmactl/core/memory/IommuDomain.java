@@ -14,29 +14,51 @@ import java.util.Optional;
  */
 public interface IommuDomain extends AutoCloseable {
 
-    /** For messages: "vfio container /dev/vfio/vfio (groups 7, 9)". */
+    /**
+     * For messages: "vfio container /dev/vfio/vfio (groups 7, 9)".
+     *
+     * @return the name
+     */
     String name();
 
-    /** The IOVA ranges the kernel accepts (e.g. without the MSI window 0xfee00000..0xfeefffff). */
+    /**
+     * The IOVA ranges the kernel accepts (e.g. without the MSI window 0xfee00000..0xfeefffff).
+     *
+     * @return the ranges
+     */
     List<IovaRange> validIovaRanges();
 
-    /** The IOMMU page size: mappings start and end on multiples of it. */
+    /**
+     * The IOMMU page size: mappings start and end on multiples of it.
+     *
+     * @return the page size in bytes
+     */
     long pageSizeBytes();
 
     /**
      * Whether memory of another device (an mmapped BAR) can be mapped, for peer-to-peer DMA.
      * VFIO type1 can.
+     *
+     * @return true if device memory (BARs) can be mapped
      */
     boolean mapsDeviceMemory();
 
     /**
      * Maps {@code segment} (page-aligned address and length) at {@code iova}.
      *
+     * @param segment the memory to map, page-aligned
+     * @param iova the IOVA, page-aligned
+     * @param access what the devices may do with it
      * @throws RuntimeException with the kernel's reason if the mapping is refused
      */
     void map(MemorySegment segment, long iova, DmaAccess access);
 
-    /** Removes the mapping that starts at {@code iova}; after return no device can reach it. */
+    /**
+     * Removes the mapping that starts at {@code iova}; after return no device can reach it.
+     *
+     * @param iova the IOVA, page-aligned
+     * @param lengthBytes the mapping's length in bytes
+     */
     void unmap(long iova, long lengthBytes);
 
     /**
@@ -44,6 +66,8 @@ public interface IommuDomain extends AutoCloseable {
      * core neither allocates IOVAs nor maps anything; it asks {@link #physicalAddress} for each
      * range, and refuses a range that is not physically contiguous or lies above the engine's
      * DMA limit (pages cannot be moved to fit it).
+     *
+     * @return true if addresses are physical
      */
     default boolean physical() {
         return false;
@@ -52,6 +76,8 @@ public interface IommuDomain extends AutoCloseable {
     /**
      * The physical address of {@code pages} when {@link #physical()}.
      *
+     * @param pages memory of a buffer or window, page-aligned
+     * @return the physical address
      * @throws IllegalStateException naming the reason when the pages are not one physical run,
      *                               not present, or their addresses are hidden (not root)
      */

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * <pre>
  *   0 ... 2^28 ..................... 2^32 ...................................... top of the domain
  *   |   28-bit |     32-bit engines   | MSI window cut out by the kernel |       64-bit engines  |
- *   |  <-- fills downwards from each limit; a wider request spills below only when its own space is full
+ *   |  &lt;-- fills downwards from each limit; a wider request spills below only when its own space is full
  * </pre>
  *
  * <p>IOVA 0 is never handed out: a zero address in a descriptor is then always a bug that faults
@@ -39,6 +39,12 @@ public final class IovaAllocator {
     /** Live allocations: IOVA → page-rounded length, to check every free. */
     private final TreeMap<Long, Long> allocated = new TreeMap<>(Long::compareUnsigned);
 
+    /**
+     * An allocator over {@code validRanges}, in pages of {@code pageSizeBytes}.
+     *
+     * @param validRanges the IOVA ranges the kernel accepts
+     * @param pageSizeBytes the IOMMU page size, a power of two
+     */
     public IovaAllocator(List<IovaRange> validRanges, long pageSizeBytes) {
         Objects.requireNonNull(validRanges, "validRanges");
         if (pageSizeBytes < 512 || Long.bitCount(pageSizeBytes) != 1) {
@@ -78,11 +84,20 @@ public final class IovaAllocator {
         this.usableRanges = List.copyOf(usable);
     }
 
+    /**
+     * The page size allocations are made in.
+     *
+     * @return the page size in bytes
+     */
     public long pageSizeBytes() {
         return pageSizeBytes;
     }
 
-    /** The valid ranges trimmed to whole pages (and without page 0). */
+    /**
+     * The valid ranges trimmed to whole pages (and without page 0).
+     *
+     * @return the ranges
+     */
     public List<IovaRange> usableRanges() {
         return usableRanges;
     }
@@ -91,8 +106,11 @@ public final class IovaAllocator {
      * Allocates {@code lengthBytes} (rounded up to pages) at the highest IOVA aligned to
      * {@code alignmentBytes} (at least a page) whose last byte is at or below {@code limitIova}.
      *
+     * @param lengthBytes the length in bytes, rounded up to pages
+     * @param alignmentBytes the IOVA's alignment, a power of two
      * @param limitIova the highest IOVA the device can emit, unsigned: 2^bits - 1 for a DMA mask of
      *                  that many bits, -1 (2^64 - 1) for none
+     * @return the range's first IOVA
      * @throws IllegalArgumentException for a non-positive length or a non-power-of-two alignment
      * @throws IovaExhaustedException   if no free range fits
      */
@@ -138,6 +156,8 @@ public final class IovaAllocator {
     /**
      * Returns an allocation.
      *
+     * @param iova the first IOVA of an allocation
+     * @param lengthBytes the length in bytes, rounded up to pages
      * @throws IllegalArgumentException if {@code iova} is not the start of a live allocation of that length
      */
     public synchronized void free(long iova, long lengthBytes) {
@@ -153,7 +173,12 @@ public final class IovaAllocator {
         addFree(iova, iova + rounded - 1);
     }
 
-    /** Bytes of the usable ranges at or below {@code limitIova} (unsigned), free or not; -1 (2^64-1) if that many. */
+    /**
+     * Bytes of the usable ranges at or below {@code limitIova} (unsigned), free or not; -1 (2^64-1) if that many.
+     *
+     * @param limitIova the highest IOVA the range may reach (unsigned; -1 for none)
+     * @return the byte count
+     */
     public long usableBytesAtOrBelow(long limitIova) {
         long total = 0;
         for (IovaRange range : usableRanges) {
@@ -170,7 +195,11 @@ public final class IovaAllocator {
         return total;
     }
 
-    /** Total free bytes (for tests and diagnostics); Long.MAX_VALUE if 2^63 bytes or more are free. */
+    /**
+     * Total free bytes (for tests and diagnostics); Long.MAX_VALUE if 2^63 bytes or more are free.
+     *
+     * @return the free bytes
+     */
     public synchronized long freeBytes() {
         long total = 0;
         for (Map.Entry<Long, Long> e : free.entrySet()) {
@@ -183,7 +212,11 @@ public final class IovaAllocator {
         return total;
     }
 
-    /** Number of live allocations. */
+    /**
+     * Number of live allocations.
+     *
+     * @return the count
+     */
     public synchronized int allocationCount() {
         return allocated.size();
     }

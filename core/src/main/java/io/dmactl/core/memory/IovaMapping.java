@@ -51,49 +51,95 @@ public final class IovaMapping {
         this.refs = initialRefs;
     }
 
-    /** IOVA of the first mapped byte: the location's first byte, or a window's first page. */
+    /**
+     * IOVA of the first mapped byte: the location's first byte, or a window's first page.
+     *
+     * @return the first IOVA
+     */
     public long iova() {
         return iova;
     }
 
-    /** The bus address of byte {@code offset} of the location; the caller checked {@link #covers}. */
+    /**
+     * The bus address of byte {@code offset} of the location; the caller checked {@link #covers}.
+     *
+     * @param offset a byte offset in the location
+     * @return the bus address
+     */
     public long busAddress(long offset) {
         return iova + (offset - locationOffset);
     }
 
-    /** Whether {@code [offset, offset + lengthBytes)} of the location lies inside this mapping. */
+    /**
+     * Whether {@code [offset, offset + lengthBytes)} of the location lies inside this mapping.
+     *
+     * @param offset a byte offset in the location
+     * @param lengthBytes a length in bytes
+     * @return true if covered
+     */
     public boolean covers(long offset, long lengthBytes) {
         return offset >= locationOffset && offset - locationOffset <= this.lengthBytes - lengthBytes;
     }
 
-    /** Where in the location's pages the mapping starts (0 unless it is a window). */
+    /**
+     * Where in the location's pages the mapping starts (0 unless it is a window).
+     *
+     * @return the byte offset in the location's pages
+     */
     public long locationOffset() {
         return locationOffset;
     }
 
-    /** False for a window over one transfer's pages. */
+    /**
+     * False for a window over one transfer's pages.
+     *
+     * @return true if it maps all of the location
+     */
     public boolean wholeLocation() {
         return wholeLocation;
     }
 
-    /** IOVA of the last mapped byte. */
+    /**
+     * IOVA of the last mapped byte.
+     *
+     * @return the last IOVA
+     */
     public long lastIova() {
         return iova + lengthBytes - 1;
     }
 
+    /**
+     * The mapping's length in bytes.
+     *
+     * @return the length in bytes
+     */
     public long lengthBytes() {
         return lengthBytes;
     }
 
+    /**
+     * The location mapped.
+     *
+     * @return the location
+     */
     public DmaLocation location() {
         return location;
     }
 
-    /** What the device may do through this mapping. */
+    /**
+     * What the device may do through this mapping.
+     *
+     * @return the access
+     */
     public DmaAccess access() {
         return access;
     }
 
+    /**
+     * The references held on the mapping: one per transfer using it, plus the location's registration.
+     *
+     * @return the count
+     */
     public int references() {
         return refs;
     }

@@ -59,15 +59,30 @@ public final class IovaMappings implements AutoCloseable {
     private long unmapCount;
     private long evictionCount;
 
+    /**
+     * The mappings of {@code domain}, over a new allocator of its valid ranges.
+     *
+     * @param domain the IOMMU domain
+     */
     public IovaMappings(IommuDomain domain) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.allocator = new IovaAllocator(domain.validIovaRanges(), domain.pageSizeBytes());
     }
 
+    /**
+     * The domain the mappings are in.
+     *
+     * @return the domain
+     */
     public IommuDomain domain() {
         return domain;
     }
 
+    /**
+     * The allocator of the domain's IOVAs.
+     *
+     * @return the allocator
+     */
     public IovaAllocator allocator() {
         return allocator;
     }
@@ -77,6 +92,11 @@ public final class IovaMappings implements AutoCloseable {
      * {@code access} whose last IOVA is at or below {@code limitIova} (unsigned), mapping it now if
      * there is none, with one reference for the caller. For memory an engine keeps (rings).
      *
+     * @param location a location
+     * @param pages the location's page-aligned memory
+     * @param limitIova the highest IOVA the mapping may reach (unsigned; -1 for none)
+     * @param access what the device does with the memory
+     * @return the mapping, with a reference the caller releases
      * @throws IovaExhaustedException if no IOVA range fits under the limit, even after unmapping
      *                                the idle mappings there
      * @throws RuntimeException       if the domain refuses the mapping
@@ -91,6 +111,14 @@ public final class IovaMappings implements AutoCloseable {
      * mapped under the limit (it is larger than the space there, or that space is held by mappings
      * in use), only the pages of that range are mapped, as a window that is unmapped when the
      * last transfer using it releases it. Address the range with {@link IovaMapping#busAddress}.
+     *
+     * @param location a location
+     * @param pages the location's page-aligned memory
+     * @param offset the range's byte offset in the location
+     * @param lengthBytes the range's length in bytes
+     * @param limitIova the highest IOVA the mapping may reach (unsigned; -1 for none)
+     * @param access what the device does with the memory
+     * @return the mapping, with a reference the caller releases
      */
     public IovaMapping acquireRange(DmaLocation location, MemorySegment pages, long offset, long lengthBytes, long limitIova,
                                     DmaAccess access) {
@@ -170,7 +198,11 @@ public final class IovaMappings implements AutoCloseable {
         }
     }
 
-    /** Drops the location's registration reference on all its mappings (the location is closing). */
+    /**
+     * Drops the location's registration reference on all its mappings (the location is closing).
+     *
+     * @param location a location
+     */
     public void forget(DmaLocation location) {
         List<IovaMapping> toDrop = new ArrayList<>();
         synchronized (lock) {
@@ -186,12 +218,23 @@ public final class IovaMappings implements AutoCloseable {
         }
     }
 
-    /** The lowest IOVA (unsigned) at which all of the location is mapped in this domain, if it is. */
+    /**
+     * The lowest IOVA (unsigned) at which all of the location is mapped in this domain, if it is.
+     *
+     * @param location a location
+     * @return the IOVA, or empty
+     */
     public OptionalLong iovaOf(DmaLocation location) {
         return iovaOf(location, -1L);
     }
 
-    /** The lowest IOVA (unsigned) of a mapping of all of the location that ends at or below {@code limitIova}. */
+    /**
+     * The lowest IOVA (unsigned) of a mapping of all of the location that ends at or below {@code limitIova}.
+     *
+     * @param location a location
+     * @param limitIova the highest IOVA the mapping may reach (unsigned; -1 for none)
+     * @return the IOVA, or empty
+     */
     public OptionalLong iovaOf(DmaLocation location, long limitIova) {
         IovaMapping[] list = byLocation.get(location);
         if (list == null) {
@@ -208,12 +251,21 @@ public final class IovaMappings implements AutoCloseable {
         return found ? OptionalLong.of(lowest) : OptionalLong.empty();
     }
 
-    /** The location's live mappings in this domain (a snapshot, for diagnostics and tests). */
+    /**
+     * The location's live mappings in this domain (a snapshot, for diagnostics and tests).
+     *
+     * @param location a location
+     * @return the mappings
+     */
     public List<IovaMapping> mappingsOf(DmaLocation location) {
         return List.of(byLocation.getOrDefault(location, NONE));
     }
 
-    /** Number of live mappings. */
+    /**
+     * Number of live mappings.
+     *
+     * @return the count
+     */
     public int size() {
         int total = 0;
         for (IovaMapping[] list : byLocation.values()) {
@@ -222,19 +274,33 @@ public final class IovaMappings implements AutoCloseable {
         return total;
     }
 
+    /**
+     * The IOMMU map calls made so far.
+     *
+     * @return the count
+     */
     public long mapCount() {
         synchronized (lock) {
             return mapCount;
         }
     }
 
+    /**
+     * The IOMMU unmap calls made so far.
+     *
+     * @return the count
+     */
     public long unmapCount() {
         synchronized (lock) {
             return unmapCount;
         }
     }
 
-    /** Idle mappings unmapped to make room for a new one (each also counts in {@link #unmapCount}). */
+    /**
+     * Idle mappings unmapped to make room for a new one (each also counts in {@link #unmapCount}).
+     *
+     * @return the count
+     */
     public long evictionCount() {
         synchronized (lock) {
             return evictionCount;

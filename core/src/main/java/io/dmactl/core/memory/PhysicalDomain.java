@@ -22,11 +22,20 @@ public final class PhysicalDomain implements IommuDomain {
     private final Pagemap pagemap;
     private final List<VfioDevice> devices = new CopyOnWriteArrayList<>();
 
+    /**
+     * A domain where bus addresses are physical, read from {@code pagemap}.
+     *
+     * @param pagemap where physical addresses come from
+     */
     public PhysicalDomain(Pagemap pagemap) {
         this.pagemap = Objects.requireNonNull(pagemap, "pagemap");
     }
 
-    /** Makes the BARs this device maps reachable by physical address (peer to peer). */
+    /**
+     * Makes the BARs this device maps reachable by physical address (peer to peer).
+     *
+     * @param device a device opened through UIO
+     */
     public void addDevice(VfioDevice device) {
         devices.add(Objects.requireNonNull(device, "device"));
     }

@@ -27,6 +27,11 @@ public final class VfioIommuDomain implements IommuDomain {
     private final List<IovaRange> ranges;
     private final long pageSizeBytes;
 
+    /**
+     * The domain of {@code container}, which the caller keeps open.
+     *
+     * @param container the VFIO container
+     */
     public VfioIommuDomain(VfioContainer container) {
         this.container = Objects.requireNonNull(container, "container");
         IommuInfo info = container.iommuInfo();

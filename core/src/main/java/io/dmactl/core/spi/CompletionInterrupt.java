@@ -17,6 +17,7 @@ public interface CompletionInterrupt {
      * without owning the channel, so a client may call the channel's {@code poll} meanwhile: state
      * that {@code await} and {@code poll} share must be safe to touch from two threads.
      *
+     * @param timeoutNanos the longest wait, in nanoseconds
      * @return true if a signal (device or {@link #wakeup()}) was consumed, false on timeout or an
      *         early return without one
      */

@@ -8,12 +8,22 @@ import io.dmactl.core.location.LocationKind;
  * from memory to its destination.
  */
 public enum Direction {
+    /** Host memory to host memory. */
     MEM_TO_MEM,
+    /** Host memory to a device window or private space. */
     MEM_TO_DEV,
+    /** A device window or private space to host memory. */
     DEV_TO_MEM,
+    /** Between device windows or private spaces. */
     DEV_TO_DEV;
 
-    /** The direction of a transfer between two kinds of location. */
+    /**
+     * The direction of a transfer between two kinds of location.
+     *
+     * @param source the kind of the source location
+     * @param destination the kind of the destination location
+     * @return the direction
+     */
     public static Direction of(LocationKind source, LocationKind destination) {
         boolean fromMemory = source == LocationKind.HOST_MEMORY;
         boolean toMemory = destination == LocationKind.HOST_MEMORY;

@@ -8,9 +8,9 @@ package io.dmactl.core.spi;
  *   ------------                                  -------------------
  *   t0 = enqueueCopy(...)   writes descriptor t0
  *   t1 = enqueueFill(...)   writes descriptor t1
- *   submit()                release-store of the producer index  ---->  fetches t0, t1 (acquire)
+ *   submit()                release-store of the producer index  ----&gt;  fetches t0, t1 (acquire)
  *                                                                        executes, writes statuses
- *   n = poll(batch)         acquire-load of completions          <----  publishes completion (release)
+ *   n = poll(batch)         acquire-load of completions          &lt;----  publishes completion (release)
  *   batch.ticket(i), batch.status(i), batch.deviceCode(i), batch.resultValue(i)
  * </pre>
  *
@@ -51,6 +51,12 @@ public interface DmaChannel {
     /**
      * Writes a copy descriptor.
      *
+     * @param srcSpace the source's space: {@link #SPACE_BUS} or a private space id
+     * @param srcAddress the source's address in that space
+     * @param dstSpace the destination's space: {@link #SPACE_BUS} or a private space id
+     * @param dstAddress the destination's address in that space
+     * @param lengthBytes the op's length in bytes, 1..maxTransferBytes of the engine
+     * @param flags {@link #FLAG_FENCE}, {@link #FLAG_SUBMIT}, or 0
      * @return the op's ticket, or {@link #NO_SPACE}
      */
     long enqueueCopy(int srcSpace, long srcAddress, int dstSpace, long dstAddress, int lengthBytes, int flags);
@@ -59,6 +65,11 @@ public interface DmaChannel {
      * Writes a fill descriptor: the 8 bytes of {@code pattern} (little-endian) repeated from the
      * first destination byte; byte i of the destination receives byte (i mod 8) of the pattern.
      *
+     * @param pattern the 8-byte pattern, little-endian
+     * @param dstSpace the destination's space: {@link #SPACE_BUS} or a private space id
+     * @param dstAddress the destination's address in that space
+     * @param lengthBytes the op's length in bytes, 1..maxTransferBytes of the engine
+     * @param flags {@link #FLAG_FENCE}, {@link #FLAG_SUBMIT}, or 0
      * @return the op's ticket, or {@link #NO_SPACE}
      */
     long enqueueFill(long pattern, int dstSpace, long dstAddress, int lengthBytes, int flags);
@@ -73,6 +84,12 @@ public interface DmaChannel {
      * Writes a compare descriptor: the two ranges are read, nothing is written. The completion's
      * result value is {@link DmaOpKind#COMPARE_EQUAL} or the offset of the first differing byte.
      *
+     * @param aSpace the first range's space
+     * @param aAddress the first range's address in that space
+     * @param bSpace the second range's space
+     * @param bAddress the second range's address in that space
+     * @param lengthBytes the op's length in bytes, 1..maxTransferBytes of the engine
+     * @param flags {@link #FLAG_FENCE}, {@link #FLAG_SUBMIT}, or 0
      * @return the op's ticket, or {@link #NO_SPACE}
      */
     default long enqueueCompare(int aSpace, long aAddress, int bSpace, long bAddress, int lengthBytes, int flags) {
@@ -83,6 +100,11 @@ public interface DmaChannel {
      * Writes a compare-pattern descriptor: byte i of the range against byte (i mod 8) of
      * {@code pattern} (little-endian). Result value as {@link #enqueueCompare}.
      *
+     * @param pattern the 8-byte pattern, little-endian
+     * @param space the range's space: {@link #SPACE_BUS} or a private space id
+     * @param address the range's address in that space
+     * @param lengthBytes the op's length in bytes, 1..maxTransferBytes of the engine
+     * @param flags {@link #FLAG_FENCE}, {@link #FLAG_SUBMIT}, or 0
      * @return the op's ticket, or {@link #NO_SPACE}
      */
     default long enqueueComparePattern(long pattern, int space, long address, int lengthBytes, int flags) {
@@ -93,6 +115,11 @@ public interface DmaChannel {
      * Writes a CRC-32C descriptor over a range; {@code seed} is the CRC-32C of the data preceding
      * it (0 to start afresh; see {@link DmaOpKind#CRC32C}). The result value is the CRC (unsigned).
      *
+     * @param space the range's space: {@link #SPACE_BUS} or a private space id
+     * @param address the range's address in that space
+     * @param lengthBytes the op's length in bytes, 1..maxTransferBytes of the engine
+     * @param seed the CRC-32C of the preceding data, as 32 bits
+     * @param flags {@link #FLAG_FENCE}, {@link #FLAG_SUBMIT}, or 0
      * @return the op's ticket, or {@link #NO_SPACE}
      */
     default long enqueueCrc32c(int space, long address, int lengthBytes, int seed, int flags) {
@@ -102,6 +129,14 @@ public interface DmaChannel {
     /**
      * Writes a dualcast descriptor: the source copied to both destinations.
      *
+     * @param srcSpace the source's space: {@link #SPACE_BUS} or a private space id
+     * @param srcAddress the source's address in that space
+     * @param dst1Space the first destination's space
+     * @param dst1Address the first destination's address in that space
+     * @param dst2Space the second destination's space
+     * @param dst2Address the second destination's address in that space
+     * @param lengthBytes the op's length in bytes, 1..maxTransferBytes of the engine
+     * @param flags {@link #FLAG_FENCE}, {@link #FLAG_SUBMIT}, or 0
      * @return the op's ticket, or {@link #NO_SPACE}
      */
     default long enqueueDualcast(int srcSpace, long srcAddress, int dst1Space, long dst1Address, int dst2Space,
@@ -120,19 +155,30 @@ public interface DmaChannel {
     /**
      * Drains completions into {@code out} (cleared first), at most {@code out.capacity()}.
      *
+     * @param out the batch to fill
      * @return the number of completions now in {@code out}
      */
     int poll(CompletionBatch out);
 
-    /** The ring size: the most ops that can be outstanding at once. */
+    /**
+     * The ring size: the most ops that can be outstanding at once.
+     *
+     * @return the ring size, a power of two
+     */
     int capacity();
 
-    /** This channel's index in its engine, 0..channelCount-1. */
+    /**
+     * This channel's index in its engine, 0..channelCount-1.
+     *
+     * @return the channel index
+     */
     int index();
 
     /**
      * The completion interrupt of this channel when the engine declares interrupts, else null.
      * Control path: called once at setup.
+     *
+     * @return the interrupt, or null
      */
     CompletionInterrupt interrupt();
 }

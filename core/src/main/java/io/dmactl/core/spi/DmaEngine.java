@@ -9,10 +9,19 @@ package io.dmactl.core.spi;
  */
 public interface DmaEngine extends AutoCloseable {
 
-    /** Constant for the engine's life; validated once by the core when the engine opens. */
+    /**
+     * Constant for the engine's life; validated once by the core when the engine opens.
+     *
+     * @return the engine's capabilities
+     */
     EngineCapabilities capabilities();
 
-    /** Channel {@code index}, 0..channelCount-1; the same object on every call. */
+    /**
+     * Channel {@code index}, 0..channelCount-1; the same object on every call.
+     *
+     * @param index 0..channelCount-1
+     * @return the channel
+     */
     DmaChannel channel(int index);
 
     /**

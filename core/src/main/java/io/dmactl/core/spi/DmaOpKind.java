@@ -41,7 +41,11 @@ public enum DmaOpKind {
     /** The result value of a compare whose ranges are equal (a difference is an offset, never negative). */
     public static final long COMPARE_EQUAL = -1L;
 
-    /** Whether the core may split a long op of this kind into several (see the class comment). */
+    /**
+     * Whether the core may split a long op of this kind into several (see the class comment).
+     *
+     * @return true if the core may split it
+     */
     public boolean splittable() {
         return switch (this) {
             case COPY, FILL, DUALCAST -> true;
@@ -49,7 +53,11 @@ public enum DmaOpKind {
         };
     }
 
-    /** Whether the op writes its destination range (compare and CRC only read). */
+    /**
+     * Whether the op writes its destination range (compare and CRC only read).
+     *
+     * @return true if it writes
+     */
     public boolean writesDestination() {
         return switch (this) {
             case COPY, FILL, DUALCAST -> true;
@@ -57,7 +65,11 @@ public enum DmaOpKind {
         };
     }
 
-    /** Whether the op reads a source range besides its destination range. */
+    /**
+     * Whether the op reads a source range besides its destination range.
+     *
+     * @return true if it reads a source range
+     */
     public boolean hasSource() {
         return switch (this) {
             case COPY, COMPARE, DUALCAST -> true;

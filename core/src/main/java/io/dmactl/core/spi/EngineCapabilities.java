@@ -55,6 +55,7 @@ public record EngineCapabilities(
     public static final int MAX_CHANNELS = 256;
     public static final int MAX_ALIGNMENT_BYTES = 1 << 16;
 
+    /** Checks the description (sets not empty, sizes and counts in range, powers of two where required) and freezes the sets. */
     public EngineCapabilities {
         ops = frozen(ops, DmaOpKind.class, "ops");
         directions = frozen(directions, Direction.class, "directions");
@@ -105,23 +106,50 @@ public record EngineCapabilities(
         }
     }
 
-    /** The highest bus address the engine can emit: 2^dmaMaskBits - 1, capped at Long.MAX_VALUE. */
+    /**
+     * The highest bus address the engine can emit: 2^dmaMaskBits - 1, capped at Long.MAX_VALUE.
+     *
+     * @return the highest bus address
+     */
     public long dmaLimit() {
         return dmaMaskBits >= 63 ? Long.MAX_VALUE : (1L << dmaMaskBits) - 1;
     }
 
+    /**
+     * Whether the engine offers {@code op}.
+     *
+     * @param op an op kind
+     * @return true if offered
+     */
     public boolean supports(DmaOpKind op) {
         return ops.contains(op);
     }
 
+    /**
+     * Whether the engine offers {@code direction}.
+     *
+     * @param direction a direction
+     * @return true if offered
+     */
     public boolean supports(Direction direction) {
         return directions.contains(direction);
     }
 
+    /**
+     * Whether the engine can address locations of {@code kind}.
+     *
+     * @param kind a location kind
+     * @return true if reachable
+     */
     public boolean reaches(LocationKind kind) {
         return reaches.contains(kind);
     }
 
+    /**
+     * A builder with the defaults of {@link Builder}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -155,66 +183,144 @@ public record EngineCapabilities(
         private Builder() {
         }
 
+        /**
+         * Adds operations offered (see {@link EngineCapabilities#ops()}).
+         *
+         * @param values the op kinds to add
+         * @return this builder
+         */
         public Builder ops(DmaOpKind... values) {
             ops.addAll(java.util.List.of(values));
             return this;
         }
 
+        /**
+         * Adds directions offered.
+         *
+         * @param values the directions to add
+         * @return this builder
+         */
         public Builder directions(Direction... values) {
             directions.addAll(java.util.List.of(values));
             return this;
         }
 
+        /**
+         * Adds kinds of location the engine can address.
+         *
+         * @param values the location kinds to add
+         * @return this builder
+         */
         public Builder reaches(LocationKind... values) {
             reaches.addAll(java.util.List.of(values));
             return this;
         }
 
+        /**
+         * Sets what bus space 0 means (default IOVA).
+         *
+         * @param value the addressing mode
+         * @return this builder
+         */
         public Builder addressing(AddressingMode value) {
             addressing = value;
             return this;
         }
 
+        /**
+         * Sets software or hardware (default hardware).
+         *
+         * @param value software or hardware
+         * @return this builder
+         */
         public Builder execution(ExecutionKind value) {
             execution = value;
             return this;
         }
 
+        /**
+         * Sets the longest single op (default Integer.MAX_VALUE).
+         *
+         * @param value the length in bytes, positive
+         * @return this builder
+         */
         public Builder maxTransferBytes(int value) {
             maxTransferBytes = value;
             return this;
         }
 
+        /**
+         * Sets the alignment of bus addresses and lengths, a power of two (default 1).
+         *
+         * @param value the alignment in bytes, a power of two
+         * @return this builder
+         */
         public Builder alignmentBytes(int value) {
             alignmentBytes = value;
             return this;
         }
 
+        /**
+         * Sets the width of the bus addresses the engine can emit (default 64).
+         *
+         * @param value the mask width in bits, 1..64
+         * @return this builder
+         */
         public Builder dmaMaskBits(int value) {
             dmaMaskBits = value;
             return this;
         }
 
+        /**
+         * Sets the scatter-gather entries per descriptor (default 1: contiguous only).
+         *
+         * @param value the entries per descriptor, at least 1
+         * @return this builder
+         */
         public Builder maxSgEntries(int value) {
             maxSgEntries = value;
             return this;
         }
 
+        /**
+         * Sets the descriptors per channel ring, a power of two (default 64).
+         *
+         * @param value the ring size, a power of two
+         * @return this builder
+         */
         public Builder ringSize(int value) {
             ringSize = value;
             return this;
         }
 
+        /**
+         * Sets the number of independent channels (default 1).
+         *
+         * @param value the number of channels, 1..{@value EngineCapabilities#MAX_CHANNELS}
+         * @return this builder
+         */
         public Builder channelCount(int value) {
             channelCount = value;
             return this;
         }
 
+        /**
+         * Sets whether channels offer a {@link CompletionInterrupt} (default false).
+         *
+         * @param value true if channels have interrupts
+         * @return this builder
+         */
         public Builder interrupts(boolean value) {
             interrupts = value;
             return this;
         }
 
+        /**
+         * Sets whether ops of a channel complete in ticket order (default false).
+         *
+         * @param value true if completions come in ticket order
+         * @return this builder
+         */
         public Builder inOrderCompletion(boolean value) {
             inOrderCompletion = value;
             return this;
@@ -224,6 +330,9 @@ public record EngineCapabilities(
          * Every op must have at least one end in this engine's own private space: an engine that
          * moves data only in and out of its device memory (edu's buffer) still reaches host memory
          * and windows, but cannot copy between two of them.
+         *
+         * @param value true if every op needs an end in the engine's own private space
+         * @return this builder
          */
         public Builder requiresOwnPrivateEnd(boolean value) {
             requiresOwnPrivateEnd = value;
@@ -233,6 +342,9 @@ public record EngineCapabilities(
         /**
          * The longest copy between this engine's own private spaces; 0 when it cannot do them.
          * Unset, it is {@link #maxTransferBytes}.
+         *
+         * @param value the length in bytes, 0 when such copies are impossible
+         * @return this builder
          */
         public Builder maxPrivateCopyBytes(int value) {
             if (value < 0) {
@@ -242,6 +354,11 @@ public record EngineCapabilities(
             return this;
         }
 
+        /**
+         * Builds the capabilities, checked as the record's constructor checks them.
+         *
+         * @return the capabilities
+         */
         public EngineCapabilities build() {
             return new EngineCapabilities(ops, directions, reaches, addressing, execution, maxTransferBytes,
                 alignmentBytes, dmaMaskBits, maxSgEntries, ringSize, channelCount, interrupts, inOrderCompletion,

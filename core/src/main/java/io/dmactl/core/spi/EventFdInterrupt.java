@@ -12,6 +12,11 @@ import java.util.Objects;
 public final class EventFdInterrupt implements CompletionInterrupt {
     private final EventFd eventFd;
 
+    /**
+     * An interrupt over {@code eventFd}, which the caller keeps open while the interrupt is used.
+     *
+     * @param eventFd the eventfd attached to the device's vector
+     */
     public EventFdInterrupt(EventFd eventFd) {
         this.eventFd = Objects.requireNonNull(eventFd, "eventFd");
     }

@@ -27,6 +27,11 @@ public final class EventFdVectors implements AutoCloseable {
     /**
      * Attaches {@code count} new eventfds to vectors 0..count-1 of {@code irqIndex}; on failure
      * closes what it made and throws.
+     *
+     * @param device the open device
+     * @param irqIndex the VFIO interrupt index (MSI or MSI-X)
+     * @param count the number of vectors, at least 1
+     * @return the enabled vectors; close them before the device
      */
     public static EventFdVectors enable(VfioDevice device, int irqIndex, int count) {
         Objects.requireNonNull(device, "device");
@@ -52,7 +57,11 @@ public final class EventFdVectors implements AutoCloseable {
         return new EventFdVectors(device, irqIndex, fds, interrupts);
     }
 
-    /** One interrupt per vector, in vector order (a copy). */
+    /**
+     * One interrupt per vector, in vector order (a copy).
+     *
+     * @return the interrupts
+     */
     public CompletionInterrupt[] interrupts() {
         return interrupts.clone();
     }

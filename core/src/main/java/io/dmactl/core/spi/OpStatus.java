@@ -6,6 +6,7 @@ package io.dmactl.core.spi;
  * {@code io.dmactl.core.TransferStatus} (a test pins that).
  */
 public final class OpStatus {
+    /** The op completed and did what it was asked. */
     public static final int SUCCESS = 0;
     /** The device reported an error; the batch's device code says which. */
     public static final int DEVICE_ERROR = 1;
@@ -24,6 +25,12 @@ public final class OpStatus {
     private OpStatus() {
     }
 
+    /**
+     * The name of a status code, for messages.
+     *
+     * @param status a status code
+     * @return the name, e.g. "SUCCESS", or "UNKNOWN(n)"
+     */
     public static String name(int status) {
         return status >= 0 && status < NAMES.length ? NAMES[status] : "UNKNOWN(" + status + ")";
     }

@@ -12,6 +12,7 @@ package io.dmactl.core.spi;
 public record PciMatch(int vendorId, int deviceId, int classCode, int classMask) {
     public static final int ANY = -1;
 
+    /** Checks that the ids are 16-bit or ANY and that the class code and mask fit in 24 bits. */
     public PciMatch {
         checkId("vendorId", vendorId);
         checkId("deviceId", deviceId);
@@ -21,16 +22,36 @@ public record PciMatch(int vendorId, int deviceId, int classCode, int classMask)
         }
     }
 
-    /** Matches one vendor:device pair, any class. */
+    /**
+     * Matches one vendor:device pair, any class.
+     *
+     * @param vendorId the PCI vendor id
+     * @param deviceId the PCI device id
+     * @return the match
+     */
     public static PciMatch ofId(int vendorId, int deviceId) {
         return new PciMatch(vendorId, deviceId, 0, 0);
     }
 
-    /** Matches every function whose class code equals {@code classCode} under {@code classMask}. */
+    /**
+     * Matches every function whose class code equals {@code classCode} under {@code classMask}.
+     *
+     * @param classCode the 24-bit class code
+     * @param classMask the bits of the class code that must match
+     * @return the match
+     */
     public static PciMatch ofClass(int classCode, int classMask) {
         return new PciMatch(ANY, ANY, classCode, classMask);
     }
 
+    /**
+     * Whether a function with these ids and class code matches.
+     *
+     * @param vendor the function's vendor id
+     * @param device the function's device id
+     * @param functionClassCode the function's 24-bit class code
+     * @return true if it matches
+     */
     public boolean matches(int vendor, int device, int functionClassCode) {
         return (vendorId == ANY || vendorId == vendor)
             && (deviceId == ANY || deviceId == device)

@@ -24,6 +24,10 @@ public final class SoftwareOps {
      * CRC-32C of the data before it (0 to start afresh): seed 0 gives what {@link java.util.zip.CRC32C}
      * gives for the range. See {@link DmaOpKind#CRC32C}.
      *
+     * @param memory the memory read
+     * @param offset the byte offset in {@code memory} where the range starts
+     * @param lengthBytes the range's length in bytes
+     * @param seed the CRC-32C of the data before the range, 0 to start afresh
      * @return the CRC as an unsigned value, 0..2^32-1
      */
     public static long crc32c(MemorySegment memory, long offset, long lengthBytes, int seed) {
@@ -48,6 +52,10 @@ public final class SoftwareOps {
     /**
      * Compares {@code lengthBytes} at {@code memory + aOffset} with as many at {@code memory + bOffset}.
      *
+     * @param memory the memory read
+     * @param aOffset the byte offset of the first range
+     * @param bOffset the byte offset of the second range
+     * @param lengthBytes the range's length in bytes
      * @return {@link DmaOpKind#COMPARE_EQUAL}, or the offset from the ranges' start of the first byte that differs
      */
     public static long compare(MemorySegment memory, long aOffset, long bOffset, long lengthBytes) {
@@ -58,6 +66,10 @@ public final class SoftwareOps {
      * Compares {@code lengthBytes} at {@code memory + offset} with {@code pattern} repeated (byte i
      * against byte (i mod 8) of the little-endian pattern).
      *
+     * @param memory the memory read
+     * @param offset the byte offset in {@code memory} where the range starts
+     * @param lengthBytes the range's length in bytes
+     * @param pattern the 8-byte pattern, little-endian
      * @return {@link DmaOpKind#COMPARE_EQUAL}, or the offset from the range's start of the first byte that differs
      */
     public static long comparePattern(MemorySegment memory, long offset, long lengthBytes, long pattern) {

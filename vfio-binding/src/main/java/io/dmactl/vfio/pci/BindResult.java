@@ -21,6 +21,7 @@ public record BindResult(
         Optional<String> previousDriverOverride,
         boolean changed) {
 
+    /** Checks that no component is null. */
     public BindResult {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(driver, "driver");

@@ -6,7 +6,7 @@ import java.util.Objects;
  * The one platform check behind dmactl's device memory ordering: the orderings that
  * {@link MmioRegisters} and the drivers' queues promise are proven for x86-64 only, so device
  * memory is not mapped on any other architecture. {@code VfioDevice.mapRegion} calls
- * {@link #requireSupported(String)} before it maps a BAR: no register, doorbell, CMB or peer
+ * {@link #requireSupported(String, String)} before it maps a BAR: no register, doorbell, CMB or peer
  * window is touched without it, and host DMA memory reaches no device without a doorbell.
  *
  * <h2>Why x86-64 is right</h2>
@@ -39,7 +39,12 @@ public final class MemoryOrdering {
     private MemoryOrdering() {
     }
 
-    /** Whether device memory ordering is proven for {@code osArch} (a value of {@code os.arch}). */
+    /**
+     * Whether device memory ordering is proven for {@code osArch} (a value of {@code os.arch}).
+     *
+     * @param osArch the architecture, e.g. {@code amd64}
+     * @return true for x86-64
+     */
     public static boolean supported(String osArch) {
         Objects.requireNonNull(osArch, "osArch");
         for (String arch : X86_64) {

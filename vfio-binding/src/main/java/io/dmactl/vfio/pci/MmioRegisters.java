@@ -79,6 +79,8 @@ public final class MmioRegisters {
     private final long pollPauseNanos;
 
     /**
+     * Register accesses on {@code registers}, a mapped register block (a BAR or part of one).
+     *
      * @param registers      the mapped register block: native and at least 8-byte aligned
      * @param subject        names the device and BAR in messages, e.g. "edu 0000:00:02.0 BAR0"
      * @param pollPauseNanos how long an {@code await} parks between two reads of the register (positive)
@@ -102,54 +104,96 @@ public final class MmioRegisters {
         this.pollPauseNanos = pollPauseNanos;
     }
 
-    /** Length of the register block, in bytes. */
+    /**
+     * Length of the register block, in bytes.
+     *
+     * @return the length in bytes
+     */
     public long sizeBytes() {
         return sizeBytes;
     }
 
-    /** Names the device and BAR, for messages. */
+    /**
+     * Names the device and BAR, for messages.
+     *
+     * @return the subject
+     */
     public String subject() {
         return subject;
     }
 
-    /** The pause between two reads of a register an {@code await} waits for. */
+    /**
+     * The pause between two reads of a register an {@code await} waits for.
+     *
+     * @return the pause in nanoseconds
+     */
     public long pollPauseNanos() {
         return pollPauseNanos;
     }
 
     // ---- 8- and 16-bit (registers narrower than a dword: I/OAT's CHANCMD and DMACOUNT, the LSI 53C8xx's byte-wide file) ----
 
-    /** An opaque 8-bit read, returned as 0..255. */
+    /**
+     * An opaque 8-bit read, returned as 0..255.
+     *
+     * @param offset the register's byte offset in the block
+     * @return the byte, 0..255
+     */
     public int read8(long offset) {
         check(offset, Byte.BYTES, Byte.BYTES);
         return Byte.toUnsignedInt((byte) U8.getOpaque(registers, offset));
     }
 
-    /** An 8-bit read that no later load moves above (status before what it vouches for). */
+    /**
+     * An 8-bit read that no later load moves above (status before what it vouches for).
+     *
+     * @param offset the register's byte offset in the block
+     * @return the byte, 0..255
+     */
     public int read8Acquire(long offset) {
         check(offset, Byte.BYTES, Byte.BYTES);
         return Byte.toUnsignedInt((byte) U8.getAcquire(registers, offset));
     }
 
-    /** An opaque 8-bit write of the low byte of {@code value}. */
+    /**
+     * An opaque 8-bit write of the low byte of {@code value}.
+     *
+     * @param offset the register's byte offset in the block
+     * @param value the value to write
+     */
     public void write8(long offset, int value) {
         check(offset, Byte.BYTES, Byte.BYTES);
         U8.setOpaque(registers, offset, (byte) value);
     }
 
-    /** An opaque 16-bit read ({@code offset} 2-byte aligned), returned as 0..65535. */
+    /**
+     * An opaque 16-bit read ({@code offset} 2-byte aligned), returned as 0..65535.
+     *
+     * @param offset the register's byte offset in the block
+     * @return the word, 0..65535
+     */
     public int read16(long offset) {
         check(offset, Short.BYTES, Short.BYTES);
         return Short.toUnsignedInt((short) U16.getOpaque(registers, offset));
     }
 
-    /** An opaque 16-bit write of the low half of {@code value} ({@code offset} 2-byte aligned). */
+    /**
+     * An opaque 16-bit write of the low half of {@code value} ({@code offset} 2-byte aligned).
+     *
+     * @param offset the register's byte offset in the block
+     * @param value the value to write
+     */
     public void write16(long offset, int value) {
         check(offset, Short.BYTES, Short.BYTES);
         U16.setOpaque(registers, offset, (short) value);
     }
 
-    /** A 16-bit write that no earlier store moves below: a 16-bit doorbell (I/OAT DMACOUNT). */
+    /**
+     * A 16-bit write that no earlier store moves below: a 16-bit doorbell (I/OAT DMACOUNT).
+     *
+     * @param offset the register's byte offset in the block
+     * @param value the value to write
+     */
     public void write16Release(long offset, int value) {
         check(offset, Short.BYTES, Short.BYTES);
         U16.setRelease(registers, offset, (short) value);
@@ -157,25 +201,45 @@ public final class MmioRegisters {
 
     // ---- 32-bit ----
 
-    /** An opaque 32-bit read. */
+    /**
+     * An opaque 32-bit read.
+     *
+     * @param offset the register's byte offset in the block
+     * @return the value
+     */
     public int read32(long offset) {
         check(offset, Integer.BYTES, Integer.BYTES);
         return (int) U32.getOpaque(registers, offset);
     }
 
-    /** A 32-bit read that no later load moves above (status before what it vouches for). */
+    /**
+     * A 32-bit read that no later load moves above (status before what it vouches for).
+     *
+     * @param offset the register's byte offset in the block
+     * @return the value
+     */
     public int read32Acquire(long offset) {
         check(offset, Integer.BYTES, Integer.BYTES);
         return (int) U32.getAcquire(registers, offset);
     }
 
-    /** An opaque 32-bit write. */
+    /**
+     * An opaque 32-bit write.
+     *
+     * @param offset the register's byte offset in the block
+     * @param value the value to write
+     */
     public void write32(long offset, int value) {
         check(offset, Integer.BYTES, Integer.BYTES);
         U32.setOpaque(registers, offset, value);
     }
 
-    /** A 32-bit write that no earlier store moves below: a doorbell. */
+    /**
+     * A 32-bit write that no earlier store moves below: a doorbell.
+     *
+     * @param offset the register's byte offset in the block
+     * @param value the value to write
+     */
     public void write32Release(long offset, int value) {
         check(offset, Integer.BYTES, Integer.BYTES);
         U32.setRelease(registers, offset, value);
@@ -183,25 +247,45 @@ public final class MmioRegisters {
 
     // ---- 64-bit, one access ----
 
-    /** An opaque 64-bit read as one 8-byte access ({@code offset} 8-byte aligned). */
+    /**
+     * An opaque 64-bit read as one 8-byte access ({@code offset} 8-byte aligned).
+     *
+     * @param offset the register's byte offset in the block
+     * @return the value
+     */
     public long read64(long offset) {
         check(offset, Long.BYTES, Long.BYTES);
         return (long) U64.getOpaque(registers, offset);
     }
 
-    /** A 64-bit read as one 8-byte access that no later load moves above. */
+    /**
+     * A 64-bit read as one 8-byte access that no later load moves above.
+     *
+     * @param offset the register's byte offset in the block
+     * @return the value
+     */
     public long read64Acquire(long offset) {
         check(offset, Long.BYTES, Long.BYTES);
         return (long) U64.getAcquire(registers, offset);
     }
 
-    /** An opaque 64-bit write as one 8-byte access ({@code offset} 8-byte aligned). */
+    /**
+     * An opaque 64-bit write as one 8-byte access ({@code offset} 8-byte aligned).
+     *
+     * @param offset the register's byte offset in the block
+     * @param value the value to write
+     */
     public void write64(long offset, long value) {
         check(offset, Long.BYTES, Long.BYTES);
         U64.setOpaque(registers, offset, value);
     }
 
-    /** A 64-bit write as one 8-byte access that no earlier store moves below: a "start" register. */
+    /**
+     * A 64-bit write as one 8-byte access that no earlier store moves below: a "start" register.
+     *
+     * @param offset the register's byte offset in the block
+     * @param value the value to write
+     */
     public void write64Release(long offset, long value) {
         check(offset, Long.BYTES, Long.BYTES);
         U64.setRelease(registers, offset, value);
@@ -209,7 +293,12 @@ public final class MmioRegisters {
 
     // ---- 64-bit, two 32-bit halves ----
 
-    /** A 64-bit register as two opaque 32-bit reads, low half first ({@code offset} 4-byte aligned). */
+    /**
+     * A 64-bit register as two opaque 32-bit reads, low half first ({@code offset} 4-byte aligned).
+     *
+     * @param offset the register's byte offset in the block
+     * @return the value
+     */
     public long read64AsHalves(long offset) {
         check(offset, Long.BYTES, Integer.BYTES);
         long low = Integer.toUnsignedLong((int) U32.getOpaque(registers, offset));
@@ -217,7 +306,12 @@ public final class MmioRegisters {
         return high << Integer.SIZE | low;
     }
 
-    /** A 64-bit register as two opaque 32-bit writes, low half first ({@code offset} 4-byte aligned). */
+    /**
+     * A 64-bit register as two opaque 32-bit writes, low half first ({@code offset} 4-byte aligned).
+     *
+     * @param offset the register's byte offset in the block
+     * @param value the value to write
+     */
     public void write64AsHalves(long offset, long value) {
         check(offset, Long.BYTES, Integer.BYTES);
         U32.setOpaque(registers, offset, (int) value);
@@ -229,6 +323,10 @@ public final class MmioRegisters {
     /**
      * Waits until {@code (register & mask) == expected} for the 32-bit register at {@code offset}.
      *
+     * @param offset the register's byte offset in the block
+     * @param mask the bits that are tested
+     * @param expected the value the masked bits must have
+     * @param timeoutNanos the longest wait, in nanoseconds
      * @return true once it holds (at once if it already does), false if {@code timeoutNanos} passed first
      * @throws IllegalArgumentException for a bad offset, a negative timeout, or an {@code expected}
      *                                  with bits outside {@code mask} (it could never match)
@@ -248,6 +346,10 @@ public final class MmioRegisters {
      * Waits until {@code (register & mask) == expected} for the 64-bit register at {@code offset},
      * read as one 8-byte access.
      *
+     * @param offset the register's byte offset in the block
+     * @param mask the bits that are tested
+     * @param expected the value the masked bits must have
+     * @param timeoutNanos the longest wait, in nanoseconds
      * @return true once it holds (at once if it already does), false if {@code timeoutNanos} passed first
      * @throws IllegalArgumentException for a bad offset, a negative timeout, or an {@code expected}
      *                                  with bits outside {@code mask} (it could never match)
@@ -262,12 +364,26 @@ public final class MmioRegisters {
         return poll(offset, Long.BYTES, mask, expected, false, timeoutNanos);
     }
 
-    /** {@link #await32} for every bit of {@code mask} clear. */
+    /**
+     * {@link #await32} for every bit of {@code mask} clear.
+     *
+     * @param offset the register's byte offset in the block
+     * @param mask the bits that are tested
+     * @param timeoutNanos the longest wait, in nanoseconds
+     * @return true if the bits cleared in time, false on timeout
+     */
     public boolean awaitClear32(long offset, int mask, long timeoutNanos) {
         return await32(offset, mask, 0, timeoutNanos);
     }
 
-    /** {@link #await64} for every bit of {@code mask} clear. */
+    /**
+     * {@link #await64} for every bit of {@code mask} clear.
+     *
+     * @param offset the register's byte offset in the block
+     * @param mask the bits that are tested
+     * @param timeoutNanos the longest wait, in nanoseconds
+     * @return true if the bits cleared in time, false on timeout
+     */
     public boolean awaitClear64(long offset, long mask, long timeoutNanos) {
         return await64(offset, mask, 0, timeoutNanos);
     }
@@ -276,6 +392,9 @@ public final class MmioRegisters {
      * Waits until at least one bit of {@code mask} is set in the 32-bit register at {@code offset}
      * (e.g. "ready or failed"); which one, the caller reads afterwards.
      *
+     * @param offset the register's byte offset in the block
+     * @param mask the bits that are tested
+     * @param timeoutNanos the longest wait, in nanoseconds
      * @return true once one is set, false if {@code timeoutNanos} passed first
      * @throws IllegalArgumentException for a bad offset, a negative timeout or an empty mask
      */

@@ -31,6 +31,7 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
     private static final Pattern FORM = Pattern.compile(
             "(?:(\\p{XDigit}{4,8}):)?(\\p{XDigit}{2}):(\\p{XDigit}{2})\\.(\\p{XDigit})");
 
+    /** Checks that every field is in range. */
     public PciAddress {
         if (domain < 0) {
             throw new IllegalArgumentException("PCI domain " + Integer.toUnsignedString(domain, 16)
@@ -45,6 +46,8 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
      * Parses {@code 0000:00:03.0} or the short form {@code 00:03.0} (domain 0), hex digits in
      * either case.
      *
+     * @param text the address as text
+     * @return the address
      * @throws IllegalArgumentException naming the text and the expected form
      */
     public static PciAddress parse(String text) {

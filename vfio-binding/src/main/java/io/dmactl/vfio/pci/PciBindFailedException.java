@@ -12,11 +12,23 @@ public final class PciBindFailedException extends PciException {
 
     private final transient PciAddress address;
 
+    /**
+     * A bind that failed while writing sysfs.
+     *
+     * @param address the device's address
+     * @param message what failed
+     * @param cause the underlying error
+     */
     public PciBindFailedException(PciAddress address, String message, Throwable cause) {
         super(message, cause);
         this.address = address;
     }
 
+    /**
+     * The device whose bind failed.
+     *
+     * @return the address
+     */
     public PciAddress address() {
         return address;
     }

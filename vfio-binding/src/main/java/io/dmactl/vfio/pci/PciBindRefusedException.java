@@ -25,13 +25,29 @@ public final class PciBindRefusedException extends PciException {
     }
 
     private final transient PciAddress address;
+    /** Why the bind was refused. */
     private final Reason reason;
     private final transient List<PciDevice> blockingDevices;
 
+    /**
+     * A refusal without blocking devices.
+     *
+     * @param address the device's address
+     * @param reason  why it was refused
+     * @param message the message, saying what to do
+     */
     public PciBindRefusedException(PciAddress address, Reason reason, String message) {
         this(address, reason, List.of(), message);
     }
 
+    /**
+     * A refusal naming the devices in the way.
+     *
+     * @param address         the device's address
+     * @param reason          why it was refused
+     * @param blockingDevices for {@link Reason#GROUP_NOT_VIABLE}, the group members in the way
+     * @param message         the message, saying what to do
+     */
     public PciBindRefusedException(PciAddress address, Reason reason, List<PciDevice> blockingDevices,
                                    String message) {
         super(message);
@@ -40,15 +56,29 @@ public final class PciBindRefusedException extends PciException {
         this.blockingDevices = List.copyOf(blockingDevices);
     }
 
+    /**
+     * The device that was not bound.
+     *
+     * @return the address
+     */
     public PciAddress address() {
         return address;
     }
 
+    /**
+     * Why it was refused.
+     *
+     * @return the reason
+     */
     public Reason reason() {
         return reason;
     }
 
-    /** For {@link Reason#GROUP_NOT_VIABLE}: the group members in the way; otherwise empty. */
+    /**
+     * For {@link Reason#GROUP_NOT_VIABLE}: the group members in the way; otherwise empty.
+     *
+     * @return the devices, or empty
+     */
     public List<PciDevice> blockingDevices() {
         return blockingDevices;
     }

@@ -36,18 +36,33 @@ public final class PciBinder {
     private final PciSysfs sysfs;
     private final SysfsWriter writer;
 
-    /** Writes into the sysfs tree of {@code sysfs} directly. */
+    /**
+     * Writes into the sysfs tree of {@code sysfs} directly.
+     *
+     * @param sysfs the sysfs tree the devices are in
+     */
     public PciBinder(PciSysfs sysfs) {
         this(sysfs, SysfsWriter.direct());
     }
 
-    /** Makes every write through {@code writer} (for recording, dry runs or tests). */
+    /**
+     * Makes every write through {@code writer} (for recording, dry runs or tests).
+     *
+     * @param sysfs the sysfs tree the devices are in
+     * @param writer where every write goes
+     */
     public PciBinder(PciSysfs sysfs, SysfsWriter writer) {
         this.sysfs = Objects.requireNonNull(sysfs, "sysfs");
         this.writer = Objects.requireNonNull(writer, "writer");
     }
 
-    /** {@link #bind(PciAddress, UserspaceDriver, IommuPolicy)} requiring an IOMMU. */
+    /**
+     * {@link #bind(PciAddress, UserspaceDriver, IommuPolicy)} requiring an IOMMU.
+     *
+     * @param address the device's address
+     * @param driver the userspace driver to bind to
+     * @return what was done, and what to restore
+     */
     public BindResult bind(PciAddress address, UserspaceDriver driver) {
         return bind(address, driver, IommuPolicy.REQUIRE_IOMMU);
     }
@@ -56,6 +71,10 @@ public final class PciBinder {
      * Binds the device to {@code driver}. Does nothing (and says so in the result) if it is
      * bound to it already.
      *
+     * @param address the device's address
+     * @param driver the userspace driver to bind to
+     * @param policy whether an IOMMU is required
+     * @return what was done, and what to restore
      * @throws NoSuchPciDeviceException when there is no such device; nothing written
      * @throws PciBindRefusedException  when the bind is not allowed; nothing written
      * @throws PciPermissionException   when not root; nothing written
@@ -96,6 +115,9 @@ public final class PciBinder {
     /**
      * Checks whether {@link #bind} would be allowed, without writing anything.
      *
+     * @param address the device's address
+     * @param driver the userspace driver to bind to
+     * @param policy whether an IOMMU is required
      * @throws PciBindRefusedException saying why not
      */
     public void checkBindable(PciAddress address, UserspaceDriver driver, IommuPolicy policy) {
@@ -106,6 +128,7 @@ public final class PciBinder {
      * Puts the device back as {@code result} found it: the old {@code driver_override}, and
      * the old driver (or none) through a fresh probe.
      *
+     * @param result the result of the bind to undo
      * @return the device as it is now
      * @throws PciBindFailedException when the kernel did not bind the old driver again
      */
@@ -128,6 +151,7 @@ public final class PciBinder {
      * Detaches the device from its driver and leaves it unbound ({@code driver_override} is
      * left as it is, so a later probe binds only the overriding driver).
      *
+     * @param address the device's address
      * @return the driver it was bound to, empty if it was unbound already (then nothing is written)
      */
     public Optional<String> unbind(PciAddress address) {
@@ -150,6 +174,7 @@ public final class PciBinder {
      * device is unbound or bound to a userspace driver, unbinds it and lets the kernel probe
      * for its own driver. A device already bound to a host driver only has the override cleared.
      *
+     * @param address the device's address
      * @return the device as it is now (its driver may be empty if no host driver matches it)
      */
     public PciDevice releaseToHost(PciAddress address) {

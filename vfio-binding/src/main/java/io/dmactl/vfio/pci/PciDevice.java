@@ -37,6 +37,7 @@ public record PciDevice(
         OptionalInt numaNode,
         List<PciResource> resources) {
 
+    /** Checks the fields' ranges and copies {@code resources}. */
     public PciDevice {
         Objects.requireNonNull(address, "address");
         checkBits("vendorId", vendorId, 16);
@@ -52,27 +53,47 @@ public record PciDevice(
         resources = List.copyOf(resources);
     }
 
-    /** Base class, bits 23-16 of the class code (e.g. 0x01 mass storage). */
+    /**
+     * Base class, bits 23-16 of the class code (e.g. 0x01 mass storage).
+     *
+     * @return the base class, 0..0xff
+     */
     public int baseClass() {
         return classCode >>> 16;
     }
 
-    /** Subclass, bits 15-8 of the class code (e.g. 0x08 non-volatile memory). */
+    /**
+     * Subclass, bits 15-8 of the class code (e.g. 0x08 non-volatile memory).
+     *
+     * @return the subclass, 0..0xff
+     */
     public int subclass() {
         return (classCode >>> 8) & 0xff;
     }
 
-    /** Programming interface, bits 7-0 of the class code (e.g. 0x02 NVMe). */
+    /**
+     * Programming interface, bits 7-0 of the class code (e.g. 0x02 NVMe).
+     *
+     * @return the programming interface, 0..0xff
+     */
     public int programmingInterface() {
         return classCode & 0xff;
     }
 
-    /** A human name for the class, e.g. "Non-volatile memory controller". */
+    /**
+     * A human name for the class, e.g. "Non-volatile memory controller".
+     *
+     * @return the class name
+     */
     public String className() {
         return PciClassNames.nameOf(classCode);
     }
 
-    /** {@code vvvv:dddd} in lower-case hex, as lspci -n prints ids. */
+    /**
+     * {@code vvvv:dddd} in lower-case hex, as lspci -n prints ids.
+     *
+     * @return the ids
+     */
     public String ids() {
         return String.format("%04x:%04x", vendorId, deviceId);
     }
@@ -80,18 +101,30 @@ public record PciDevice(
     /**
      * True for PCI-to-PCI and CardBus bridges (a type 1 or 2 header). Host bridges are not
      * included: they are ordinary functions as far as binding goes.
+     *
+     * @return true for a bridge
      */
     public boolean isBridge() {
         int baseAndSub = classCode >>> 8;
         return baseAndSub == 0x0604 || baseAndSub == 0x0607 || baseAndSub == 0x0609;
     }
 
-    /** True when bound to the driver of that name. */
+    /**
+     * True when bound to the driver of that name.
+     *
+     * @param driverName a driver's name, e.g. {@code vfio-pci}
+     * @return true if bound to it
+     */
     public boolean isBoundTo(String driverName) {
         return driver.isPresent() && driver.get().equals(driverName);
     }
 
-    /** The window of standard BAR {@code barIndex} (0-5), empty when the BAR is unused. */
+    /**
+     * The window of standard BAR {@code barIndex} (0-5), empty when the BAR is unused.
+     *
+     * @param barIndex the BAR, 0..5
+     * @return the BAR's window, or empty
+     */
     public Optional<PciResource> bar(int barIndex) {
         if (barIndex < 0 || barIndex >= PciResource.BAR_COUNT) {
             throw new IllegalArgumentException("BAR index " + barIndex + " is out of range (0-5)");

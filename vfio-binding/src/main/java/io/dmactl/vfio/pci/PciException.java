@@ -9,10 +9,21 @@ public class PciException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An error with a message saying what failed.
+     *
+     * @param message what failed
+     */
     public PciException(String message) {
         super(message);
     }
 
+    /**
+     * An error with a message saying what failed, and its cause.
+     *
+     * @param message what failed
+     * @param cause the underlying error
+     */
     public PciException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -36,6 +36,7 @@ public record PciResource(int index, long startAddress, long endAddress, long fl
     static final long IORESOURCE_DISABLED = 0x1000_0000L;
     static final long IORESOURCE_UNSET = 0x2000_0000L;
 
+    /** Checks that the index is not negative and the window does not end before it starts. */
     public PciResource {
         if (index < 0) {
             throw new IllegalArgumentException("resource index " + index + " is negative");
@@ -46,52 +47,92 @@ public record PciResource(int index, long startAddress, long endAddress, long fl
         }
     }
 
-    /** Window length; 0 for an unused slot (the kernel's rule: an end of 0 means no window). */
+    /**
+     * Window length; 0 for an unused slot (the kernel's rule: an end of 0 means no window).
+     *
+     * @return the length in bytes
+     */
     public long sizeBytes() {
         return endAddress == 0 ? 0 : endAddress - startAddress + 1;
     }
 
-    /** True for slots 0-5, the standard BARs. */
+    /**
+     * True for slots 0-5, the standard BARs.
+     *
+     * @return true for a standard BAR
+     */
     public boolean isBar() {
         return index < BAR_COUNT;
     }
 
-    /** True for the expansion ROM slot. */
+    /**
+     * True for the expansion ROM slot.
+     *
+     * @return true for the ROM slot
+     */
     public boolean isRom() {
         return index == ROM_INDEX;
     }
 
-    /** An I/O-port window (x86 {@code in}/{@code out}); cannot be mmapped through VFIO. */
+    /**
+     * An I/O-port window (x86 {@code in}/{@code out}); cannot be mmapped through VFIO.
+     *
+     * @return true for I/O ports
+     */
     public boolean isIo() {
         return (flags & IORESOURCE_IO) != 0 && (flags & IORESOURCE_MEM) == 0;
     }
 
-    /** A memory window (MMIO), the kind that can be mmapped. */
+    /**
+     * A memory window (MMIO), the kind that can be mmapped.
+     *
+     * @return true for memory
+     */
     public boolean isMemory() {
         return (flags & IORESOURCE_MEM) != 0;
     }
 
-    /** A 64-bit memory BAR (it occupies this BAR register and the next). */
+    /**
+     * A 64-bit memory BAR (it occupies this BAR register and the next).
+     *
+     * @return true for a 64-bit BAR
+     */
     public boolean is64Bit() {
         return (flags & IORESOURCE_MEM_64) != 0;
     }
 
-    /** Prefetchable memory: reads have no side effects, so write-combining mappings are allowed. */
+    /**
+     * Prefetchable memory: reads have no side effects, so write-combining mappings are allowed.
+     *
+     * @return true if prefetchable
+     */
     public boolean isPrefetchable() {
         return (flags & IORESOURCE_PREFETCH) != 0;
     }
 
-    /** Read-only, as the kernel marks expansion ROMs. */
+    /**
+     * Read-only, as the kernel marks expansion ROMs.
+     *
+     * @return true if read-only
+     */
     public boolean isReadOnly() {
         return (flags & IORESOURCE_READONLY) != 0;
     }
 
-    /** The kernel has not (or could not) assign an address to this window. */
+    /**
+     * The kernel has not (or could not) assign an address to this window.
+     *
+     * @return true if unassigned
+     */
     public boolean isUnassigned() {
         return (flags & (IORESOURCE_UNSET | IORESOURCE_DISABLED)) != 0;
     }
 
-    /** Short flag summary for people, e.g. {@code "mem 64-bit prefetchable"} or {@code "io"}. */
+    /**
+     * Short flag summary for people, e.g. {@code "mem 64-bit prefetchable"} or {@code "io"}.
+     *
+     * @return the summary
+     */
     public String flagsDescription() {
         StringBuilder text = new StringBuilder(isIo() ? "io" : isMemory() ? "mem" : "other");
         if (isMemory()) {

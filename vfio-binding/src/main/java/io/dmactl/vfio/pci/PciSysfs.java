@@ -41,32 +41,60 @@ public final class PciSysfs {
 
     private final Path root;
 
-    /** Reads the running kernel's sysfs at /sys. */
+    /**
+     * Reads the running kernel's sysfs at /sys.
+     *
+     * @return the system's sysfs
+     */
     public static PciSysfs system() {
         return new PciSysfs(SYSTEM_ROOT);
     }
 
-    /** Reads a tree laid out like /sys, rooted at {@code root}. */
+    /**
+     * Reads a tree laid out like /sys, rooted at {@code root}.
+     *
+     * @param root the tree's root, like /sys
+     */
     public PciSysfs(Path root) {
         this.root = Objects.requireNonNull(root, "sysfs root");
     }
 
+    /**
+     * The tree's root.
+     *
+     * @return the root
+     */
     public Path root() {
         return root;
     }
 
-    /** The device's sysfs directory ({@code bus/pci/devices/<address>}); it may not exist. */
+    /**
+     * The device's sysfs directory ({@code bus/pci/devices/<address>}); it may not exist.
+     *
+     * @param address the device's address
+     * @return the directory
+     */
     public Path devicePath(PciAddress address) {
         return devicesDirectory().resolve(address.toString());
     }
 
-    /** The driver's sysfs directory ({@code bus/pci/drivers/<name>}); it exists when the driver is loaded. */
+    /**
+     * The driver's sysfs directory ({@code bus/pci/drivers/<name>}); it exists when the driver is loaded.
+     *
+     * @param driverName the driver's name
+     * @return the directory
+     */
     public Path driverPath(String driverName) {
         checkDriverName(driverName);
         return root.resolve("bus/pci/drivers").resolve(driverName);
     }
 
-    /** True when a PCI driver of that name is registered (its module is loaded or built in). */
+    /**
+     * True when a PCI driver of that name is registered (its module is loaded or built in).
+     *
+     * @param driverName the driver's name
+     * @return true if registered
+     */
     public boolean driverLoaded(String driverName) {
         return Files.isDirectory(driverPath(driverName));
     }
@@ -74,6 +102,8 @@ public final class PciSysfs {
     /**
      * True when the kernel registered at least one IOMMU ({@code class/iommu} not empty), so
      * devices get IOMMU groups and vfio-pci can isolate their DMA.
+     *
+     * @return true if an IOMMU is registered
      */
     public boolean iommuPresent() {
         Path iommus = root.resolve("class/iommu");
@@ -90,6 +120,7 @@ public final class PciSysfs {
     /**
      * Every PCI function, in address order.
      *
+     * @return the functions
      * @throws PciException when there is no {@code bus/pci/devices} directory (no PCI bus, or
      *                      sysfs is not mounted at the root)
      */
@@ -102,7 +133,12 @@ public final class PciSysfs {
         return List.copyOf(devices);
     }
 
-    /** The device at {@code address}, or empty when there is none. */
+    /**
+     * The device at {@code address}, or empty when there is none.
+     *
+     * @param address the device's address
+     * @return the device, or empty
+     */
     public Optional<PciDevice> find(PciAddress address) {
         Objects.requireNonNull(address, "address");
         Path directory = devicePath(address);
@@ -115,13 +151,21 @@ public final class PciSysfs {
     /**
      * The device at {@code address}.
      *
+     * @param address the device's address
+     * @return the device
      * @throws NoSuchPciDeviceException naming the address and the directory looked at
      */
     public PciDevice require(PciAddress address) {
         return find(address).orElseThrow(() -> new NoSuchPciDeviceException(address, devicePath(address)));
     }
 
-    /** All devices with that vendor and device id, in address order. */
+    /**
+     * All devices with that vendor and device id, in address order.
+     *
+     * @param vendorId the vendor id
+     * @param deviceId the device id
+     * @return the devices
+     */
     public List<PciDevice> findById(int vendorId, int deviceId) {
         checkId("vendor id", vendorId);
         checkId("device id", deviceId);
@@ -137,6 +181,8 @@ public final class PciSysfs {
     /**
      * The members of IOMMU group {@code group}, in address order.
      *
+     * @param group the IOMMU group number
+     * @return the members
      * @throws PciException naming the group and path when there is no such group
      */
     public List<PciAddress> iommuGroupMembers(int group) {
@@ -156,6 +202,9 @@ public final class PciSysfs {
      * vfio-pci (or a vfio-pci variant), pci-stub or pcieport do not count. Empty when the
      * group would be viable with {@code address} bound to vfio-pci, and when the device has
      * no IOMMU group at all (check {@link PciDevice#iommuGroup()} for that).
+     *
+     * @param address the device's address
+     * @return the blocking devices, empty when the group is viable
      */
     public List<PciDevice> vfioBlockers(PciAddress address) {
         PciDevice device = require(address);

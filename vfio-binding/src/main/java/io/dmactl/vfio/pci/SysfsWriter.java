@@ -16,6 +16,8 @@ public interface SysfsWriter {
     /**
      * Writes {@code value} to {@code attribute}.
      *
+     * @param attribute the attribute's path
+     * @param value the text to write
      * @throws java.nio.file.AccessDeniedException when the kernel refuses (not root)
      * @throws java.nio.file.NoSuchFileException   when the attribute does not exist
      */
@@ -24,6 +26,8 @@ public interface SysfsWriter {
     /**
      * Writes with one {@code write(2)}, as sysfs attributes expect. Never creates a file:
      * a missing attribute is an error, not something to invent.
+     *
+     * @return the writer
      */
     static SysfsWriter direct() {
         return (attribute, value) -> Files.write(attribute, value.getBytes(StandardCharsets.US_ASCII),

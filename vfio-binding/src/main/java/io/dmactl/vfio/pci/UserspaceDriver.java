@@ -21,7 +21,11 @@ public enum UserspaceDriver {
         this.sysfsName = sysfsName;
     }
 
-    /** The name under /sys/bus/pci/drivers, also accepted by {@code modprobe}. */
+    /**
+     * The name under /sys/bus/pci/drivers, also accepted by {@code modprobe}.
+     *
+     * @return the name
+     */
     public String sysfsName() {
         return sysfsName;
     }
@@ -29,6 +33,8 @@ public enum UserspaceDriver {
     /**
      * The driver with that sysfs name.
      *
+     * @param name a sysfs name, {@code vfio-pci} or {@code uio_pci_generic}
+     * @return the driver
      * @throws IllegalArgumentException naming the text and the accepted names
      */
     public static UserspaceDriver fromSysfsName(String name) {

@@ -40,32 +40,53 @@ package io.dmactl.provider.cpu;
  * other data (a register, another ring) shares its lines.
  */
 public final class CpuDescriptor {
+    /** The size of one descriptor: 32 bytes. */
     public static final long BYTES = 32;
+    /** Offset of the source address, or a fill's or compare-pattern's pattern (long). */
     public static final long SRC_OR_PATTERN = 0;
+    /** Offset of the destination address (long). */
     public static final long DST = 8;
+    /** Offset of the length in bytes (int). */
     public static final long LENGTH = 16;
+    /** Offset of the control word (int): opcode in bits 0-7, {@link #CONTROL_FENCE}. */
     public static final long CONTROL = 20;
+    /** Offset of the op-specific long: a CRC's seed, a dualcast's second destination. */
     public static final long AUX = 24;
 
+    /** Opcode 0: invalid, completes INVALID and touches nothing. */
     public static final int OP_INVALID = 0;
+    /** Opcode of a copy. */
     public static final int OP_COPY = 1;
+    /** Opcode of a fill. */
     public static final int OP_FILL = 2;
+    /** Opcode of a compare. */
     public static final int OP_COMPARE = 3;
+    /** Opcode of a compare-pattern. */
     public static final int OP_COMPARE_PATTERN = 4;
+    /** Opcode of a CRC-32C. */
     public static final int OP_CRC32C = 5;
+    /** Opcode of a dualcast. */
     public static final int OP_DUALCAST = 6;
+    /** The opcode's bits in the control word. */
     public static final int OP_MASK = 0xff;
+    /** Control bit: start only after every earlier descriptor completed. */
     public static final int CONTROL_FENCE = 1 << 8;
 
+    /** The size of one status array entry (an int). */
     public static final long STATUS_BYTES = Integer.BYTES;
+    /** The size of one result array entry (a long). */
     public static final long RESULT_BYTES = Long.BYTES;
 
     /** Two 64-byte cache lines: the unit the adjacent-line prefetcher moves, so the unit of separation. */
     public static final long LINE_PAIR_BYTES = 128;
 
+    /** Offset of DOORBELL (long): the producer index. */
     public static final long REG_DOORBELL = 0x000;
+    /** Offset of COMPLETED (long): tickets below it are done. */
     public static final long REG_COMPLETED = 0x080;
+    /** Offset of SLEEPING (int): 1 while the executor is about to park or parked. */
     public static final long REG_SLEEPING = 0x100;
+    /** The size of the register block. */
     public static final long REGISTER_BLOCK_BYTES = 0x180;
 
     private CpuDescriptor() {

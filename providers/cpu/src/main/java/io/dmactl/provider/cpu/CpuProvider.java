@@ -11,9 +11,16 @@ import io.dmactl.core.spi.EngineContext;
  * {@code cpu.channels} (default 2) and {@code cpu.ringSize} (power of two, default 1024).
  */
 public final class CpuProvider implements DmaProvider {
+    /** The provider's name, {@value}. */
     public static final String NAME = "cpu";
+    /** Option {@value}: channels (executor threads) of the engine, default 2. */
     public static final String OPTION_CHANNELS = "cpu.channels";
+    /** Option {@value}: descriptors per channel ring, a power of two, default 1024. */
     public static final String OPTION_RING_SIZE = "cpu.ringSize";
+
+    /** The ServiceLoader entry; the runtime gives the engine its options at open. */
+    public CpuProvider() {
+    }
 
     @Override
     public String name() {

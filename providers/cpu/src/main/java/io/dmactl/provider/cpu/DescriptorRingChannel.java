@@ -55,6 +55,11 @@ public abstract class DescriptorRingChannel implements DmaChannel {
     private long badPublished;
     private String faultMessage;
 
+    /**
+     * A channel over {@code memory}, which holds its descriptors, statuses, results and registers.
+     *
+     * @param memory the ring's memory
+     */
     protected DescriptorRingChannel(RingMemory memory) {
         this.descriptors = memory.descriptors();
         this.statuses = memory.statuses();
@@ -145,6 +150,8 @@ public abstract class DescriptorRingChannel implements DmaChannel {
     /**
      * Device side, on the owner thread right after the doorbell moved to {@code doorbell}. Keep it
      * small: it is inlined into every submit.
+     *
+     * @param doorbell the new producer index
      */
     protected abstract void doorbellRung(long doorbell);
 
@@ -190,6 +197,9 @@ public abstract class DescriptorRingChannel implements DmaChannel {
     /**
      * Null while COMPLETED has stayed within harvested..published since the last restart (a field
      * read, nothing allocated); else why the ring needs a reset, built once. Any thread.
+     *
+     * @param owner names the channel in the message
+     * @return null, or why the ring needs a reset
      */
     public final String ringFault(String owner) {
         if (!badCompletedSeen) {
@@ -205,12 +215,20 @@ public abstract class DescriptorRingChannel implements DmaChannel {
         return m;
     }
 
-    /** Polls that found COMPLETED outside harvested..published (survives restarts). */
+    /**
+     * Polls that found COMPLETED outside harvested..published (survives restarts).
+     *
+     * @return the count
+     */
     public final long badCompletedCount() {
         return badCompletedCount;
     }
 
-    /** Statuses outside what a device may report, reported as DEVICE_ERROR (survives restarts). */
+    /**
+     * Statuses outside what a device may report, reported as DEVICE_ERROR (survives restarts).
+     *
+     * @return the count
+     */
     public final long badStatusCount() {
         return badStatusCount;
     }
@@ -238,19 +256,38 @@ public abstract class DescriptorRingChannel implements DmaChannel {
         return t;
     }
 
-    /** The descriptor array, for a device side that reads it. */
+    /**
+     * The descriptor array, for a device side that reads it.
+     *
+     * @return the descriptor array
+     */
     protected final MemorySegment descriptors() {
         return descriptors;
     }
 
+    /**
+     * The status array, one int per ring slot, for the device side that writes it.
+     *
+     * @return the status array
+     */
     protected final MemorySegment statuses() {
         return statuses;
     }
 
+    /**
+     * The result array, one long per ring slot, for the device side that writes it.
+     *
+     * @return the result array
+     */
     protected final MemorySegment results() {
         return results;
     }
 
+    /**
+     * The register block (see {@link CpuDescriptor}), for the device side.
+     *
+     * @return the register block
+     */
     protected final MemorySegment registers() {
         return registers;
     }

@@ -24,6 +24,9 @@ public record RingMemory(MemorySegment descriptors, MemorySegment statuses, Memo
     /**
      * Allocates a ring of {@code capacity} descriptors in {@code arena}.
      *
+     * @param arena the arena that owns the memory
+     * @param capacity the descriptors in the ring, a power of two
+     * @return the ring's memory
      * @throws IllegalArgumentException if {@code capacity} is not a positive power of two (ticket
      *     to slot is a mask), before anything is allocated
      */

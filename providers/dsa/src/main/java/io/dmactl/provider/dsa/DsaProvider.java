@@ -23,10 +23,15 @@ import java.util.function.BiFunction;
  * {@code dsa.drainTimeoutMillis} (default 1000).
  */
 public final class DsaProvider implements DmaProvider {
+    /** The provider's name, {@value}. */
     public static final String NAME = "dsa";
+    /** Option {@value}: the work queues to use, comma separated (e.g. {@code wq0.0,wq1.0}); default every usable one. */
     public static final String OPTION_WORK_QUEUES = DsaSettings.WORK_QUEUES;
+    /** Option {@value}: descriptors per channel ring, a power of two, default 128. */
     public static final String OPTION_RING_SIZE = DsaSettings.RING_SIZE;
+    /** Option {@value}: the smallest run of descriptors submitted as one batch descriptor, default 4; 0 turns batches off. */
     public static final String OPTION_BATCH = DsaSettings.BATCH;
+    /** Option {@value}: how long a reset waits for the queue to finish what it took, default 1000 ms. */
     public static final String OPTION_DRAIN_TIMEOUT_MILLIS = DsaSettings.DRAIN_TIMEOUT_MILLIS;
 
     private final Path sysfsRoot;
@@ -40,6 +45,9 @@ public final class DsaProvider implements DmaProvider {
     /**
      * A provider whose queues are read from {@code sysfsRoot} and reached through {@code ports}
      * (a device model, in tests); null ports: the idxd character devices.
+     *
+     * @param sysfsRoot the directory read instead of /sys/bus/dsa/devices
+     * @param ports how each queue is reached, or null for the idxd character devices
      */
     public DsaProvider(Path sysfsRoot, BiFunction<EngineContext, WorkQueueInfo, WorkQueuePort> ports) {
         this.sysfsRoot = Objects.requireNonNull(sysfsRoot, "sysfsRoot");

@@ -23,12 +23,25 @@ public final class DsaSysfs {
     private static final Pattern DEVICE = Pattern.compile("dsa\\d+");
     private static final Pattern QUEUE = Pattern.compile("wq(\\d+)\\.\\d+");
 
-    /** One DSA instance and its queues. */
+    /**
+     * One DSA instance and its queues.
+     *
+     * @param name "dsa0"
+     * @param state the device's state, "enabled", "disabled", ...
+     * @param pciAddress the function's PCI address
+     * @param workQueues its work queues
+     */
     public record Device(String name, String state, String pciAddress, List<WorkQueueInfo> workQueues) {
+        /** Copies {@code workQueues}. */
         public Device {
             workQueues = List.copyOf(workQueues);
         }
 
+        /**
+         * The queues dmactl can submit to from user space.
+         *
+         * @return the usable queues, possibly none
+         */
         public List<WorkQueueInfo> usable() {
             return workQueues.stream().filter(wq -> wq.unusableReason() == null).toList();
         }
@@ -37,7 +50,12 @@ public final class DsaSysfs {
     private DsaSysfs() {
     }
 
-    /** Every DSA device under {@code root} (empty when the directory does not exist: no idxd driver). */
+    /**
+     * Every DSA device under {@code root} (empty when the directory does not exist: no idxd driver).
+     *
+     * @param root the directory to scan, e.g. {@link #DEFAULT_ROOT}
+     * @return the devices, possibly none
+     */
     public static List<Device> scan(Path root) {
         if (!Files.isDirectory(root)) {
             return List.of();
@@ -85,6 +103,9 @@ public final class DsaSysfs {
     /**
      * The message for a machine with DSA devices but no queue dmactl can use, naming the
      * accel-config commands that make one.
+     *
+     * @param devices the devices found
+     * @return the message
      */
     public static String noUsableQueue(List<Device> devices) {
         StringBuilder text = new StringBuilder();

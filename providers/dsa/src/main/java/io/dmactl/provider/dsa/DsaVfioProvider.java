@@ -19,9 +19,13 @@ import java.util.function.Function;
  * default: one vector per queue; or poll).
  */
 public final class DsaVfioProvider implements DmaProvider {
+    /** The provider's name, {@value}. */
     public static final String NAME = "dsa-vfio";
+    /** Option {@value}: channels (dedicated work queues) per function, 1..8, default 1. */
     public static final String OPTION_CHANNELS = "dsa.channels";
+    /** Option {@value}: entries per work queue, 2..4096, default 32. */
     public static final String OPTION_QUEUE_SIZE = "dsa.queueSize";
+    /** Option {@value}: {@code msix} (default) or {@code poll}. */
     public static final String OPTION_COMPLETION = "dsa.completion";
     static final int VENDOR_INTEL = 0x8086;
     static final int DEVICE_DSA_SPR = 0x0b25;
@@ -30,12 +34,17 @@ public final class DsaVfioProvider implements DmaProvider {
 
     private final Function<EngineContext, DsaMmio> functions;
 
+    /** The ServiceLoader entry: the function is the runtime's VFIO device (MMIO through vfio-binding). */
     public DsaVfioProvider() {
         this(context -> new VfioDsaMmio(context.vfioDevice().orElseThrow(() -> new IllegalStateException(
             context.engineName() + ": no VFIO device was handed over"))));
     }
 
-    /** A provider whose functions come from {@code functions} (a register-file model, in tests). */
+    /**
+     * A provider whose functions come from {@code functions} (a register-file model, in tests).
+     *
+     * @param functions makes the register access of each engine's function
+     */
     public DsaVfioProvider(Function<EngineContext, DsaMmio> functions) {
         this.functions = Objects.requireNonNull(functions, "functions");
     }

@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 public record WorkQueueInfo(String name, String device, String mode, int sizeEntries, String type, String state,
                             long maxTransferBytes, int maxBatchSize, String clientName) {
+    /** Checks that no text component is null. */
     public WorkQueueInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(device, "device");
@@ -26,16 +27,29 @@ public record WorkQueueInfo(String name, String device, String mode, int sizeEnt
         Objects.requireNonNull(state, "state");
     }
 
+    /**
+     * Whether the queue is dedicated (one client) rather than shared.
+     *
+     * @return true for mode "dedicated"
+     */
     public boolean dedicated() {
         return mode.equals("dedicated");
     }
 
-    /** The character device a user queue appears as. */
+    /**
+     * The character device a user queue appears as.
+     *
+     * @return the path, {@code /dev/dsa/wqD.Q}
+     */
     public String devicePath() {
         return "/dev/dsa/" + name;
     }
 
-    /** Null when dmactl can submit to this queue from user space, else why not. */
+    /**
+     * Null when dmactl can submit to this queue from user space, else why not.
+     *
+     * @return null, or the reason
+     */
     public String unusableReason() {
         if (!type.equals("user")) {
             return "type " + type + " (dmactl needs a user queue)";

@@ -14,6 +14,9 @@ public interface WorkQueuePort extends AutoCloseable {
      * at {@code offsetBytes}.
      * Allocates nothing, throws nothing for a refusal.
      *
+     * @param descriptors the memory holding the descriptors
+     * @param offsetBytes the first descriptor's byte offset in {@code descriptors}
+     * @param byteCount how many bytes, a multiple of 64
      * @return bytes taken (whole descriptors; fewer than asked when the queue filled), or
      *         {@code -errno}: {@code -EAGAIN} (11) when the queue took none because it is full
      *         (a shared queue's ENQCMDS retry), anything else when the queue is gone (disabled by
@@ -21,12 +24,18 @@ public interface WorkQueuePort extends AutoCloseable {
      */
     long write(MemorySegment descriptors, long offsetBytes, long byteCount);
 
-    /** How descriptors reach the queue, for {@code dmactl info}: "write(2) on /dev/dsa/wq0.0". */
+    /**
+     * How descriptors reach the queue, for {@code dmactl info}: "write(2) on /dev/dsa/wq0.0".
+     *
+     * @return a description of the submission path
+     */
     String submission();
 
     /**
      * What the device reports about a software error (SWERR) that may explain a failure, or null
      * when it reports none. Control path: called when the channel gives up on the queue.
+     *
+     * @return the error, or null
      */
     String softwareError();
 

@@ -18,15 +18,24 @@ import java.util.Objects;
  * default 64); {@code edu.quiesceTimeoutMillis} (default 2000).
  */
 public final class EduProvider implements DmaProvider {
+    /** The provider's name, {@value}. */
     public static final String NAME = "edu";
     /** PCI vendor id of QEMU's own devices. */
     public static final int VENDOR_ID = 0x1234;
+    /** PCI device id of the edu device. */
     public static final int DEVICE_ID = 0x11e8;
     /** Name of the private space that is the device buffer. */
     public static final String BUFFER_SPACE = EduEngine.BUFFER_SPACE_NAME;
+    /** Option {@value}: {@code msi} (default), {@code intx} or {@code poll}. */
     public static final String OPTION_COMPLETION = EduSettings.COMPLETION;
+    /** Option {@value}: descriptors per channel ring, default 64. */
     public static final String OPTION_RING_SIZE = EduSettings.RING_SIZE;
+    /** Option {@value}: how long quiescing waits for a running DMA or factorial, default 2000 ms. */
     public static final String OPTION_QUIESCE_TIMEOUT_MILLIS = EduSettings.QUIESCE_TIMEOUT_MILLIS;
+
+    /** The ServiceLoader entry; the runtime gives each engine its device and options at open. */
+    public EduProvider() {
+    }
 
     @Override
     public String name() {

@@ -10,18 +10,32 @@ import io.dmactl.core.spi.CompletionInterrupt;
  */
 public interface IoatFunction {
 
-    /** The PCI address, or a model's name; for messages. */
+    /**
+     * The PCI address, or a model's name; for messages.
+     *
+     * @return the address
+     */
     String address();
 
-    /** BAR0, the register space. */
+    /**
+     * BAR0, the register space.
+     *
+     * @return the registers
+     */
     IoatMmio registers();
 
-    /** MSI-X vectors the function offers (0 if none). */
+    /**
+     * MSI-X vectors the function offers (0 if none).
+     *
+     * @return the number of vectors
+     */
     int msixVectors();
 
     /**
      * Routes MSI-X vectors 0..count-1 to one signal each (vector n is channel n's).
      *
+     * @param count the vectors to enable, at least 1
+     * @return one interrupt per vector
      * @throws IllegalStateException if fewer vectors are offered
      */
     CompletionInterrupt[] enableMsix(int count);
@@ -29,7 +43,9 @@ public interface IoatFunction {
     /** Detaches every interrupt {@link #enableMsix} routed (a no-op when none). */
     void disableInterrupts();
 
+    /** Sets Bus Master Enable in the command register: the function may then do DMA. */
     void enableBusMaster();
 
+    /** Clears Bus Master Enable: the function may no longer do DMA. */
     void disableBusMaster();
 }

@@ -19,10 +19,15 @@ import java.util.function.Function;
  * (default 1000).
  */
 public final class IoatProvider implements DmaProvider {
+    /** The provider's name, {@value}. */
     public static final String NAME = "ioat";
+    /** Option {@value}: {@code msix} (default) or {@code poll}. */
     public static final String OPTION_COMPLETION = IoatSettings.COMPLETION;
+    /** Option {@value}: descriptors per channel ring, default 128. */
     public static final String OPTION_RING_SIZE = IoatSettings.RING_SIZE;
+    /** Option {@value}: the most channels to use, default all the function has. */
     public static final String OPTION_CHANNELS = IoatSettings.CHANNELS;
+    /** Option {@value}: how long a channel reset or the start null descriptor may take, default 1000 ms. */
     public static final String OPTION_RESET_TIMEOUT_MILLIS = IoatSettings.RESET_TIMEOUT_MILLIS;
 
     private final Function<EngineContext, IoatFunction> functions;
@@ -36,6 +41,8 @@ public final class IoatProvider implements DmaProvider {
     /**
      * A provider whose functions come from {@code functions} (a device model, in tests); it still
      * declares the QuickData PCI ids.
+     *
+     * @param functions makes the register access of each engine's function
      */
     public IoatProvider(Function<EngineContext, IoatFunction> functions) {
         this.functions = Objects.requireNonNull(functions, "functions");

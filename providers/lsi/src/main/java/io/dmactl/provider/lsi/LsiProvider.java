@@ -19,6 +19,7 @@ import java.util.Objects;
  * default 64), {@code lsi.resetTimeoutMillis} (default 1000).
  */
 public final class LsiProvider implements DmaProvider {
+    /** The provider's name, {@value}. */
     public static final String NAME = "lsi";
     /** PCI vendor id of LSI Logic (formerly Symbios Logic). */
     public static final int VENDOR_ID = 0x1000;
@@ -28,9 +29,16 @@ public final class LsiProvider implements DmaProvider {
     public static final int DEVICE_ID_53C810 = 0x0001;
     /** Name of the private space that is the SCRIPTS RAM. */
     public static final String RAM_SPACE = LsiEngine.RAM_SPACE_NAME;
+    /** Option {@value}: {@code poll} (default) or {@code intx}. */
     public static final String OPTION_COMPLETION = LsiSettings.COMPLETION;
+    /** Option {@value}: descriptors per channel ring, default 64. */
     public static final String OPTION_RING_SIZE = LsiSettings.RING_SIZE;
+    /** Option {@value}: how long a reset may take, default 1000 ms. */
     public static final String OPTION_RESET_TIMEOUT_MILLIS = LsiSettings.RESET_TIMEOUT_MILLIS;
+
+    /** The ServiceLoader entry; the runtime gives each engine its device and options at open. */
+    public LsiProvider() {
+    }
 
     @Override
     public String name() {

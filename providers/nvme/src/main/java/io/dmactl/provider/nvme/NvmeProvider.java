@@ -20,15 +20,26 @@ import java.util.Objects;
  * {@code nvme.timeoutMillis} (5000).
  */
 public final class NvmeProvider implements DmaProvider {
+    /** The provider's name, {@value}. */
     public static final String NAME = "nvme";
     /** Base class 01 (mass storage), subclass 08 (non-volatile memory), interface 02 (NVM Express). */
     public static final int CLASS_NVME = 0x01_08_02;
+    /** Option {@value}: I/O queue pairs (channels), default 2. */
     public static final String OPTION_CHANNELS = NvmeSettings.CHANNELS;
+    /** Option {@value}: entries per I/O queue, default 64. */
     public static final String OPTION_QUEUE_DEPTH = NvmeSettings.QUEUE_DEPTH;
+    /** Option {@value}: where submission queues live, {@code host} (default) or {@code cmb} (the controller memory buffer). */
     public static final String OPTION_SQ = NvmeSettings.SQ;
+    /** Option {@value}: {@code poll} (default) or {@code msix}. */
     public static final String OPTION_COMPLETION = NvmeSettings.COMPLETION;
+    /** Option {@value}: the namespace exposed as a private space, default 1. */
     public static final String OPTION_NAMESPACE = NvmeSettings.NAMESPACE;
+    /** Option {@value}: how long admin commands and CSTS.RDY changes (beyond CAP.TO) may take, default 5000 ms. */
     public static final String OPTION_TIMEOUT_MILLIS = NvmeSettings.TIMEOUT_MILLIS;
+
+    /** The ServiceLoader entry; the runtime gives each engine its device and options at open. */
+    public NvmeProvider() {
+    }
 
     @Override
     public String name() {
@@ -40,7 +51,12 @@ public final class NvmeProvider implements DmaProvider {
         return DeviceRequirement.pci(PciMatch.ofClass(CLASS_NVME, 0xff_ffff));
     }
 
-    /** The private space name of namespace {@code nsid}. */
+    /**
+     * The private space name of namespace {@code nsid}.
+     *
+     * @param nsid the namespace id
+     * @return the space's name
+     */
     public static String namespaceSpace(int nsid) {
         return "ns" + nsid;
     }
