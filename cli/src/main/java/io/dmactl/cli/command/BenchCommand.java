@@ -52,8 +52,8 @@ import java.util.concurrent.Callable;
                         + " limits and rounded to its unit (edu: at most 4095 bytes), and the output says so.",
                 "",
                 "Reported per engine and size: GB/s (10^9 bytes/s), ops/s, the round trip of an op in"
-                        + " microseconds (p50, p99, p99.9, from a histogram allocated before the run, ~3 %% bucket"
-                        + " width), on the raw path also the submit-side cost in ns per op, and the ratio to"
+                        + " microseconds (p50, p99, p99.9, from an HdrHistogram allocated before the run, 3 significant"
+                        + " digits), on the raw path also the submit-side cost in ns per op, and the ratio to"
                         + " MemorySegment.copy of the same size measured in the same run. Every status is"
                         + " checked; a failed op or wrong bytes end with exit 1.",
                 "",
