@@ -13,6 +13,8 @@ import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.OpStatus;
+import io.dmactl.core.telemetry.DmactlEvents;
+import io.dmactl.core.telemetry.JfrGate;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -856,6 +858,7 @@ public final class ChannelWorker implements Runnable {
         admission.release(1); // before the callback: it finds the room its own transfer freed
         TransferStatus status = TransferStatus.ofCode(t.status);
         long latencyNanos = clock.getAsLong() - t.createdNanos;
+        if (JfrGate.recording()) DmactlEvents.transferCompleted(engineName, name, t.op, t.lengthBytes, latencyNanos, status);
         CompletionHandler handler = t.handler();
         if (handler != null && deliveryExecutor == null) {
             // The allocation-free path: a reused view, and the record back to the pool after the call.
