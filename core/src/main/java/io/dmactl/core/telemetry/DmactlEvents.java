@@ -33,8 +33,11 @@ public final class DmactlEvents {
     private DmactlEvents() {
     }
 
-    /** Tests: record one completion in {@code every}. */
-    static void sampleEvery(int every) {
+    /**
+     * Records the latency of one completion in {@code every} from now on (what
+     * {@code -Ddmactl.jfr.latencySampleEvery} sets at start; 1 records every one).
+     */
+    public static void sampleEvery(int every) {
         if (every < 1) {
             throw new IllegalArgumentException("sample every " + every);
         }
