@@ -69,8 +69,8 @@ public final class DeviceCopy {
                 if (mismatch != -1) {
                     throw new IllegalStateException(engine + " copied wrong bytes: first difference at byte " + mismatch);
                 }
-                out.printf("copied %d bytes host to host on %s (%s) in %.1f us, byte for byte%n", result.lengthBytes(),
-                    engine, device.get().device().orElse("no device"), result.latencyNanos() / 1e3);
+                out.printf("copied %d bytes host to host on %s in %.1f us, byte for byte%n", result.lengthBytes(), engine,
+                    result.latencyNanos() / 1e3);
                 return 0;
             }
         }

@@ -29,6 +29,8 @@ public final class DmactlEvents {
     private static volatile int sampleEvery = Math.max(1, Integer.getInteger("dmactl.jfr.latencySampleEvery", DEFAULT_SAMPLE_EVERY));
     /** Looked up the first time a recording runs (Flight Recorder is initialised by then). */
     private static volatile EventType latencyType;
+    private static volatile EventType mapType;
+    private static volatile EventType unmapType;
 
     private DmactlEvents() {
     }
@@ -112,10 +114,14 @@ public final class DmactlEvents {
         if (!JfrGate.recording()) {
             return null;
         }
-        IommuMap event = new IommuMap();
-        if (!event.isEnabled()) {
-            return null;
+        EventType type = mapType;
+        if (type == null) {
+            type = mapType = EventType.getEventType(IommuMap.class);
         }
+        if (!type.isEnabled()) {
+            return null; // a recording runs, this event is off in it: no event object
+        }
+        IommuMap event = new IommuMap();
         event.begin();
         return event;
     }
@@ -141,10 +147,14 @@ public final class DmactlEvents {
         if (!JfrGate.recording()) {
             return null;
         }
-        IommuUnmap event = new IommuUnmap();
-        if (!event.isEnabled()) {
+        EventType type = unmapType;
+        if (type == null) {
+            type = unmapType = EventType.getEventType(IommuUnmap.class);
+        }
+        if (!type.isEnabled()) {
             return null;
         }
+        IommuUnmap event = new IommuUnmap();
         event.begin();
         return event;
     }
