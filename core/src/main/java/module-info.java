@@ -2,12 +2,13 @@
  * The generic DMA core: {@code io.dmactl.core} (the runtime, transfers and results),
  * {@code io.dmactl.core.location} (buffers, device windows, device-private spaces) and
  * {@code io.dmactl.core.spi} (what a provider implements and what the core offers it).
- * Completion, dispatch, engine, device and memory internals stay inside the module.
+ * Completion, dispatch, engine, device, memory and telemetry internals stay inside the module.
  * Providers are found with {@link java.util.ServiceLoader}.
  */
 @SuppressWarnings("module") // the qualified exports name io.dmactl.cli, built after this module
 module io.dmactl.core {
     requires transitive io.dmactl.vfio;
+    requires jdk.jfr; // the dmactl events (io.dmactl.core.telemetry), off unless a recording enables them
 
     exports io.dmactl.core;
     exports io.dmactl.core.location;

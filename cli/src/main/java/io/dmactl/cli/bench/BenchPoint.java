@@ -28,16 +28,24 @@ import java.util.OptionalLong;
  * @param firstFailure       the first op that did not end in success, or the first byte the
  *                           destination got wrong (raw path: checked after every point)
  * @param baselineRatio      throughput over MemorySegment.copy's at the same size, same run
+ * @param emulated           why these figures were measured under emulation (an emulated device or
+ *                           CPU, see {@code host.Emulation}), or empty on hardware
  */
 public record BenchPoint(String engine, String direction, long requestedBytes, long sizeBytes, long ops, long failedOps,
                          double seconds, double gigabytesPerSecond, double opsPerSecond, OptionalLong p50Nanos,
                          OptionalLong p99Nanos, OptionalLong p999Nanos, OptionalDouble submitNanosPerOp,
-                         Optional<String> firstFailure, Optional<Double> baselineRatio)
+                         Optional<String> firstFailure, Optional<Double> baselineRatio,
+                         Optional<String> emulated)
         implements JsonRecord {
 
     public BenchPoint withBaselineRatio(double ratio) {
         return new BenchPoint(engine, direction, requestedBytes, sizeBytes, ops, failedOps, seconds, gigabytesPerSecond,
-                opsPerSecond, p50Nanos, p99Nanos, p999Nanos, submitNanosPerOp, firstFailure, Optional.of(ratio));
+                opsPerSecond, p50Nanos, p99Nanos, p999Nanos, submitNanosPerOp, firstFailure, Optional.of(ratio), emulated);
+    }
+
+    public BenchPoint withEmulated(Optional<String> reason) {
+        return new BenchPoint(engine, direction, requestedBytes, sizeBytes, ops, failedOps, seconds, gigabytesPerSecond,
+                opsPerSecond, p50Nanos, p99Nanos, p999Nanos, submitNanosPerOp, firstFailure, baselineRatio, reason);
     }
 
     /** True when an op failed or the bytes came out wrong. */

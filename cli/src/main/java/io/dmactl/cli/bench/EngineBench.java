@@ -82,7 +82,7 @@ public final class EngineBench {
                 elapsed == 0 ? 0 : (double) (ops - failed) * sizeBytes / elapsed,
                 elapsed == 0 ? 0 : ops / seconds,
                 percentile(latency, 0.5), percentile(latency, 0.99), percentile(latency, 0.999), OptionalDouble.empty(),
-                completions.firstFailure(), Optional.empty());
+                completions.firstFailure(), Optional.empty(), Optional.empty());
     }
 
     static OptionalLong percentile(LatencyHistogram histogram, double fraction) {

@@ -129,7 +129,7 @@ public final class RawEngineBench {
                 EngineBench.percentile(latency, 0.5), EngineBench.percentile(latency, 0.99),
                 EngineBench.percentile(latency, 0.999),
                 ops == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) submitSideNanos / ops),
-                Optional.ofNullable(firstFailure), Optional.empty());
+                Optional.ofNullable(firstFailure), Optional.empty(), Optional.empty());
     }
 
     /** @return nanoseconds from the first submission to the last completion */

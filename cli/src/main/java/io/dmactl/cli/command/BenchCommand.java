@@ -11,8 +11,10 @@ import io.dmactl.cli.bench.BenchRun;
 import io.dmactl.cli.bench.ProgressLine;
 import io.dmactl.cli.bench.ThroughputChart;
 import io.dmactl.cli.engines.EngineSession;
+import io.dmactl.cli.host.Emulation;
 import io.dmactl.cli.host.HostSystem;
 import io.dmactl.cli.location.ByteCount;
+import io.dmactl.cli.output.EmulationMarks;
 import io.dmactl.cli.output.Json;
 import io.dmactl.cli.output.JsonRecord;
 import io.dmactl.cli.output.Table;
@@ -30,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -52,8 +55,8 @@ import java.util.concurrent.Callable;
                         + " limits and rounded to its unit (edu: at most 4095 bytes), and the output says so.",
                 "",
                 "Reported per engine and size: GB/s (10^9 bytes/s), ops/s, the round trip of an op in"
-                        + " microseconds (p50, p99, p99.9, from a histogram allocated before the run, ~3 %% bucket"
-                        + " width), on the raw path also the submit-side cost in ns per op, and the ratio to"
+                        + " microseconds (p50, p99, p99.9, from an HdrHistogram allocated before the run, 3 significant"
+                        + " digits), on the raw path also the submit-side cost in ns per op, and the ratio to"
                         + " MemorySegment.copy of the same size measured in the same run. Every status is"
                         + " checked; a failed op or wrong bytes end with exit 1.",
                 "",
@@ -98,7 +101,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** What bench measured, for {@code --json}. */
     public record BenchReport(double durationSeconds, int batch, int depth, BenchPath path, String api,
-                              List<BenchPoint> results, List<BaselinePoint> baseline, List<String> notes) implements JsonRecord {
+                              List<BenchPoint> results, List<BaselinePoint> baseline, List<String> notes,
+                              Optional<String> virtualMachine) implements JsonRecord {
     }
 
     static final long MAX_SIZE_BYTES = 1L << 30;
@@ -168,11 +172,14 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new DmactlException(ExitCodes.USAGE, e.getMessage(), e);
         }
+        Emulation emulation = Emulation.of(host);
+        List<BenchPoint> points = results.points().stream()
+                .map(point -> point.withEmulated(emulation.engine(point.engine(), host.sysfs()))).toList();
         if (json.enabled()) {
             out.println(Json.render(new BenchReport(durationNanos / 1e9, batch, depth, path, path.description(),
-                    results.points(), results.baseline(), results.notes())));
+                    points, results.baseline(), results.notes(), emulation.virtualMachine())));
         } else {
-            print(out, results);
+            print(out, results, points, emulation);
         }
         out.flush();
         if (chart != null) {
@@ -226,8 +233,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, BenchRun.Results results) {
+    private void print(PrintWriter out, BenchRun.Results results, List<BenchPoint> points, Emulation emulation) {
         results.notes().forEach(line -> out.println("note: " + line));
+        emulation.virtualMachine().ifPresent(vm -> out.println("note: measured in " + vm));
         out.println(String.format(Locale.ROOT, "%s per point, depth %d, batch %d, path %s: %s", seconds(durationNanos),
                 depth, batch, path, path.description()));
         boolean raw = path == BenchPath.RAW;
@@ -237,8 +245,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         headers.addAll(List.of("RTT_P50_US", "RTT_P99_US", "RTT_P99.9_US", "VS_COPY_%"));
         Table table = new Table(headers.toArray(String[]::new));
-        for (BenchPoint point : results.points()) {
-            List<String> row = new ArrayList<>(List.of(point.engine(), point.direction(), ByteCount.format(point.sizeBytes()),
+        for (BenchPoint point : points) {
+            List<String> row = new ArrayList<>(List.of(EmulationMarks.engineCell(point.engine(), point.emulated()),
+                    point.direction(), ByteCount.format(point.sizeBytes()),
                     Long.toString(point.ops()), String.format(Locale.ROOT, "%.3f", point.gigabytesPerSecond()),
                     String.format(Locale.ROOT, "%.0f", point.opsPerSecond())));
             if (raw) {
@@ -254,6 +263,8 @@ public final class BenchCommand implements Callable<Integer> {
                 + " bench thread's time in enqueue+submit per op"
                 : path == BenchPath.STREAM ? "RTT: from the stream's submit of an op's batch to the harvest that saw it complete"
                 : "RTT: the runtime's submission-to-completion time of each op");
+        EmulationMarks.footnotes(points.stream().map(point -> Map.entry(point.engine(), point.emulated())).toList())
+                .forEach(out::println);
         out.println();
         out.println("baseline: MemorySegment.copy on this thread, same run");
         Table baseline = new Table("SIZE", "OPS", "GB/S", "OPS/S");

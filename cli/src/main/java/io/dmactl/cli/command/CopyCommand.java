@@ -8,6 +8,7 @@ import io.dmactl.cli.copy.CopyExecution;
 import io.dmactl.core.device.UioDeviceSource;
 import io.dmactl.cli.copy.CopyOutcome;
 import io.dmactl.cli.copy.TransferPlan;
+import io.dmactl.cli.host.Emulation;
 import io.dmactl.cli.host.HostSystem;
 import io.dmactl.cli.location.ByteCount;
 import io.dmactl.cli.location.LocationSpec;
@@ -84,7 +85,8 @@ public final class CopyCommand implements Callable<Integer> {
      */
     public record CopyReport(String source, String destination, long lengthBytes, String engine, String status,
                              Optional<String> reason, int deviceCode, long latencyNanos, Optional<Double> gigabytesPerSecond,
-                             Optional<Boolean> verified, OptionalLong firstMismatchOffset) implements JsonRecord {
+                             Optional<Boolean> verified, OptionalLong firstMismatchOffset, Optional<String> emulated)
+            implements JsonRecord {
     }
 
     private final HostSystem host;
@@ -173,12 +175,13 @@ public final class CopyCommand implements Callable<Integer> {
         Optional<Double> rate = result.latencyNanos() > 0
                 ? Optional.of((double) plan.lengthBytes() / result.latencyNanos()) : Optional.empty();
         PrintWriter out = spec.commandLine().getOut();
+        Optional<String> emulated = Emulation.of(host).engine(result.engine(), host.sysfs());
         if (json.enabled()) {
             out.println(Json.render(new CopyReport(plan.source().toString(), plan.destination().toString(),
                     plan.lengthBytes(), result.engine(), result.status().name().toLowerCase(Locale.ROOT),
                     result.reason(), result.deviceCode(), result.latencyNanos(), rate,
                     outcome.verified() ? Optional.of(outcome.firstMismatch().isEmpty()) : Optional.empty(),
-                    outcome.firstMismatch())));
+                    outcome.firstMismatch(), emulated)));
         } else if (result.isSuccess()) {
             String size = ByteCount.format(plan.lengthBytes());
             out.println("copied " + (size.equals(Long.toString(plan.lengthBytes())) ? size + " bytes"
@@ -189,6 +192,7 @@ public final class CopyCommand implements Callable<Integer> {
                         ? rate.map(value -> " (" + HumanUnits.rate(value) + ")").orElse("") : "")
                     + (outcome.verified() ? (outcome.firstMismatch().isEmpty() ? "; verified: identical"
                     : "; verification FAILED") : ""));
+            emulated.ifPresent(reason -> out.println("(timed under emulation: " + reason + ")"));
         }
         out.flush();
     }

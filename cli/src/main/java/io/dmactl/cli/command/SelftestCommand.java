@@ -5,9 +5,10 @@ import io.dmactl.cli.ExitCodes;
 import io.dmactl.cli.JsonMixin;
 import io.dmactl.cli.VerboseMixin;
 import io.dmactl.cli.engines.EngineSession;
+import io.dmactl.cli.host.Emulation;
 import io.dmactl.cli.host.HostSystem;
-import io.dmactl.cli.location.ByteCount;
 import io.dmactl.cli.location.WindowSpec;
+import io.dmactl.cli.output.EmulationMarks;
 import io.dmactl.cli.output.Json;
 import io.dmactl.cli.output.JsonRecord;
 import io.dmactl.cli.output.Table;
@@ -27,6 +28,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -78,7 +80,7 @@ public final class SelftestCommand implements Callable<Integer> {
 
     /** What selftest found, for {@code --json}. */
     public record SelftestReport(List<String> engines, List<String> windows, List<RouteSummary> results,
-                                 List<String> failures, boolean passed) implements JsonRecord {
+                                 List<String> failures, boolean passed, Optional<String> virtualMachine) implements JsonRecord {
     }
 
     private static final long POOL_LIMIT_BYTES = 256L << 20;
@@ -147,11 +149,17 @@ public final class SelftestCommand implements Callable<Integer> {
             throw new DmactlException(ExitCodes.USAGE, e.getMessage(), e);
         }
         boolean passed = failures.isEmpty() && results.stream().allMatch(result -> result.failures() == 0);
+        Emulation emulation = Emulation.of(host);
+        results = results.stream().map(result -> result.withEmulated(emulation.engine(result.engine(), host.sysfs()))).toList();
         if (json.enabled()) {
             out.println(Json.render(new SelftestReport(engineNames,
-                    windows.stream().map(WindowSpec::toString).toList(), results, failures, passed)));
+                    windows.stream().map(WindowSpec::toString).toList(), results, failures, passed,
+                    emulation.virtualMachine())));
         } else {
             printTable(out, results);
+            EmulationMarks.footnotes(results.stream().map(result -> Map.entry(result.engine(), result.emulated())).toList())
+                    .forEach(out::println);
+            emulation.virtualMachine().ifPresent(vm -> out.println("(measured in " + vm + ")"));
             failures.forEach(failure -> out.println("FAILED: " + failure));
             long ops = results.stream().mapToLong(RouteSummary::ops).sum();
             out.println(passed ? "selftest passed: " + ops + " ops on " + engineNames.size() + " engine(s), every byte checked"
@@ -178,11 +186,13 @@ public final class SelftestCommand implements Callable<Integer> {
     }
 
     private static void printTable(PrintWriter out, List<RouteSummary> results) {
-        Table table = new Table("ENGINE", "DIRECTION", "CASES", "OPS", "BYTES", "FAILURES", "TIME");
+        // One unit per column, named in the header when it is not a count.
+        Table table = new Table("ENGINE", "DIRECTION", "CASES", "OPS", "BYTES", "FAILURES", "TIME_MS");
         for (RouteSummary result : results) {
-            table.row(result.engine(), result.direction(), Integer.toString(result.cases()), Long.toString(result.ops()),
-                    ByteCount.format(result.bytes()), Integer.toString(result.failures()),
-                    String.format(Locale.ROOT, "%.1f ms", result.timeNanos() / 1e6));
+            table.row(EmulationMarks.engineCell(result.engine(), result.emulated()), result.direction(),
+                    Integer.toString(result.cases()), Long.toString(result.ops()),
+                    Long.toString(result.bytes()), Integer.toString(result.failures()),
+                    String.format(Locale.ROOT, "%.1f", result.timeNanos() / 1e6));
         }
         table.print(out);
     }

@@ -142,7 +142,8 @@ public final class EngineSelftest {
                 }
             }
         }
-        return new RouteSummary(engine.name(), route.label(), cases.size(), tally.ops, tally.bytes, failures, tally.nanos);
+        return new RouteSummary(engine.name(), route.label(), cases.size(), tally.ops, tally.bytes, failures, tally.nanos,
+                Optional.empty());
     }
 
     /**

@@ -2,6 +2,8 @@ package io.dmactl.cli.selftest;
 
 import io.dmactl.cli.output.JsonRecord;
 
+import java.util.Optional;
+
 /**
  * One row of the selftest summary: an engine and a route, what ran and what failed.
  *
@@ -13,7 +15,12 @@ import io.dmactl.cli.output.JsonRecord;
  * @param bytes      bytes moved by all ops
  * @param failures   cases that ended in a status other than success or whose bytes differed
  * @param timeNanos  wall time of the ops, submission to completion, summed
+ * @param emulated   why these figures were measured under emulation ({@code host.Emulation}), or empty
  */
 public record RouteSummary(String engine, String direction, int cases, long ops, long bytes, int failures,
-                           long timeNanos) implements JsonRecord {
+                           long timeNanos, Optional<String> emulated) implements JsonRecord {
+
+    public RouteSummary withEmulated(Optional<String> reason) {
+        return new RouteSummary(engine, direction, cases, ops, bytes, failures, timeNanos, reason);
+    }
 }

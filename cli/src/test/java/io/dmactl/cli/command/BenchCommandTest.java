@@ -8,6 +8,7 @@ import io.dmactl.cli.ExitCodes;
 import io.dmactl.cli.FailingStatusProvider;
 import io.dmactl.cli.FixtureMachine;
 import io.dmactl.cli.ShortCopyProvider;
+import io.dmactl.cli.host.EmulationTest;
 import io.dmactl.cli.host.HostSystem;
 import io.dmactl.cli.host.VfioInspector;
 import io.dmactl.provider.cpu.CpuProvider;
@@ -218,4 +219,33 @@ class BenchCommandTest {
         assertEquals("dmactl bench: no provider named 'edu'; providers: cpu", run.err().strip());
     }
 
+
+    @Test
+    void figuresMeasuredOnAnEmulatedCpuAreMarkedInTheTableAndTheJson() throws Exception {
+        Files.writeString(temporary.resolve("machine/proc/cpuinfo"), EmulationTest.TCG_CPUINFO);
+        CliRun text = CliRun.of(host, "bench", "--provider", "cpu", "--sizes", "64", "--duration", "50ms");
+        assertEquals(ExitCodes.OK, text.exitCode(), text::toString);
+        assertTrue(text.out().startsWith("note: measured in a virtual machine (the CPU's hypervisor flag)\n"), text.out());
+        assertTrue(text.out().lines().anyMatch(line -> line.matches("cpu\\* +host->host +64 .*")), text.out());
+        assertTrue(text.out().contains("\n* cpu: measured under emulation, the CPU is emulated (QEMU TCG: \"QEMU TCG CPU version"
+                + " 2.5+\"); not a hardware figure\n"), text.out());
+
+        CliRun json = CliRun.of(host, "bench", "--provider", "cpu", "--sizes", "64", "--duration", "50ms", "--json");
+        assertEquals(ExitCodes.OK, json.exitCode(), json::toString);
+        JsonObject report = JsonParser.parseString(json.out()).getAsJsonObject();
+        assertEquals("a virtual machine (the CPU's hypervisor flag)", report.get("virtualMachine").getAsString());
+        JsonObject point = report.getAsJsonArray("results").get(0).getAsJsonObject();
+        assertTrue(point.get("emulated").getAsString().startsWith("the CPU is emulated (QEMU TCG"), point::toString);
+    }
+
+    @Test
+    void figuresMeasuredOnHardwareAreNotMarked() {
+        CliRun json = CliRun.of(host, "bench", "--provider", "cpu", "--sizes", "64", "--duration", "50ms", "--json");
+        assertEquals(ExitCodes.OK, json.exitCode(), json::toString);
+        JsonObject report = JsonParser.parseString(json.out()).getAsJsonObject();
+        assertTrue(report.get("virtualMachine").isJsonNull(), json::toString);
+        assertTrue(report.getAsJsonArray("results").get(0).getAsJsonObject().get("emulated").isJsonNull(), json::toString);
+        CliRun text = CliRun.of(host, "bench", "--provider", "cpu", "--sizes", "64", "--duration", "50ms");
+        assertFalse(text.out().contains("*") || text.out().contains("emulat") || text.out().contains("virtual machine"), text.out());
+    }
 }

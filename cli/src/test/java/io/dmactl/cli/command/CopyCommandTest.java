@@ -8,6 +8,7 @@ import io.dmactl.cli.FatalAfterFirstOpProvider;
 import io.dmactl.cli.FixtureMachine;
 import io.dmactl.cli.TestProviders;
 import io.dmactl.cli.copy.BytePattern;
+import io.dmactl.cli.host.EmulationTest;
 import io.dmactl.cli.host.HostSystem;
 import io.dmactl.cli.host.VfioInspector;
 import io.dmactl.provider.cpu.CpuProvider;
@@ -283,5 +284,21 @@ class CopyCommandTest {
         assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
         assertTrue(run.err().contains("dmactl copy: engine cpu (provider cpu)"), run.err());
         assertTrue(run.err().contains("  - cpu: can serve\n  chosen: cpu"), run.err());
+    }
+
+    @Test
+    void aCopyTimedOnAnEmulatedCpuSaysSoInTextAndJson() throws Exception {
+        Files.writeString(temporary.resolve("machine/proc/cpuinfo"), EmulationTest.TCG_CPUINFO);
+        CliRun text = CliRun.of(host, "copy", "mem", "mem", "--size", "4K");
+        assertEquals(ExitCodes.OK, text.exitCode(), text::toString);
+        assertTrue(text.out().matches("copied 4K \\(4096 bytes\\) mem -> mem with engine cpu in [^\n]+\n"
+                + "\\(timed under emulation: the CPU is emulated \\(QEMU TCG: \"QEMU TCG CPU version 2\\.5\\+\"\\)\\)\n"), text.out());
+        CliRun json = CliRun.of(host, "copy", "mem", "mem", "--size", "4K", "--json");
+        assertEquals(ExitCodes.OK, json.exitCode(), json::toString);
+        assertTrue(JsonParser.parseString(json.out()).getAsJsonObject().get("emulated").getAsString()
+                .startsWith("the CPU is emulated (QEMU TCG"), json.out());
+        CliRun hardware = CliRun.of(FixtureMachine.q35(temporary.resolve("hardware")).host(List.of(new CpuProvider()), NO_VFIO),
+                "copy", "mem", "mem", "--size", "4K", "--json");
+        assertTrue(JsonParser.parseString(hardware.out()).getAsJsonObject().get("emulated").isJsonNull(), hardware.out());
     }
 }

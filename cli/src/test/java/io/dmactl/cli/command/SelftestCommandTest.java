@@ -8,6 +8,7 @@ import io.dmactl.cli.CliRun;
 import io.dmactl.cli.ExitCodes;
 import io.dmactl.cli.FixtureMachine;
 import io.dmactl.cli.ShortCopyProvider;
+import io.dmactl.cli.host.EmulationTest;
 import io.dmactl.cli.host.HostSystem;
 import io.dmactl.cli.host.VfioInspector;
 import io.dmactl.provider.cpu.CpuProvider;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -45,9 +47,10 @@ class SelftestCommandTest {
         CliRun run = CliRun.of(host, "selftest", "--provider", "cpu");
         assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
         String[] lines = run.out().split("\n");
-        assertTrue(lines[0].matches("ENGINE +DIRECTION +CASES +OPS +BYTES +FAILURES +TIME"), lines[0]);
-        assertTrue(lines[1].matches("cpu +host->host +27 +27 +3368709 +0 +[0-9.]+ ms"), lines[1]);
-        assertTrue(lines[2].matches("cpu +fill host +27 +27 +3368709 +0 +[0-9.]+ ms"), lines[2]);
+        assertTrue(lines[0].matches("ENGINE +DIRECTION +CASES +OPS +BYTES +FAILURES +TIME_MS"), lines[0]);
+        assertTrue(lines[1].matches("cpu +host->host +27 +27 +3368709 +0 +[0-9]+\\.[0-9]"), lines[1]);
+        assertTrue(lines[2].matches("cpu +fill host +27 +27 +3368709 +0 +[0-9]+\\.[0-9]"), lines[2]);
+        assertTrue(run.out().lines().noneMatch(line -> line.contains("emulation") || line.contains("virtual machine")), run.out());
         assertTrue(run.out().contains("selftest passed: 54 ops on 1 engine(s), every byte checked"), run.out());
         assertTrue(run.out().contains("no --window given"), run.out());
         assertEquals("", run.err());
@@ -143,5 +146,26 @@ class SelftestCommandTest {
 
     private static List<String> strings(JsonArray array) {
         return array.asList().stream().map(JsonElement::getAsString).toList();
+    }
+
+    @Test
+    void routesRunOnAnEmulatedCpuAreMarkedInTheTableAndTheJson() throws Exception {
+        Files.writeString(temporary.resolve("machine/proc/cpuinfo"), EmulationTest.TCG_CPUINFO);
+        CliRun text = CliRun.of(host, "selftest", "--provider", "cpu");
+        assertEquals(ExitCodes.OK, text.exitCode(), text::toString);
+        String[] lines = text.out().split("\n");
+        assertTrue(lines[1].startsWith("cpu* "), lines[1]);
+        assertTrue(text.out().contains("\n* cpu: measured under emulation, the CPU is emulated (QEMU TCG: \"QEMU TCG CPU version"
+                + " 2.5+\"); not a hardware figure\n"), text.out());
+        assertTrue(text.out().contains("(measured in a virtual machine (the CPU's hypervisor flag))"), text.out());
+
+        CliRun json = CliRun.of(host, "selftest", "--provider", "cpu", "--json");
+        assertEquals(ExitCodes.OK, json.exitCode(), json::toString);
+        JsonObject report = JsonParser.parseString(json.out()).getAsJsonObject();
+        assertEquals("a virtual machine (the CPU's hypervisor flag)", report.get("virtualMachine").getAsString());
+        for (JsonElement result : report.getAsJsonArray("results")) {
+            assertTrue(result.getAsJsonObject().get("emulated").getAsString().startsWith("the CPU is emulated (QEMU TCG"),
+                    result::toString);
+        }
     }
 }

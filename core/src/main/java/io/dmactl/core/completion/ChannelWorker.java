@@ -13,6 +13,8 @@ import io.dmactl.core.spi.CompletionInterrupt;
 import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaOpKind;
 import io.dmactl.core.spi.OpStatus;
+import io.dmactl.core.telemetry.DmactlEvents;
+import io.dmactl.core.telemetry.JfrGate;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -942,6 +944,7 @@ public final class ChannelWorker implements Runnable {
         TransferStatus status = TransferStatus.ofCode(t.status);
         // The round's clock: a completion is stamped when the harvest that found it began (one read per round).
         long latencyNanos = Math.max(0, roundClock() - t.createdNanos);
+        if (JfrGate.recording()) DmactlEvents.transferCompleted(engineName, name, t.op, t.lengthBytes, latencyNanos, status);
         CompletionHandler handler = t.handler();
         long context = t.context();
         if (handler != null && deliveryExecutor == null) {

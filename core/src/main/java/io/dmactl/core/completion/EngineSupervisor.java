@@ -1,6 +1,7 @@
 package io.dmactl.core.completion;
 
 import io.dmactl.core.spi.DmaEngine;
+import io.dmactl.core.telemetry.DmactlEvents;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,9 @@ public final class EngineSupervisor {
     private int fatalResetsWithoutProgress;
     /** Under the control lock: the engine's completions when the last fatal-condition reset happened. */
     private long completionsAtLastFatalReset = -1;
+    /** For the JFR events: the engine's provider and PCI address ("" for none), see {@link #identify}. */
+    private volatile String provider = "";
+    private volatile String device = "";
 
     /**
      * A supervisor of {@code engine} and its channel workers, not started.
@@ -71,6 +75,17 @@ public final class EngineSupervisor {
         this.workers = List.copyOf(workers);
         this.clock = clock;
         this.controlTimeoutNanos = controlTimeoutNanos;
+    }
+
+    /**
+     * Names the engine's provider and device in its JFR events; before {@link #start}.
+     *
+     * @param providerName the provider's name
+     * @param pciAddress   the device's PCI address, or null for a software engine
+     */
+    public void identify(String providerName, String pciAddress) {
+        this.provider = providerName;
+        this.device = pciAddress;
     }
 
     /** Starts the channel workers. */
@@ -200,18 +215,29 @@ public final class EngineSupervisor {
         for (ChannelWorker w : workers) {
             if (w.crash() != null && unavailableReason == null) {
                 retire("channel worker " + w.name() + " failed: " + w.crash());
+                DmactlEvents.watchdogAction(engineName, w.name(), "retire", "channel worker failed: " + w.crash());
                 return true;
             }
         }
         String fatal = fatalCondition();
         if (fatal != null) {
-            return recoverFromFatal(fatal);
+            String channel = faultyChannel();
+            boolean acted = recoverFromFatal(fatal);
+            if (acted) {
+                DmactlEvents.watchdogAction(engineName, channel, unavailableReason != null ? "retire" : "reset", fatal);
+            }
+            return acted;
         }
         if (unavailableReason != null || !anyHung()) {
             return false;
         }
-        return reset(ResetRule.TIMEOUT_OLDEST, true,
+        String hung = hungChannel();
+        boolean reset = reset(ResetRule.TIMEOUT_OLDEST, true,
             engineName + " was reset: an op on it made no progress for the op timeout");
+        if (reset) {
+            DmactlEvents.watchdogAction(engineName, hung, "reset", "an op made no progress for the op timeout");
+        }
+        return reset;
     }
 
     /**
@@ -250,6 +276,7 @@ public final class EngineSupervisor {
             }
             resetCount = resetCount + 1;
             resumeAll(true, rule, reason);
+            DmactlEvents.engineReset(engineName, provider, device, reason, resetCount);
             return true;
         } finally {
             control.unlock();
@@ -405,6 +432,7 @@ public final class EngineSupervisor {
                 return true;
             }
             resumeAll(true, ResetRule.ABORT_ALL, engineName + " was reset after a fatal condition: " + condition);
+            DmactlEvents.engineReset(engineName, provider, device, "fatal condition: " + condition, resetCount);
             return true;
         } finally {
             control.unlock();
@@ -418,6 +446,7 @@ public final class EngineSupervisor {
      *                    released; otherwise the owners keep their memory pinned (see the class comment)
      */
     private void stopForGood(String reason, boolean ringDropped) {
+        DmactlEvents.engineRetired(engineName, provider, device, reason, ringDropped);
         unavailableReason = reason;
         closeAdmissions(engineName + " retired: " + reason); // after unavailableReason: woken clients dispatch elsewhere
         for (ChannelWorker w : workers) {
@@ -466,6 +495,27 @@ public final class EngineSupervisor {
             total += w.engineCompletions();
         }
         return total;
+    }
+
+    /** For the watchdog's JFR event: the first channel whose worker saw a device error, or null. */
+    private String faultyChannel() {
+        for (ChannelWorker w : workers) {
+            if (w.deviceFault() != null) {
+                return w.name();
+            }
+        }
+        return null;
+    }
+
+    /** For the watchdog's JFR event: the first channel whose oldest op made no progress for the op timeout, or null. */
+    private String hungChannel() {
+        long now = clock.getAsLong();
+        for (ChannelWorker w : workers) {
+            if (w.ringBusy() && now - w.progressSinceNanos() >= w.opTimeoutNanos()) {
+                return w.name();
+            }
+        }
+        return null;
     }
 
     /** A channel's oldest op made no progress for the op timeout (see {@link ChannelWorker#progressSinceNanos()}). */

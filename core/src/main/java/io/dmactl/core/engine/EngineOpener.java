@@ -9,6 +9,7 @@ import io.dmactl.core.spi.DmaChannel;
 import io.dmactl.core.spi.DmaEngine;
 import io.dmactl.core.spi.DmaProvider;
 import io.dmactl.core.spi.EngineCapabilities;
+import io.dmactl.core.telemetry.DmactlEvents;
 import io.dmactl.vfio.VfioDevice;
 import io.dmactl.vfio.pci.PciDevice;
 
@@ -104,7 +105,9 @@ public record EngineOpener(DmaMemoryPool pool, LongSupplier clock, Map<String, S
             EngineSupervisor supervisor = new EngineSupervisor(engineName, engine, workers, clock);
             EngineHandle handle = new EngineHandle(engineName, provider.name(),
                 device.map(d -> d.address().toString()), engine, mappings, context, supervisor);
+            supervisor.identify(provider.name(), handle.device().orElse(""));
             supervisor.start();
+            DmactlEvents.engineOpened(engineName, provider.name(), handle.device().orElse(""), caps.channelCount(), startWorkers);
             return handle;
         } catch (RuntimeException e) {
             try {

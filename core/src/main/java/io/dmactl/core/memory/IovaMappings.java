@@ -2,6 +2,7 @@ package io.dmactl.core.memory;
 
 import io.dmactl.core.IovaExhaustedException;
 import io.dmactl.core.location.DmaLocation;
+import io.dmactl.core.telemetry.DmactlEvents;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -180,7 +181,9 @@ public final class IovaMappings implements AutoCloseable {
             MemorySegment mapped = window ? pages.asSlice(windowStart, windowBytes) : pages;
             if (!domain.physical()) { // physical: nothing to map, the device reaches all memory
                 try {
+                    Object event = DmactlEvents.beginMap();
                     domain.map(mapped, iova, access);
+                    DmactlEvents.mapped(event, domain, iova, mapped.byteSize(), access, location);
                 } catch (RuntimeException e) {
                     allocator.free(iova, mapped.byteSize());
                     throw e;
@@ -432,7 +435,9 @@ public final class IovaMappings implements AutoCloseable {
             unmapCount++; // nothing was mapped and no IOVA allocated
             return;
         }
+        Object event = DmactlEvents.beginUnmap();
         domain.unmap(mapping.iova(), mapping.lengthBytes());
+        DmactlEvents.unmapped(event, domain, mapping.iova(), mapping.lengthBytes());
         unmapCount++;
         // Only after a successful unmap: an IOVA that may still be mapped must never be handed out again.
         allocator.free(mapping.iova(), mapping.lengthBytes());

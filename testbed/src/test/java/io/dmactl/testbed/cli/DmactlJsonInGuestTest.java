@@ -159,6 +159,11 @@ class DmactlJsonInGuestTest {
         List<Long> baselineSizes = report.getAsJsonArray("baseline").asList().stream()
                 .map(point -> point.getAsJsonObject().get("sizeBytes").getAsLong()).toList();
         assertEquals(List.of(64L, 4095L, 4096L), baselineSizes);
+        // Every figure here is the emulator's: edu is QEMU's device, and the guest's CPU is TCG's.
+        assertEquals("an emulated device: 1234:11e8, QEMU's vendor id",
+                points.get(EDU_ENGINE + " 64").get("emulated").getAsString(), run::toString);
+        assertTrue(points.get("cpu 64").get("emulated").getAsString().startsWith("the CPU is emulated (QEMU TCG"), run::toString);
+        assertTrue(report.get("virtualMachine").getAsString().startsWith("a virtual machine"), run::toString);
     }
 
     private static List<String> strings(JsonArray array) {
