@@ -8,6 +8,7 @@ module io.dmactl.cli {
     requires io.dmactl.provider.cpu;
     requires io.dmactl.provider.dsa;
     requires info.picocli;
+    requires HdrHistogram; // bench's latency percentiles; an automatic module (2.2.2 names none), named after its jar
 
     opens io.dmactl.cli to info.picocli;
     opens io.dmactl.cli.command to info.picocli;

@@ -14,6 +14,13 @@ package io.dmactl.core;
  * polls). With {@link DmaRuntime.Builder#completionExecutor} it runs on that executor instead,
  * and that path allocates a snapshot per transfer.
  *
+ * <p><b>Concurrency.</b> Calls for transfers of one channel come one at a time, each after the
+ * last returned (whichever thread makes them). A handler given to transfers that the runtime
+ * spreads over several channels (an engine with more channels, or several engines) is called for
+ * them from several threads at once: while this thread polls one channel, another channel's
+ * worker may deliver. Such a handler must be thread-safe (an {@code AtomicLong} count, not a
+ * plain {@code long}). A {@link DmaStream}'s transfers all run on one channel.
+ *
  * <p><b>The completion is a view.</b> {@code completion} is valid only until {@code onComplete}
  * returns; the runtime reuses it for the channel's next completion. Read what you need inside
  * the call, or keep {@link Completion#toResult()}.
