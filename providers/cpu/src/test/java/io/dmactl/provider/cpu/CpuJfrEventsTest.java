@@ -2,6 +2,7 @@ package io.dmactl.provider.cpu;
 
 import io.dmactl.core.DmaRuntime;
 import io.dmactl.core.TransferStatus;
+import io.dmactl.core.internal.RuntimeInternals;
 import io.dmactl.core.location.DmaBuffer;
 import io.dmactl.core.memory.ArenaPageSource;
 import io.dmactl.core.telemetry.DmactlEvents;
@@ -32,7 +33,8 @@ class CpuJfrEventsTest {
             recording.enable("dmactl.EngineOpened");
             recording.enable("dmactl.TransferLatency");
             recording.start();
-            try (DmaRuntime dma = DmaRuntime.builder().pageSource(new ArenaPageSource(4096)).poolLimitBytes(64L << 20).build();
+            try (DmaRuntime dma = RuntimeInternals.pageSource(DmaRuntime.builder(), new ArenaPageSource(4096))
+                     .poolLimitBytes(64L << 20).build();
                  DmaBuffer src = dma.allocate(1 << 20);
                  DmaBuffer dst = dma.allocate(1 << 20)) {
                 for (int length : new int[] {64, 4096, 1 << 20}) {
