@@ -14,6 +14,8 @@ public final class BatchResult {
     private final CompletableFuture<List<TransferResult>> all;
 
     /**
+     * A result made of futures that already exist.
+     *
      * @param results one future per op, in the order the ops were added (copied)
      * @param all     completes when every op has completed, with their results in order
      */
@@ -32,12 +34,21 @@ public final class BatchResult {
         return new BatchResult(completion.all(), completion.futures());
     }
 
-    /** One future per op, in the order the ops were added; unmodifiable. */
+    /**
+     * The per-op futures.
+     *
+     * @return one future per op, in the order the ops were added; unmodifiable
+     */
     public List<CompletableFuture<TransferResult>> results() {
         return results;
     }
 
-    /** Completes when every op has completed, with their results in the order the ops were added. */
+    /**
+     * The future of the whole batch.
+     *
+     * @return a future that completes when every op has completed, with their results in the order
+     *         the ops were added
+     */
     public CompletableFuture<List<TransferResult>> all() {
         return all;
     }

@@ -251,7 +251,11 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
         return window;
     }
 
-    /** The pool's limits and current use (a snapshot). */
+    /**
+     * The pool's limits and current use.
+     *
+     * @return a consistent snapshot of page size, limit, reserved and used bytes and live buffers
+     */
     public PoolStatistics poolStatistics() {
         synchronized (pool) { // the pool's own lock: one consistent snapshot
             return new PoolStatistics(pool.pageBytes(), pool.limitBytes(), pool.reservedBytes(), pool.usedBytes(),
@@ -364,6 +368,7 @@ public final class DmaRuntime implements DmaTransfers, AutoCloseable {
      * Name the locations, then {@link DmaStream.Builder#open()}:
      * {@code dma.stream().reads(source).writes(destination).open()}.
      *
+     * @return a builder for a stream on this runtime
      * @throws IllegalStateException if the runtime is closed
      */
     public DmaStream.Builder stream() {

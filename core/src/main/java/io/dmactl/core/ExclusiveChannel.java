@@ -138,6 +138,10 @@ public final class ExclusiveChannel implements AutoCloseable {
      * destination (mapped device-write-only), pinning the location and holding its mapping until
      * {@link #close()}.
      *
+     * @param location a location of this runtime
+     * @param offset the byte offset in {@code location} where the range starts
+     * @param lengthBytes the range's length in bytes
+     * @return the space and address to put in a descriptor
      * @throws IllegalArgumentException if the range does not fit, or the location is not this
      *                                  runtime's or is another engine's private space
      * @throws IllegalStateException    if the location is closed, or from another thread

@@ -20,14 +20,46 @@ public final class RuntimeInternals {
 
     /** Implemented by {@link DmaRuntime}, which registers it when its class is initialized. */
     public interface Access {
+        /**
+         * Backs {@link RuntimeInternals#iovaOf}.
+         *
+         * @param runtime    the runtime
+         * @param location   a location of that runtime
+         * @param engineName the engine whose domain is looked in
+         * @return the lowest IOVA within the engine's DMA mask, or empty if not mapped there
+         */
         OptionalLong iovaOf(DmaRuntime runtime, DmaLocation location, String engineName);
 
+        /**
+         * Backs {@link RuntimeInternals#memoryPool}.
+         *
+         * @param runtime the runtime
+         * @return its memory pool
+         */
         DmaMemoryPool memoryPool(DmaRuntime runtime);
 
+        /**
+         * Backs {@link RuntimeInternals#deviceSource}.
+         *
+         * @param builder the builder to set it on
+         * @param source  where PCI devices come from
+         */
         void deviceSource(DmaRuntime.Builder builder, DeviceSource source);
 
+        /**
+         * Backs {@link RuntimeInternals#pageSource}.
+         *
+         * @param builder the builder to set it on
+         * @param source  where the pool's memory comes from
+         */
         void pageSource(DmaRuntime.Builder builder, PageSource source);
 
+        /**
+         * Backs {@link RuntimeInternals#emulatedIommu}.
+         *
+         * @param builder the builder to set it on
+         * @param domain  the emulated domain; the runtime closes it
+         */
         void emulatedIommu(DmaRuntime.Builder builder, IommuDomain domain);
     }
 
@@ -36,7 +68,12 @@ public final class RuntimeInternals {
     private RuntimeInternals() {
     }
 
-    /** Called once, by {@link DmaRuntime}'s static initializer. */
+    /**
+     * Called once, by {@link DmaRuntime}'s static initializer.
+     *
+     * @param implementation the runtime's implementation
+     * @throws IllegalStateException if one is already registered
+     */
     public static void register(Access implementation) {
         if (access != null) {
             throw new IllegalStateException("RuntimeInternals already registered");
@@ -61,12 +98,23 @@ public final class RuntimeInternals {
     /**
      * The lowest IOVA at which {@code location} is mapped in the domain of {@code engineName} within
      * that engine's DMA mask, if it is.
+     *
+     * @param runtime    the runtime
+     * @param location   a location of that runtime
+     * @param engineName the engine whose domain is looked in
+     * @return the IOVA, or empty if the location is not mapped there
+     * @throws IllegalArgumentException if the runtime has no engine named {@code engineName}
      */
     public static OptionalLong iovaOf(DmaRuntime runtime, DmaLocation location, String engineName) {
         return access().iovaOf(runtime, location, engineName);
     }
 
-    /** The runtime's memory pool (it can free and register memory: never hand it to clients or providers). */
+    /**
+     * The runtime's memory pool (it can free and register memory: never hand it to clients or providers).
+     *
+     * @param runtime the runtime
+     * @return its memory pool
+     */
     public static DmaMemoryPool memoryPool(DmaRuntime runtime) {
         return access().memoryPool(runtime);
     }
@@ -74,13 +122,23 @@ public final class RuntimeInternals {
     /**
      * Where PCI devices come from (default: functions bound to vfio-pci, one VFIO container).
      * Consulted only when a provider drives devices or a device window is requested.
+     *
+     * @param builder the builder to set it on
+     * @param source  where PCI devices come from
+     * @return {@code builder}
      */
     public static DmaRuntime.Builder deviceSource(DmaRuntime.Builder builder, DeviceSource source) {
         access().deviceSource(builder, source);
         return builder;
     }
 
-    /** Where the pool's memory comes from (default: locked HostPages, hugepages when free). */
+    /**
+     * Where the pool's memory comes from (default: locked HostPages, hugepages when free).
+     *
+     * @param builder the builder to set it on
+     * @param source  where the pool's memory comes from
+     * @return {@code builder}
+     */
     public static DmaRuntime.Builder pageSource(DmaRuntime.Builder builder, PageSource source) {
         access().pageSource(builder, source);
         return builder;
@@ -89,6 +147,10 @@ public final class RuntimeInternals {
     /**
      * An IOMMU domain for device-less providers whose engines address memory by IOVA (in-process
      * device models); the runtime closes it.
+     *
+     * @param builder the builder to set it on
+     * @param domain  the emulated domain
+     * @return {@code builder}
      */
     public static DmaRuntime.Builder emulatedIommu(DmaRuntime.Builder builder, IommuDomain domain) {
         access().emulatedIommu(builder, domain);

@@ -4,6 +4,7 @@
  * reaches ({@link io.dmactl.core.location.DevicePrivateSpace}), all
  * {@link io.dmactl.core.location.DmaLocation}s. Clients name a location and an offset; the core
  * resolves it into the serving engine's address space. A location cannot be closed while a
- * transfer on it is in flight ({@link io.dmactl.core.location.InFlightGate}).
+ * transfer on it is in flight: each location counts its in-flight transfers, and its
+ * {@code close()} throws {@link java.lang.IllegalStateException} while any is.
  */
 package io.dmactl.core.location;

@@ -92,6 +92,9 @@ public interface IommuDomain extends AutoCloseable {
     /**
      * The domain of an engine's context, for in-process device models that play the device's side
      * of its DMA (the SPI gives providers {@link EngineContext#hasIommuDomain()} only).
+     *
+     * @param context the context the runtime gave the engine
+     * @return the engine's domain, or empty if the context has none or does not expose it
      */
     static Optional<IommuDomain> of(EngineContext context) {
         return context instanceof Holder holder ? holder.iommuDomain() : Optional.empty();
@@ -99,6 +102,11 @@ public interface IommuDomain extends AutoCloseable {
 
     /** An {@link EngineContext} that knows its engine's domain (the runtime's, a standalone one). */
     interface Holder {
+        /**
+         * The domain the engine's device is attached to.
+         *
+         * @return the domain, or empty if the engine has none (it addresses memory directly)
+         */
         Optional<IommuDomain> iommuDomain();
     }
 }

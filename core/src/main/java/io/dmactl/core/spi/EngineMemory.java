@@ -10,12 +10,32 @@ import io.dmactl.core.location.DmaBuffer;
  */
 public interface EngineMemory {
 
-    /** A page-aligned buffer of {@code lengthBytes}, zeroed. */
+    /**
+     * A page-aligned buffer of {@code lengthBytes}, zeroed.
+     *
+     * @param lengthBytes the buffer's length in bytes, at least 1
+     * @return a zeroed buffer; give it back through {@link EngineContext#releaseAfterDevice}
+     * @throws IllegalArgumentException for a non-positive length or one above the pool limit
+     * @throws io.dmactl.core.PoolExhaustedException if the pool limit (or the system) leaves no room
+     */
     DmaBuffer allocate(long lengthBytes);
 
-    /** A buffer of {@code lengthBytes} whose address is a multiple of {@code alignmentBytes} (a power of two), zeroed. */
+    /**
+     * A buffer of {@code lengthBytes} whose address is a multiple of {@code alignmentBytes}, zeroed.
+     *
+     * @param lengthBytes    the buffer's length in bytes, at least 1
+     * @param alignmentBytes the address alignment in bytes, a power of two
+     * @return a zeroed buffer; give it back through {@link EngineContext#releaseAfterDevice}
+     * @throws IllegalArgumentException for a non-positive length, a length above the pool limit, or an
+     *                                  alignment that is not a power of two or exceeds what the pool can give
+     * @throws io.dmactl.core.PoolExhaustedException if the pool limit (or the system) leaves no room
+     */
     DmaBuffer allocate(long lengthBytes, long alignmentBytes);
 
-    /** The pool's page size: every buffer is a multiple of it. */
+    /**
+     * The pool's page size: every buffer's length is a multiple of it.
+     *
+     * @return the page size in bytes (the IOMMU page, 4 KiB)
+     */
     long pageBytes();
 }
