@@ -57,11 +57,14 @@ import java.util.function.LongSupplier;
  * channel: this one in {@link #poll()} or {@code join()}, another client polling the same
  * channel, or the channel's worker (the fallback when nobody polls, as for every transfer).
  *
- * <p><b>Bounded.</b> At most {@link #capacity()} of the stream's transfers are in flight, and
- * each also holds a permit of its channel's bound ({@link DmaRuntime.Builder#maxPendingPerChannel})
- * like any transfer. When either is used up, an {@code enqueue*} harvests the channel on this
- * thread until room frees, for at most the runtime's admission timeout, then throws
- * {@link BackpressureException}; {@code tryEnqueue*} throws at once.
+ * <p><b>Bounded.</b> At most {@link #capacity()} of the stream's transfers are staged or in
+ * flight. The stream takes that many permits of its channel's bound
+ * ({@link DmaRuntime.Builder#maxPendingPerChannel}) when it opens (waiting for room as
+ * {@code Batch.submit()} does) and gives them back when it closes, so its transfers count
+ * against the bound like any, without a permit taken and returned per transfer. When every
+ * record is in use, an {@code enqueue*} harvests the channel on this thread until one comes
+ * back, for at most the runtime's admission timeout, then throws {@link BackpressureException};
+ * {@code tryEnqueue*} throws at once.
  *
  * <p><b>What stays with the core.</b> Every safety rule of the runtime holds: the watchdog,
  * engine resets and retirement, the channel's one-owner rule. If the engine is retired the stream
@@ -71,8 +74,6 @@ import java.util.function.LongSupplier;
  */
 public final class DmaStream implements AutoCloseable {
     private static final long CLOSE_PARK_NANOS = 50_000L;
-    /** Channel permits a stream takes at once when there is room for them (it gives back what it did not use when it closes). */
-    private static final int CREDIT_BATCH = 16;
 
     /** A location as the stream sees it: pinned once, mapped once, for the stream's life. */
     private static final class Registration {
@@ -113,8 +114,8 @@ public final class DmaStream implements AutoCloseable {
     private PendingTransfer stagedHead;
     private PendingTransfer stagedTail;
     private int staged;
-    /** Channel permits taken ahead for transfers not yet staged (stream thread only). */
-    private int credits;
+    /** The channel permits reserved for the stream's records, given back when it closes. */
+    private boolean permitsHeld = true;
     /** Set by the owner's close, or by the runtime's close (another thread). */
     private volatile String closedReason;
 
@@ -235,7 +236,8 @@ public final class DmaStream implements AutoCloseable {
 
         /**
          * The stream's transfers in flight at most (rounded up to a power of two; default: the
-         * channel's ring capacity). Records for all of them are made when the stream opens.
+         * channel's ring capacity, at most half the channel's bound). Records for all of them are
+         * made, and as many permits of the channel's bound taken, when the stream opens.
          *
          * @param transfers 1..65536
          * @return this builder
@@ -292,9 +294,26 @@ public final class DmaStream implements AutoCloseable {
             try {
                 EngineHandle chosen = dispatcher.chooseForAll(shapes, engines);
                 ChannelWorker worker = chosen.supervisor().leastLoadedWorker();
-                int records = depth > 0 ? depth : Math.max(1, Math.min(1 << 16, worker.ringCapacity()));
+                int bound = worker.admission().limit();
+                int records = Integer.highestOneBit(Math.max(1, depth > 0 ? depth
+                    : Math.min(worker.ringCapacity(), Math.max(1, bound / 2))) * 2 - 1); // a power of two, as the records are
+                if (records > bound) {
+                    throw new IllegalArgumentException("a stream of depth " + records + " does not fit channel "
+                        + worker.name() + ", which holds " + bound + " pending transfers (DmaRuntime.Builder"
+                        + ".maxPendingPerChannel); open it with a smaller depth(...)");
+                }
+                // The stream's transfers count against the channel's bound like any: all its permits at once, here.
+                if (!submitter.admit(chosen, worker, records, true)) {
+                    throw new IllegalStateException("engine " + chosen.engineName() + " was retired while the stream"
+                        + " waited for room on it; open it again");
+                }
                 Registration[] pinned = regs.toArray(Registration[]::new);
-                pinAndMap(chosen, pinned);
+                try {
+                    pinAndMap(chosen, pinned);
+                } catch (RuntimeException e) {
+                    worker.admission().release(records);
+                    throw e;
+                }
                 DmaStream stream = new DmaStream(runtime, submitter, chosen, worker, pinned, records, clock,
                     admissionTimeoutNanos, closeTimeoutNanos);
                 runtime.opened(stream);
@@ -557,6 +576,12 @@ public final class DmaStream implements AutoCloseable {
             abortStaged(closed);
             throw new IllegalStateException("the stream is closed: " + closed);
         }
+        String retired = engine.supervisor().unavailableReason();
+        if (retired != null) {
+            abortStaged("engine " + engine.engineName() + " was retired: " + retired);
+            throw new IllegalStateException("engine " + engine.engineName() + " of this stream was retired (" + retired
+                + "); it takes no more work: open a new stream");
+        }
     }
 
     private Registration registered(DmaLocation location, String role, boolean read) {
@@ -596,38 +621,10 @@ public final class DmaStream implements AutoCloseable {
         }
     }
 
-    /** A record of the stream's, with a channel permit held for it. */
+    /** A record of the stream's (the channel permit for it was reserved when the stream opened). */
     private PendingTransfer record(boolean waitForRoom) {
         PendingTransfer t = records.take();
-        if (t == null) {
-            t = waitForRecord(waitForRoom);
-        }
-        if (credits > 0) {
-            credits--;
-            return t;
-        }
-        int batch = Math.min(CREDIT_BATCH, records.capacity());
-        if (batch > 1 && worker.admission().tryAdmit(batch)) {
-            credits = batch - 1; // permits taken ahead, one atomic for several transfers
-            return t;
-        }
-        boolean admitted;
-        try {
-            admitted = submitter.admit(engine, worker, 1, waitForRoom && !worker.ownedByCurrentThread());
-        } catch (BackpressureException e) {
-            records.giveUnsubmitted(t);
-            throw e;
-        } catch (RuntimeException e) {
-            records.giveUnsubmitted(t);
-            throw closedUnder(e);
-        }
-        if (!admitted) {
-            records.giveUnsubmitted(t);
-            String reason = engine.supervisor().unavailableReason();
-            throw new IllegalStateException("engine " + engine.engineName() + " of this stream was retired"
-                + (reason == null ? "" : " (" + reason + ")") + "; it takes no more work: open a new stream");
-        }
-        return t;
+        return t != null ? t : waitForRecord(waitForRoom);
     }
 
     private RuntimeException closedUnder(RuntimeException e) {
@@ -733,7 +730,6 @@ public final class DmaStream implements AutoCloseable {
         if (n == 0) {
             return;
         }
-        worker.admission().release(n);
         while (t != null) {
             PendingTransfer next = t.nextInBatch();
             TransferResult result = new TransferResult(TransferStatus.ABORTED, 0, t.lengthBytes(), engine.engineName(), 0,
@@ -760,7 +756,7 @@ public final class DmaStream implements AutoCloseable {
         }
         if (closedReason != null) {
             abortStaged(closedReason);
-            returnCredits();
+            returnPermits();
             return;
         }
         if (runtime.open()) {
@@ -784,15 +780,16 @@ public final class DmaStream implements AutoCloseable {
                 LockSupport.parkNanos(CLOSE_PARK_NANOS);
             }
         }
-        returnCredits();
+        returnPermits();
         release("closed by its owner");
         runtime.closed(this);
     }
 
-    private void returnCredits() {
-        if (credits > 0) {
-            worker.admission().release(credits);
-            credits = 0;
+    /** Gives back the channel permits reserved at opening, once none of the stream's transfers is pending. */
+    private void returnPermits() {
+        if (permitsHeld) {
+            permitsHeld = false;
+            worker.admission().release(records.capacity());
         }
     }
 

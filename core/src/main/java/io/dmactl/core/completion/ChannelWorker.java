@@ -940,7 +940,9 @@ public final class ChannelWorker implements Runnable {
             // Prepared Optionals only: nothing allocated here beyond the result itself.
             reason = t.status != OpStatus.ABORTED ? Optional.empty() : droppedReason.isPresent() ? droppedReason : stopReason;
         }
-        admission.release(1); // before the callback: it finds the room its own transfer freed
+        if (t.home == null) {
+            admission.release(1); // before the callback: it finds the room its own transfer freed
+        } // a stream's transfers run on permits it reserved for its life
         TransferStatus status = TransferStatus.ofCode(t.status);
         // The round's clock: a completion is stamped when the harvest that found it began (one read per round).
         long latencyNanos = Math.max(0, roundClock() - t.createdNanos);

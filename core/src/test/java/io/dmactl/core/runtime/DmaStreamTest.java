@@ -371,4 +371,41 @@ class DmaStreamTest {
             assertEquals(0, allocated, allocated + " bytes over 2,000 stream copies");
         }
     }
+
+    @Test
+    void aStreamHoldsItsDepthOfTheChannelsBoundWhileOpen() {
+        SimControl control = new SimControl();
+        try (DmaRuntime dma = builder(new FakeIommuDomain("iommu"),
+                new SimProvider(SimConfig.defaults().withChannels(1).withRingSize(64), control))
+                .maxPendingPerChannel(8).build();
+             DmaBuffer src = dma.allocate(4096);
+             DmaBuffer dst = dma.allocate(4096)) {
+            String tooDeep = assertThrows(IllegalArgumentException.class,
+                () -> dma.stream().reads(src).writes(dst).depth(16).open()).getMessage();
+            assertTrue(tooDeep.contains("holds 8 pending transfers"), tooDeep);
+            control.hold = true; // nothing completes: the runtime's copies keep their permits
+            List<CompletableFuture<TransferResult>> held = new ArrayList<>();
+            try (DmaStream stream = dma.stream().reads(src).writes(dst).depth(4).open()) {
+                assertEquals(4, stream.capacity());
+                for (int i = 0; i < 4; i++) {
+                    held.add(dma.tryCopy(src, i * 64L, dst, i * 64L, 64));
+                }
+                BackpressureException full = assertThrows(BackpressureException.class, () -> dma.tryCopy(src, 0, dst, 0, 64));
+                assertTrue(full.getMessage().contains("bound 8"), full.getMessage());
+                control.hold = false;
+                for (CompletableFuture<TransferResult> f : held) {
+                    assertTrue(f.join().isSuccess());
+                }
+            }
+            control.hold = true;
+            held.clear();
+            for (int i = 0; i < 8; i++) {
+                held.add(dma.tryCopy(src, i * 64L, dst, i * 64L, 64)); // the stream gave its four back
+            }
+            control.hold = false;
+            for (CompletableFuture<TransferResult> f : held) {
+                assertTrue(f.join().isSuccess());
+            }
+        }
+    }
 }
