@@ -27,10 +27,20 @@ public final class KernelLog {
 
     /** Waits for a line after the first {@code skipLines} that contains {@code text}; fails naming the last lines. */
     public static String awaitLine(long skipLines, String text, long timeoutNanos) throws IOException, InterruptedException {
+        String line = findLine(skipLines, text, timeoutNanos);
+        if (line == null) {
+            List<String> lines = lines();
+            fail("the kernel logged no line with '" + text + "' within " + timeoutNanos / 1_000_000 + " ms; its last lines:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+        }
+        return line;
+    }
+
+    /** As {@link #awaitLine}, but null when no such line came within the time (the caller decides). */
+    public static String findLine(long skipLines, String text, long timeoutNanos) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
-        List<String> lines;
         do {
-            lines = lines();
+            List<String> lines = lines();
             for (int i = (int) Math.min(skipLines, lines.size()); i < lines.size(); i++) {
                 if (lines.get(i).contains(text)) {
                     return lines.get(i);
@@ -38,8 +48,6 @@ public final class KernelLog {
             }
             TimeUnit.MILLISECONDS.sleep(100);
         } while (System.nanoTime() - deadline < 0);
-        fail("the kernel logged no line with '" + text + "' within " + timeoutNanos / 1_000_000 + " ms; its last lines:\n"
-            + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
         return null;
     }
 }
