@@ -1,6 +1,7 @@
 package io.dmactl.core;
 
 import io.dmactl.core.completion.ChannelWorker;
+import io.dmactl.core.completion.EngineSupervisor;
 import io.dmactl.core.completion.PendingTransfer;
 import io.dmactl.core.completion.StreamRecords;
 import io.dmactl.core.dispatch.Dispatcher;
@@ -104,6 +105,7 @@ public final class DmaStream implements AutoCloseable {
     private final RuntimeSubmitter submitter;
     private final EngineHandle engine;
     private final ChannelWorker worker;
+    private final EngineSupervisor supervisor;
     private final EngineCapabilities caps;
     private final Thread owner;
     private final Registration[] registrations;
@@ -126,6 +128,7 @@ public final class DmaStream implements AutoCloseable {
         this.submitter = submitter;
         this.engine = engine;
         this.worker = worker;
+        this.supervisor = engine.supervisor();
         this.caps = engine.capabilities();
         this.owner = Thread.currentThread();
         this.registrations = registrations;
@@ -543,7 +546,7 @@ public final class DmaStream implements AutoCloseable {
         checkAligned(unit, sourceOffset, destinationOffset, lengthBytes);
         boolean privateCopy = s.location instanceof DevicePrivateSpace && d.location instanceof DevicePrivateSpace;
         long max = privateCopy ? caps.maxPrivateCopyBytes() : caps.maxTransferBytes();
-        long chunkBytes = Math.min(Integer.MAX_VALUE, max) / unit * unit;
+        long chunkBytes = Math.min(Integer.MAX_VALUE, max) & -unit; // units are powers of two: masks, no division
         long sourceAddress = s.baseAddress + sourceOffset;
         long destinationAddress = d.baseAddress + destinationOffset;
         return record(waitForRoom).initForStream(DmaOpKind.COPY, s.space, sourceAddress, d.space, destinationAddress,
@@ -561,7 +564,7 @@ public final class DmaStream implements AutoCloseable {
         checkRange("destination", d, destinationOffset, lengthBytes);
         checkAligned(d.unitBytes, destinationOffset, destinationOffset, lengthBytes);
         long unit = Math.max(d.unitBytes, Long.BYTES); // each piece starts the pattern over
-        long chunkBytes = Math.min(Integer.MAX_VALUE, caps.maxTransferBytes()) / unit * unit;
+        long chunkBytes = Math.min(Integer.MAX_VALUE, caps.maxTransferBytes()) & -unit;
         long destinationAddress = d.baseAddress + destinationOffset;
         return record(waitForRoom).initForStream(DmaOpKind.FILL, 0, 0, d.space, destinationAddress, lengthBytes, pattern,
             chunkBytes);
@@ -576,7 +579,7 @@ public final class DmaStream implements AutoCloseable {
             abortStaged(closed);
             throw new IllegalStateException("the stream is closed: " + closed);
         }
-        String retired = engine.supervisor().unavailableReason();
+        String retired = supervisor.unavailableReason();
         if (retired != null) {
             abortStaged("engine " + engine.engineName() + " was retired: " + retired);
             throw new IllegalStateException("engine " + engine.engineName() + " of this stream was retired (" + retired
@@ -614,7 +617,7 @@ public final class DmaStream implements AutoCloseable {
     }
 
     private void checkAligned(long unit, long offset1, long offset2, long lengthBytes) {
-        if ((offset1 | offset2 | lengthBytes) % unit != 0) { // units are powers of two
+        if (((offset1 | offset2 | lengthBytes) & (unit - 1)) != 0) { // units are powers of two
             throw new IllegalArgumentException("engine " + engine.engineName() + " needs offsets and lengths in multiples of "
                 + unit + " bytes here; got offsets " + offset1 + (offset1 == offset2 ? "" : " and " + offset2)
                 + ", length " + lengthBytes);

@@ -244,7 +244,7 @@ public final class Dispatcher {
             }
         }
         long unit = alignmentUnit(shape, caps);
-        if (shape.lengthBytes() % unit != 0) {
+        if ((shape.lengthBytes() & (unit - 1)) != 0) { // units are powers of two: a mask, not a division
             return "length " + shape.lengthBytes() + " is not a multiple of " + unit + " bytes (its alignment)";
         }
         if (chunkBytes(shape, caps) <= 0) {
@@ -270,7 +270,7 @@ public final class Dispatcher {
     public static long chunkBytes(TransferShape shape, EngineCapabilities caps) {
         long unit = chunkUnit(shape, caps);
         long max = isPrivateCopy(shape) ? caps.maxPrivateCopyBytes() : caps.maxTransferBytes();
-        return max / unit * unit;
+        return max & -unit; // rounded down to the unit, a power of two
     }
 
     /** A copy with both ends in private spaces (of the one engine that can reach both). */
@@ -345,7 +345,7 @@ public final class Dispatcher {
             unit = Math.max(unit, space.granularityBytes());
         }
         // Host buffers and windows start on a page, so offset alignment is address alignment.
-        if (offset % unit != 0) {
+        if ((offset & (unit - 1)) != 0) {
             return role + " offset " + offset + " is not a multiple of " + unit + " bytes (required alignment)";
         }
         return null;
