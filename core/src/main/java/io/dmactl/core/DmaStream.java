@@ -60,8 +60,8 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Bounded.</b> At most {@link #capacity()} of the stream's transfers are staged or in
  * flight. The stream takes that many permits of its channel's bound
- * ({@link DmaRuntime.Builder#maxPendingPerChannel}) when it opens (waiting for room as
- * {@code Batch.submit()} does) and gives them back when it closes, so its transfers count
+ * ({@link DmaRuntime.Builder#maxPendingPerChannel}) when it opens (or fails to open, without
+ * waiting, when they are not free) and gives them back when it closes, so its transfers count
  * against the bound like any, without a permit taken and returned per transfer. When every
  * record is in use, an {@code enqueue*} harvests the channel on this thread until one comes
  * back, for at most the runtime's admission timeout, then throws {@link BackpressureException};
@@ -260,6 +260,7 @@ public final class DmaStream implements AutoCloseable {
          * @throws IllegalArgumentException   if no location was named, or one is foreign or closed
          * @throws NoEngineAvailableException if no engine can serve every source and destination (each engine's reason)
          * @throws IllegalStateException      if the runtime is closed, or a location closed meanwhile
+         * @throws BackpressureException      if the chosen channel has not {@code depth} of its bound free now
          */
         public DmaStream open() {
             if (access.isEmpty()) {
@@ -305,10 +306,14 @@ public final class DmaStream implements AutoCloseable {
                         + worker.name() + ", which holds " + bound + " pending transfers (DmaRuntime.Builder"
                         + ".maxPendingPerChannel); open it with a smaller depth(...)");
                 }
-                // The stream's transfers count against the channel's bound like any: all its permits at once, here.
-                if (!submitter.admit(chosen, worker, records, true)) {
-                    throw new IllegalStateException("engine " + chosen.engineName() + " was retired while the stream"
-                        + " waited for room on it; open it again");
+                // The stream's transfers count against the channel's bound like any: all its permits at
+                // once, here, or none: opening never waits (a full channel is usually other streams').
+                if (!worker.admission().tryAdmit(records)) {
+                    throw new BackpressureException(chosen.engineName(), worker.name(), bound, "a stream of depth " + records
+                        + " does not fit channel " + worker.name() + " of engine " + chosen.engineName() + " now: "
+                        + worker.admission().pending() + " of its " + bound + " pending transfers are taken (by transfers"
+                        + " in flight and open streams; DmaRuntime.Builder.maxPendingPerChannel); open it with a smaller"
+                        + " depth(...), or after other streams close", null);
                 }
                 Registration[] pinned = regs.toArray(Registration[]::new);
                 try {

@@ -383,6 +383,15 @@ class DmaStreamTest {
             String tooDeep = assertThrows(IllegalArgumentException.class,
                 () -> dma.stream().reads(src).writes(dst).depth(16).open()).getMessage();
             assertTrue(tooDeep.contains("holds 8 pending transfers"), tooDeep);
+            try (DmaStream first = dma.stream().reads(src).writes(dst).depth(4).open();
+                 DmaStream second = dma.stream().reads(src).writes(dst).depth(4).open()) {
+                long start = System.nanoTime();
+                BackpressureException full = assertThrows(BackpressureException.class,
+                    () -> dma.stream().reads(src).writes(dst).depth(2).open());
+                assertTrue(full.getMessage().contains("8 of its 8 pending transfers are taken"), full.getMessage());
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "opening does not wait for room");
+                assertEquals(0, first.pending() + second.pending());
+            }
             control.hold = true; // nothing completes: the runtime's copies keep their permits
             List<CompletableFuture<TransferResult>> held = new ArrayList<>();
             try (DmaStream stream = dma.stream().reads(src).writes(dst).depth(4).open()) {
