@@ -28,6 +28,9 @@ import java.util.Objects;
  * (compare, compare-pattern, CRC-32C) are refused when longer. Stateless and thread-safe.
  */
 public final class Dispatcher {
+    /** The reason {@link #rejection} gives while it is not asked to explain (one constant, nothing built). */
+    private static final String REJECTED = "cannot serve it";
+
     private final DispatchPolicy policy;
 
     /**
@@ -49,8 +52,9 @@ public final class Dispatcher {
     }
 
     /**
-     * The best engine for {@code shape}. Allocates nothing unless an engine is rejected (then its
-     * reason is kept for the exception).
+     * The best engine for {@code shape}. Allocates nothing: engines that cannot serve it are
+     * passed over without a reason being built (reasons are made only for the exception, when
+     * none can).
      *
      * @param <C> the candidates' type
      * @param shape the transfer
@@ -61,17 +65,17 @@ public final class Dispatcher {
     public <C extends DispatchCandidate> C choose(TransferShape shape, List<C> candidates) {
         ExecutionKind wanted = wantedExecution(shape.lengthBytes());
         C best = null;
-        StringBuilder reasons = null;
         for (int i = 0; i < candidates.size(); i++) { // indexed: no iterator per dispatch
             C candidate = candidates.get(i);
-            String rejection = rejection(shape, candidate);
-            if (rejection != null) {
-                reasons = appendReason(reasons, candidate, rejection);
-            } else if (best == null || ranksBefore(candidate, best, wanted)) {
+            if (rejection(shape, candidate, false) == null && (best == null || ranksBefore(candidate, best, wanted))) {
                 best = candidate;
             }
         }
         if (best == null) {
+            StringBuilder reasons = null; // only now: the reasons are for the exception
+            for (int i = 0; i < candidates.size(); i++) {
+                reasons = appendReason(reasons, candidates.get(i), rejection(shape, candidates.get(i), true));
+            }
             throw new NoEngineAvailableException("no engine can " + shape.describe()
                 + (candidates.isEmpty() ? ": no DMA engine is open" : ":" + reasons));
         }
@@ -108,9 +112,8 @@ public final class Dispatcher {
             C candidate = candidates.get(c);
             String rejection = null;
             for (int i = 0; i < shapes.size() && rejection == null; i++) {
-                String r = rejection(shapes.get(i), candidate);
-                if (r != null) {
-                    rejection = "op #" + i + " (" + shapes.get(i).describe() + "): " + r;
+                if (rejection(shapes.get(i), candidate, false) != null) {
+                    rejection = "op #" + i + " (" + shapes.get(i).describe() + "): " + rejection(shapes.get(i), candidate, true);
                 }
             }
             if (rejection != null) {
@@ -149,7 +152,7 @@ public final class Dispatcher {
         int peers = 0;
         for (int i = 0; i < candidates.size(); i++) {
             C c = candidates.get(i);
-            if (c != chosen && c.capabilities().execution() == kind && rejection(shape, c) == null) {
+            if (c != chosen && c.capabilities().execution() == kind && rejection(shape, c, false) == null) {
                 peers++;
             }
         }
@@ -181,37 +184,46 @@ public final class Dispatcher {
      * @return the reason, or null
      */
     public String rejection(TransferShape shape, DispatchCandidate candidate) {
+        return rejection(shape, candidate, true);
+    }
+
+    /**
+     * {@link #rejection(TransferShape, DispatchCandidate)}; with {@code explain} false the reason
+     * is {@link #REJECTED} instead of a message, so ranking the engines that can serve a transfer
+     * builds no string (per transfer, for every engine that cannot).
+     */
+    private String rejection(TransferShape shape, DispatchCandidate candidate, boolean explain) {
         String unavailable = candidate.unavailableReason();
         if (unavailable != null) {
             return unavailable;
         }
         String requested = shape.requestedEngine();
         if (requested != null && !requested.equals(candidate.engineName()) && !requested.equals(candidate.providerName())) {
-            return "not the requested engine '" + requested + "'";
+            return explain ? "not the requested engine '" + requested + "'" : REJECTED;
         }
         EngineCapabilities caps = candidate.capabilities();
         if (!caps.supports(shape.op())) {
-            return "does not support " + shape.op() + " (offers " + caps.ops() + ")";
+            return explain ? "does not support " + shape.op() + " (offers " + caps.ops() + ")" : REJECTED;
         }
         if (!caps.supports(shape.direction())) {
-            return "does not support direction " + shape.direction() + " (offers " + caps.directions() + ")";
+            return explain ? "does not support direction " + shape.direction() + " (offers " + caps.directions() + ")" : REJECTED;
         }
         if (shape.direction2() != null && !caps.supports(shape.direction2())) {
-            return "does not support direction " + shape.direction2() + " to the second destination (offers "
-                + caps.directions() + ")";
+            return explain ? "does not support direction " + shape.direction2() + " to the second destination (offers "
+                + caps.directions() + ")" : REJECTED;
         }
         if (shape.source() != null) {
-            String unreachable = unreachable(shape.source(), "source", candidate);
+            String unreachable = unreachable(shape.source(), "source", candidate, explain);
             if (unreachable != null) {
                 return unreachable;
             }
         }
-        String unreachable = unreachable(shape.destination(), "destination", candidate);
+        String unreachable = unreachable(shape.destination(), "destination", candidate, explain);
         if (unreachable != null) {
             return unreachable;
         }
         if (shape.destination2() != null) {
-            unreachable = unreachable(shape.destination2(), "second destination", candidate);
+            unreachable = unreachable(shape.destination2(), "second destination", candidate, explain);
             if (unreachable != null) {
                 return unreachable;
             }
@@ -219,41 +231,41 @@ public final class Dispatcher {
         if (caps.requiresOwnPrivateEnd() && !(shape.source() instanceof DevicePrivateSpace)
             && !(shape.destination() instanceof DevicePrivateSpace) && !(shape.destination2() instanceof DevicePrivateSpace)) {
             // Both ends were checked reachable above, so a private end here is the candidate's own.
-            return "moves data only in and out of its own device memory; neither " + endNames(shape) + " is";
+            return explain ? "moves data only in and out of its own device memory; neither " + endNames(shape) + " is" : REJECTED;
         }
         if (isPrivateCopy(shape) && caps.maxPrivateCopyBytes() == 0) {
             // Both ends are this candidate's own (checked reachable above): refuse now rather than
             // let the device refuse every piece after submission.
-            return "cannot copy from " + shape.source().describe() + " to " + shape.destination().describe()
-                + ": it offers no copy inside its device-private memory (maxPrivateCopyBytes 0)";
+            return explain ? "cannot copy from " + shape.source().describe() + " to " + shape.destination().describe()
+                + ": it offers no copy inside its device-private memory (maxPrivateCopyBytes 0)" : REJECTED;
         }
         if (shape.source() != null) {
-            String misaligned = misaligned(shape.source(), shape.sourceOffset(), "source", caps);
+            String misaligned = misaligned(shape.source(), shape.sourceOffset(), "source", caps, explain);
             if (misaligned != null) {
                 return misaligned;
             }
         }
-        String misaligned = misaligned(shape.destination(), shape.destinationOffset(), "destination", caps);
+        String misaligned = misaligned(shape.destination(), shape.destinationOffset(), "destination", caps, explain);
         if (misaligned != null) {
             return misaligned;
         }
         if (shape.destination2() != null) {
-            misaligned = misaligned(shape.destination2(), shape.destination2Offset(), "second destination", caps);
+            misaligned = misaligned(shape.destination2(), shape.destination2Offset(), "second destination", caps, explain);
             if (misaligned != null) {
                 return misaligned;
             }
         }
         long unit = alignmentUnit(shape, caps);
         if ((shape.lengthBytes() & (unit - 1)) != 0) { // units are powers of two: a mask, not a division
-            return "length " + shape.lengthBytes() + " is not a multiple of " + unit + " bytes (its alignment)";
+            return explain ? "length " + shape.lengthBytes() + " is not a multiple of " + unit + " bytes (its alignment)" : REJECTED;
         }
         if (chunkBytes(shape, caps) <= 0) {
-            return (isPrivateCopy(shape) ? "max private copy " + caps.maxPrivateCopyBytes() : "max transfer " + caps.maxTransferBytes())
-                + " bytes is below the " + chunkUnit(shape, caps) + "-byte unit this transfer needs";
+            return explain ? (isPrivateCopy(shape) ? "max private copy " + caps.maxPrivateCopyBytes() : "max transfer " + caps.maxTransferBytes())
+                + " bytes is below the " + chunkUnit(shape, caps) + "-byte unit this transfer needs" : REJECTED;
         }
         if (!shape.op().splittable() && shape.lengthBytes() > caps.maxTransferBytes()) {
-            return "length " + shape.lengthBytes() + " exceeds its max transfer of " + caps.maxTransferBytes() + " bytes, and a "
-                + shape.op() + " is not split (its result is one value for the whole range)";
+            return explain ? "length " + shape.lengthBytes() + " exceeds its max transfer of " + caps.maxTransferBytes() + " bytes, and a "
+                + shape.op() + " is not split (its result is one value for the whole range)" : REJECTED;
         }
         return null;
     }
@@ -303,33 +315,34 @@ public final class Dispatcher {
         };
     }
 
-    private static String unreachable(DmaLocation location, String role, DispatchCandidate candidate) {
+    private static String unreachable(DmaLocation location, String role, DispatchCandidate candidate, boolean explain) {
         EngineCapabilities caps = candidate.capabilities();
         return switch (location.kind()) {
             case HOST_MEMORY -> {
                 if (!caps.reaches(location.kind())) {
-                    yield "cannot reach host memory (" + role + " " + location.name() + ")";
+                    yield explain ? "cannot reach host memory (" + role + " " + location.name() + ")" : REJECTED;
                 }
                 if (caps.addressing() == AddressingMode.SHARED_VIRTUAL && location instanceof DmaBuffer buffer && buffer.isRegistered()) {
                     // The device walks the process's page tables: only memory the runtime keeps locked is safe there.
-                    yield "addresses memory by shared virtual address and the runtime does not lock registered client memory ("
-                        + role + " " + location.name() + "); use a buffer from DmaRuntime.allocate";
+                    yield explain ? "addresses memory by shared virtual address and the runtime does not lock registered client memory ("
+                        + role + " " + location.name() + "); use a buffer from DmaRuntime.allocate" : REJECTED;
                 }
                 yield null;
             }
             case DEVICE_WINDOW -> {
                 if (!caps.reaches(location.kind())) {
-                    yield "cannot reach device windows (" + role + " " + location.name() + ")";
+                    yield explain ? "cannot reach device windows (" + role + " " + location.name() + ")" : REJECTED;
                 }
                 if (caps.addressing() == AddressingMode.IOVA && !candidate.domainMapsDeviceMemory()) {
-                    yield "its IOMMU domain cannot map device windows for peer-to-peer (" + role + " " + location.name() + ")";
+                    yield explain ? "its IOMMU domain cannot map device windows for peer-to-peer (" + role + " " + location.name() + ")" : REJECTED;
                 }
                 yield null;
             }
             case DEVICE_PRIVATE -> {
                 DevicePrivateSpace space = (DevicePrivateSpace) location;
                 yield candidate.owns(space) ? null
-                    : "cannot reach " + role + " " + space.name() + ": it is private to engine " + space.ownerEngine();
+                    : explain ? "cannot reach " + role + " " + space.name() + ": it is private to engine " + space.ownerEngine()
+                    : REJECTED;
             }
         };
     }
@@ -339,14 +352,15 @@ public final class Dispatcher {
             : "source " + shape.source().name() + " nor destination " + shape.destination().name();
     }
 
-    private static String misaligned(DmaLocation location, long offset, String role, EngineCapabilities caps) {
+    private static String misaligned(DmaLocation location, long offset, String role, EngineCapabilities caps,
+                                     boolean explain) {
         long unit = caps.alignmentBytes();
         if (location instanceof DevicePrivateSpace space) {
             unit = Math.max(unit, space.granularityBytes());
         }
         // Host buffers and windows start on a page, so offset alignment is address alignment.
         if ((offset & (unit - 1)) != 0) {
-            return role + " offset " + offset + " is not a multiple of " + unit + " bytes (required alignment)";
+            return explain ? role + " offset " + offset + " is not a multiple of " + unit + " bytes (required alignment)" : REJECTED;
         }
         return null;
     }

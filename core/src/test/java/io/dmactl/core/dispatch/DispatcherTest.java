@@ -148,6 +148,28 @@ class DispatcherTest {
     }
 
     @Test
+    void passingOverEnginesThatCannotServeBuildsNoReason() {
+        Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
+        // edu cannot fill, and cannot reach nvme's namespace: both are passed over on every dispatch.
+        TransferShape fill = new TransferShape(DmaOpKind.FILL, null, 0, host, 0, 1 << 16, 7, null);
+        TransferShape toNamespace = copy(host, 0, namespace, 0, 4096);
+        List<FakeCandidate> engines = List.of(edu, nvme, cpu);
+        Runnable dispatches = () -> {
+            for (int i = 0; i < 10_000; i++) {
+                if (d.choose(fill, engines) != cpu || d.choose(toNamespace, engines) != nvme) {
+                    throw new AssertionError("wrong pick");
+                }
+            }
+        };
+        dispatches.run(); // warm: the JIT's own allocations are not per dispatch
+        long allocated = io.dmactl.core.conformance.ThreadAllocation.bytesAllocatedBy(dispatches);
+        assertEquals(0, allocated, allocated + " bytes over 20,000 dispatches that pass over engines");
+        // The reasons are still there when nothing can serve it.
+        NoEngineAvailableException none = assertThrows(NoEngineAvailableException.class, () -> d.choose(fill, List.of(edu)));
+        assertTrue(none.getMessage().contains("- edu: does not support FILL (offers [COPY])"), none.getMessage());
+    }
+
+    @Test
     void windowsNeedAnIommuThatMapsDeviceMemoryOrTheCpu() {
         Dispatcher d = new Dispatcher(DispatchPolicy.defaults());
         FakeCandidate eduNoP2p = new FakeCandidate("edu", edu.capabilities(), eduBuffer, false, 0);
