@@ -83,7 +83,6 @@ public final class DmaStream implements AutoCloseable {
         final DmaAccess access;
         final boolean deviceReads;
         final boolean deviceWrites;
-        final long lengthBytes;
         IovaMapping mapping;
         int space;
         /** Where byte 0 of the location is in the engine's space: mapped once, linear over the whole location. */
@@ -97,7 +96,6 @@ public final class DmaStream implements AutoCloseable {
             this.access = access;
             this.deviceReads = access.deviceReads();
             this.deviceWrites = access.deviceWrites();
-            this.lengthBytes = location.lengthBytes();
         }
     }
 
@@ -540,13 +538,10 @@ public final class DmaStream implements AutoCloseable {
         checkUsable();
         Registration s = registered(source, "source", true);
         Registration d = registered(destination, "destination", false);
-        checkRange("source", s, sourceOffset, lengthBytes);
-        checkRange("destination", d, destinationOffset, lengthBytes);
-        if (s == d && sourceOffset < destinationOffset + lengthBytes && destinationOffset < sourceOffset + lengthBytes) {
-            throw new IllegalArgumentException("source range [" + sourceOffset + ", " + (sourceOffset + lengthBytes)
-                + ") and destination range [" + destinationOffset + ", " + (destinationOffset + lengthBytes)
-                + ") overlap in " + source.describe() + "; DMA engines do not define overlapping copies");
-        }
+        LocationRegistry.checkLength(lengthBytes);
+        LocationRegistry.checkBounds("source", source, sourceOffset, lengthBytes);
+        LocationRegistry.checkBounds("destination", destination, destinationOffset, lengthBytes);
+        LocationRegistry.checkNoOverlap(source, sourceOffset, destination, destinationOffset, lengthBytes);
         long unit = Math.max(s.unitBytes, d.unitBytes);
         checkAligned(unit, sourceOffset, destinationOffset, lengthBytes);
         boolean privateCopy = s.location instanceof DevicePrivateSpace && d.location instanceof DevicePrivateSpace;
@@ -566,7 +561,8 @@ public final class DmaStream implements AutoCloseable {
                 + caps.ops() + "); open the stream with fills() to have one picked that does");
         }
         Registration d = registered(destination, "destination", false);
-        checkRange("destination", d, destinationOffset, lengthBytes);
+        LocationRegistry.checkLength(lengthBytes);
+        LocationRegistry.checkBounds("destination", destination, destinationOffset, lengthBytes);
         checkAligned(d.unitBytes, destinationOffset, destinationOffset, lengthBytes);
         long unit = Math.max(d.unitBytes, Long.BYTES); // each piece starts the pattern over
         long chunkBytes = Math.min(Integer.MAX_VALUE, caps.maxTransferBytes()) & -unit;
@@ -608,17 +604,6 @@ public final class DmaStream implements AutoCloseable {
         Objects.requireNonNull(location, role);
         throw new IllegalArgumentException(role + " " + location.describe() + " is not one of this stream's locations;"
             + " name it in " + (read ? "reads(...)" : "writes(...)") + " when opening the stream");
-    }
-
-    private static void checkRange(String role, Registration r, long offset, long lengthBytes) {
-        if (lengthBytes <= 0) {
-            throw new IllegalArgumentException("lengthBytes must be positive, not " + lengthBytes);
-        }
-        long size = r.lengthBytes;
-        if (offset < 0 || offset > size || lengthBytes > size - offset) {
-            throw new IllegalArgumentException(role + " range [" + offset + ", " + Long.toUnsignedString(offset + lengthBytes)
-                + ") of " + lengthBytes + " bytes does not fit in " + r.location.describe());
-        }
     }
 
     private void checkAligned(long unit, long offset1, long offset2, long lengthBytes) {

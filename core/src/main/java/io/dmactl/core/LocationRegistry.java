@@ -70,6 +70,14 @@ final class LocationRegistry {
     void checkRange(String role, DmaLocation location, long offset, long lengthBytes) {
         Objects.requireNonNull(location, role);
         checkOwned(role, location);
+        checkBounds(role, location, offset, lengthBytes);
+    }
+
+    /**
+     * Checks that {@code [offset, offset + lengthBytes)} lies inside {@code location}; the caller
+     * checked {@code lengthBytes > 0} (see {@link #checkLength}).
+     */
+    static void checkBounds(String role, DmaLocation location, long offset, long lengthBytes) {
         if (offset < 0) {
             throw new IllegalArgumentException(role + " offset " + offset + " is negative");
         }
@@ -79,6 +87,24 @@ final class LocationRegistry {
         if (offset > location.lengthBytes() || lengthBytes > location.lengthBytes() - offset) {
             throw new IllegalArgumentException(role + " range [" + offset + ", " + Long.toUnsignedString(offset + lengthBytes)
                 + ") of " + lengthBytes + " bytes does not fit in " + location.describe());
+        }
+    }
+
+    /** A transfer's length must be positive. */
+    static void checkLength(long lengthBytes) {
+        if (lengthBytes <= 0) {
+            throw new IllegalArgumentException("lengthBytes " + lengthBytes + " must be positive");
+        }
+    }
+
+    /** A copy's two ranges must not overlap when they lie in the same location. */
+    static void checkNoOverlap(DmaLocation source, long sourceOffset, DmaLocation destination, long destinationOffset,
+                               long lengthBytes) {
+        if (source == destination && sourceOffset < destinationOffset + lengthBytes
+            && destinationOffset < sourceOffset + lengthBytes) {
+            throw new IllegalArgumentException("source range [" + sourceOffset + ", " + (sourceOffset + lengthBytes)
+                + ") and destination range [" + destinationOffset + ", " + (destinationOffset + lengthBytes)
+                + ") overlap in " + source.describe() + "; DMA engines do not define overlapping copies");
         }
     }
 

@@ -292,15 +292,10 @@ final class RuntimeTransfers implements DmaTransfers {
     /** Checks a copy; fills {@code reusable}, or a new immutable shape when it is null. */
     private TransferShape copyShape(TransferShape reusable, DmaLocation source, long sourceOffset, DmaLocation destination,
                                     long destinationOffset, long lengthBytes) {
-        checkLength(lengthBytes);
+        LocationRegistry.checkLength(lengthBytes);
         locations.checkRange("source", source, sourceOffset, lengthBytes);
         locations.checkRange("destination", destination, destinationOffset, lengthBytes);
-        if (source == destination && sourceOffset < destinationOffset + lengthBytes
-            && destinationOffset < sourceOffset + lengthBytes) {
-            throw new IllegalArgumentException("source range [" + sourceOffset + ", " + (sourceOffset + lengthBytes)
-                + ") and destination range [" + destinationOffset + ", " + (destinationOffset + lengthBytes)
-                + ") overlap in " + source.describe() + "; DMA engines do not define overlapping copies");
-        }
+        LocationRegistry.checkNoOverlap(source, sourceOffset, destination, destinationOffset, lengthBytes);
         return reusable == null
             ? new TransferShape(DmaOpKind.COPY, source, sourceOffset, destination, destinationOffset, lengthBytes, 0,
                 requestedEngine)
@@ -309,7 +304,7 @@ final class RuntimeTransfers implements DmaTransfers {
 
     private TransferShape fillShape(TransferShape reusable, DmaLocation destination, long destinationOffset, long lengthBytes,
                                     long pattern) {
-        checkLength(lengthBytes);
+        LocationRegistry.checkLength(lengthBytes);
         locations.checkRange("destination", destination, destinationOffset, lengthBytes);
         return reusable == null
             ? new TransferShape(DmaOpKind.FILL, null, 0, destination, destinationOffset, lengthBytes, pattern, requestedEngine)
@@ -338,7 +333,7 @@ final class RuntimeTransfers implements DmaTransfers {
     /** Checks a compare: both ranges in bounds (they may overlap: nothing is written). */
     private TransferShape compareShape(TransferShape reusable, DmaLocation a, long aOffset, DmaLocation b, long bOffset,
                                        long lengthBytes) {
-        checkLength(lengthBytes);
+        LocationRegistry.checkLength(lengthBytes);
         locations.checkRange("first", a, aOffset, lengthBytes);
         locations.checkRange("second", b, bOffset, lengthBytes);
         return shape(reusable, DmaOpKind.COMPARE, a, aOffset, b, bOffset, null, 0, lengthBytes, 0);
@@ -346,13 +341,13 @@ final class RuntimeTransfers implements DmaTransfers {
 
     private TransferShape comparePatternShape(TransferShape reusable, DmaLocation location, long offset, long lengthBytes,
                                               long pattern) {
-        checkLength(lengthBytes);
+        LocationRegistry.checkLength(lengthBytes);
         locations.checkRange("compared", location, offset, lengthBytes);
         return shape(reusable, DmaOpKind.COMPARE_PATTERN, null, 0, location, offset, null, 0, lengthBytes, pattern);
     }
 
     private TransferShape crc32cShape(TransferShape reusable, DmaLocation location, long offset, long lengthBytes, long seed) {
-        checkLength(lengthBytes);
+        LocationRegistry.checkLength(lengthBytes);
         if (seed < 0 || seed > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("CRC-32C seed " + seed + " must be in 0.." + 0xFFFF_FFFFL
                 + " (a CRC-32C value, as java.util.zip.CRC32C.getValue() returns it)");
@@ -365,7 +360,7 @@ final class RuntimeTransfers implements DmaTransfers {
     private TransferShape dualcastShape(TransferShape reusable, DmaLocation source, long sourceOffset, DmaLocation destination1,
                                         long destination1Offset, DmaLocation destination2, long destination2Offset,
                                         long lengthBytes) {
-        checkLength(lengthBytes);
+        LocationRegistry.checkLength(lengthBytes);
         locations.checkRange("source", source, sourceOffset, lengthBytes);
         locations.checkRange("first destination", destination1, destination1Offset, lengthBytes);
         locations.checkRange("second destination", destination2, destination2Offset, lengthBytes);
@@ -398,11 +393,5 @@ final class RuntimeTransfers implements DmaTransfers {
 
     BatchResult submitBatch(List<TransferShape> shapes, List<Boolean> fences, boolean waitForRoom) {
         return submitter.submitBatch(shapes, fences, waitForRoom);
-    }
-
-    private static void checkLength(long lengthBytes) {
-        if (lengthBytes <= 0) {
-            throw new IllegalArgumentException("lengthBytes " + lengthBytes + " must be positive");
-        }
     }
 }

@@ -9,6 +9,7 @@ import io.dmactl.core.DmaStream;
 import io.dmactl.core.DmaTransfers;
 import io.dmactl.core.TransferCallback;
 import io.dmactl.core.TransferResult;
+import io.dmactl.core.TransferStatus;
 
 import java.util.List;
 import java.util.Optional;
@@ -176,29 +177,21 @@ public final class EngineBench {
 
         @Override
         public void onComplete(TransferResult result) {
-            if (result.isSuccess()) {
-                latency.record(result.latencyNanos());
-            } else {
-                if (failed.getAndIncrement() == 0) {
-                    firstFailure = result.status() + (result.deviceCode() != 0 ? " (device code " + result.deviceCode() + ")" : "")
-                            + result.reason().map(reason -> ": " + reason).orElse("");
-                }
-            }
-            lastCompletionNanos.accumulateAndGet(System.nanoTime(), Math::max);
-            completed.incrementAndGet();
+            count(result.status(), result.deviceCode(), result.latencyNanos(), result.reason());
         }
 
         /** A stream's op: the same accounting from the reused view, nothing allocated. */
         @Override
         public void onComplete(long context, Completion completion) {
-            if (completion.isSuccess()) {
-                latency.record(completion.latencyNanos());
-            } else {
-                if (failed.getAndIncrement() == 0) {
-                    firstFailure = completion.status() + (completion.deviceCode() != 0
-                            ? " (device code " + completion.deviceCode() + ")" : "")
-                            + completion.reason().map(reason -> ": " + reason).orElse("");
-                }
+            count(completion.status(), completion.deviceCode(), completion.latencyNanos(), completion.reason());
+        }
+
+        private void count(TransferStatus status, int deviceCode, long latencyNanos, Optional<String> reason) {
+            if (status == TransferStatus.SUCCESS) {
+                latency.record(latencyNanos);
+            } else if (failed.getAndIncrement() == 0) {
+                firstFailure = status + (deviceCode != 0 ? " (device code " + deviceCode + ")" : "")
+                        + reason.map(why -> ": " + why).orElse("");
             }
             lastCompletionNanos.accumulateAndGet(System.nanoTime(), Math::max);
             completed.incrementAndGet();
